@@ -1,0 +1,141 @@
+// The data model. Times are UTC epoch milliseconds; dates a person picks are `YYYY-MM-DD` text.
+
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const PULL_KINDS = ['decision', 'context', 'unblock', 'define-success'] as const;
+export const PULL_STATUSES = ['open', 'acknowledged', 'resolved', 'withdrawn'] as const;
+export const RESOLUTIONS = ['your-call', 'input', 'decision', 'talk'] as const;
+export const PUSH_STATUSES = ['on-track', 'at-risk', 'off-track', 'done', 'dropped'] as const;
+export const ADVOCATE_FUNCTIONS = [
+  'operations',
+  'support',
+  'finance',
+  'legal',
+  'product',
+  'engineering',
+  'other',
+] as const;
+
+export const members = sqliteTable('members', {
+  userId: text('user_id').primaryKey(),
+  teamId: text('team_id'),
+  managerId: text('manager_id'),
+  displayName: text('display_name'),
+  timezone: text('timezone'),
+  isBot: integer('is_bot', { mode: 'boolean' }).notNull().default(false),
+  profileFetchedAt: integer('profile_fetched_at'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const pushes = sqliteTable(
+  'pushes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id'),
+    managerId: text('manager_id').notNull(),
+    /** Fiscal quarter key, e.g. `2027-Q1` (the fiscal year is named for the year it ends in). */
+    quarter: text('quarter').notNull(),
+    title: text('title').notNull(),
+    why: text('why'),
+    guardrails: text('guardrails'),
+    success: text('success'),
+    ownerId: text('owner_id').notNull(),
+    support: text('support'),
+    status: text('status', { enum: PUSH_STATUSES }).notNull().default('on-track'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [index('pushes_manager_quarter').on(t.managerId, t.quarter), index('pushes_owner').on(t.ownerId)],
+);
+
+export const pushUpdates = sqliteTable(
+  'push_updates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pushId: integer('push_id')
+      .notNull()
+      .references(() => pushes.id, { onDelete: 'cascade' }),
+    authorId: text('author_id').notNull(),
+    status: text('status', { enum: PUSH_STATUSES }).notNull(),
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('push_updates_push').on(t.pushId, t.createdAt)],
+);
+
+export const pulls = sqliteTable(
+  'pulls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id'),
+    requesterId: text('requester_id').notNull(),
+    managerId: text('manager_id').notNull(),
+    need: text('need').notNull(),
+    context: text('context'),
+    kind: text('kind', { enum: PULL_KINDS }).notNull().default('decision'),
+    neededBy: text('needed_by'),
+    pushId: integer('push_id').references(() => pushes.id, { onDelete: 'set null' }),
+    status: text('status', { enum: PULL_STATUSES }).notNull().default('open'),
+    resolution: text('resolution', { enum: RESOLUTIONS }),
+    resolutionNote: text('resolution_note'),
+    createdAt: integer('created_at').notNull(),
+    acknowledgedAt: integer('acknowledged_at'),
+    resolvedAt: integer('resolved_at'),
+    withdrawnAt: integer('withdrawn_at'),
+    managerChannel: text('manager_channel'),
+    managerTs: text('manager_ts'),
+    overdueRemindedAt: integer('overdue_reminded_at'),
+  },
+  (t) => [
+    index('pulls_manager_status').on(t.managerId, t.status, t.createdAt),
+    index('pulls_requester_status').on(t.requesterId, t.status, t.createdAt),
+    index('pulls_resolved').on(t.managerId, t.resolvedAt),
+  ],
+);
+
+export const recognitions = sqliteTable(
+  'recognitions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id'),
+    recognizerId: text('recognizer_id').notNull(),
+    advocateId: text('advocate_id').notNull(),
+    advocateFunction: text('advocate_function', { enum: ADVOCATE_FUNCTIONS }).notNull(),
+    what: text('what').notNull(),
+    project: text('project'),
+    permalink: text('permalink'),
+    shared: integer('shared', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('recognitions_advocate').on(t.advocateId, t.createdAt), index('recognitions_time').on(t.createdAt)],
+);
+
+/** One row per manager per ISO week: taking the row is the right to send that week's digest. */
+export const digestClaims = sqliteTable(
+  'digest_claims',
+  {
+    managerId: text('manager_id').notNull(),
+    week: text('week').notNull(),
+    status: text('status', { enum: ['sending', 'sent', 'failed', 'empty', 'abandoned'] }).notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    claimedBy: text('claimed_by').notNull(),
+    claimedAt: integer('claimed_at').notNull(),
+    sentAt: integer('sent_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [uniqueIndex('digest_claims_manager_week').on(t.managerId, t.week)],
+);
+
+export type Member = typeof members.$inferSelect;
+export type Pull = typeof pulls.$inferSelect;
+export type Push = typeof pushes.$inferSelect;
+export type PushUpdate = typeof pushUpdates.$inferSelect;
+export type Recognition = typeof recognitions.$inferSelect;
+export type DigestClaim = typeof digestClaims.$inferSelect;
+export type PullKind = (typeof PULL_KINDS)[number];
+export type PullStatus = (typeof PULL_STATUSES)[number];
+export type Resolution = (typeof RESOLUTIONS)[number];
+export type PushStatus = (typeof PUSH_STATUSES)[number];
+export type AdvocateFunction = (typeof ADVOCATE_FUNCTIONS)[number];
+

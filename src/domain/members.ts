@@ -1,0 +1,53 @@
+// People Pushpull knows: who their manager is, their timezone and name as Slack last told us.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { type Member, members } from '../db/schema.js';
+import { fail, ok, type Result } from './result.js';
+
+export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
+
+export function getMember(db: Db, userId: string): Member | undefined {
+  return db.select().from(members).where(eq(members.userId, userId)).get();
+}
+
+export function ensureMember(db: Db, userId: string, teamId: string | undefined, now: number): Member {
+  db.insert(members)
+    .values({ userId, teamId: teamId ?? null, updatedAt: now })
+    .onConflictDoNothing()
+    .run();
+  return getMember(db, userId) as Member;
+}
+
+export function setDefaultManager(
+  db: Db,
+  userId: string,
+  managerId: string,
+  teamId: string | undefined,
+  now: number,
+): Result<Member, 'self' | 'bot'> {
+  if (userId === managerId) return fail('self');
+  if (getMember(db, managerId)?.isBot) return fail('bot');
+  ensureMember(db, userId, teamId, now);
+  db.update(members).set({ managerId, updatedAt: now }).where(eq(members.userId, userId)).run();
+  return ok(getMember(db, userId) as Member);
+}
+
+export function profileIsStale(member: Member | undefined, now: number): boolean {
+  return !member?.profileFetchedAt || now - member.profileFetchedAt > PROFILE_TTL_MS;
+}
+
+export interface Profile {
+  displayName: string | null;
+  timezone: string | null;
+  isBot: boolean;
+}
+
+export function saveProfile(db: Db, userId: string, profile: Profile, now: number): void {
+  db.insert(members)
+    .values({ userId, ...profile, profileFetchedAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: members.userId,
+      set: { ...profile, profileFetchedAt: now, updatedAt: now },
+    })
+    .run();
+}

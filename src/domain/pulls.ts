@@ -1,0 +1,180 @@
+// Pulls: a contributor's tracked request for their manager's input, from open to resolved.
+import { and, asc, desc, eq, inArray, isNotNull, gte } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { PULL_KINDS, type Pull, type PullStatus, pulls, RESOLUTIONS, type Resolution } from '../db/schema.js';
+import { getMember } from './members.js';
+import { fail, ok, type Result } from './result.js';
+
+export const NEED_MAX = 3000;
+export const CONTEXT_MAX = 3000;
+export const NOTE_MAX = 3000;
+export const UNRESOLVED: PullStatus[] = ['open', 'acknowledged'];
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
+
+export const newPullSchema = z.object({
+  teamId: z.string().optional(),
+  requesterId: slackUserId,
+  managerId: slackUserId,
+  need: z.string().trim().min(1, 'empty').max(NEED_MAX, 'too-long'),
+  context: z
+    .string()
+    .trim()
+    .max(CONTEXT_MAX, 'too-long')
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  kind: z.enum(PULL_KINDS).default('decision'),
+  neededBy: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  pushId: z.number().int().positive().optional(),
+});
+export type NewPull = z.input<typeof newPullSchema>;
+
+export type OpenPullRefusal = 'need-empty' | 'need-too-long' | 'context-too-long' | 'self' | 'bot' | 'invalid';
+
+export function openPull(db: Db, input: NewPull, now: number): Result<Pull, OpenPullRefusal> {
+  const parsed = newPullSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0];
+    if (field === 'need') return fail(issue?.message === 'too-long' ? 'need-too-long' : 'need-empty');
+    if (field === 'context') return fail('context-too-long');
+    return fail('invalid');
+  }
+  const p = parsed.data;
+  if (p.requesterId === p.managerId) return fail('self');
+  if (getMember(db, p.managerId)?.isBot) return fail('bot');
+  const row = db
+    .insert(pulls)
+    .values({
+      teamId: p.teamId ?? null,
+      requesterId: p.requesterId,
+      managerId: p.managerId,
+      need: p.need,
+      context: p.context ?? null,
+      kind: p.kind,
+      neededBy: p.neededBy ?? null,
+      pushId: p.pushId ?? null,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  return ok(row);
+}
+
+export function getPull(db: Db, id: number): Pull | undefined {
+  return db.select().from(pulls).where(eq(pulls.id, id)).get();
+}
+
+export function recordManagerMessage(db: Db, id: number, channel: string, ts: string): void {
+  db.update(pulls).set({ managerChannel: channel, managerTs: ts }).where(eq(pulls.id, id)).run();
+}
+
+export type StepRefusal = 'not-found' | 'not-manager' | 'not-requester' | 'closed' | 'note-required' | 'note-too-long';
+
+/** The answers that leave the decision elsewhere need no words; the ones that carry the manager's view do. */
+export const NOTE_REQUIRED: Record<Resolution, boolean> = {
+  'your-call': false,
+  input: true,
+  decision: true,
+  talk: false,
+};
+
+export const resolutionSchema = z.enum(RESOLUTIONS);
+
+function guard(pull: Pull | undefined, actorId: string, role: 'manager' | 'requester'): StepRefusal | undefined {
+  if (!pull) return 'not-found';
+  if (role === 'manager' && pull.managerId !== actorId) return 'not-manager';
+  if (role === 'requester' && pull.requesterId !== actorId) return 'not-requester';
+  if (!UNRESOLVED.includes(pull.status)) return 'closed';
+  return undefined;
+}
+
+/** Checks that `actorId` may answer this pull now, without changing anything (used before opening a modal). */
+export function mayAnswer(db: Db, id: number, actorId: string): Result<Pull, StepRefusal> {
+  const pull = getPull(db, id);
+  const refusal = guard(pull, actorId, 'manager');
+  return refusal ? fail(refusal) : ok(pull as Pull);
+}
+
+export function acknowledgePull(db: Db, id: number, actorId: string, now: number): Result<Pull, StepRefusal> {
+  const pull = getPull(db, id);
+  const refusal = guard(pull, actorId, 'manager');
+  if (refusal) return fail(refusal);
+  if (pull?.status === 'acknowledged') return ok(pull);
+  // The status condition makes a double click or a racing instance a no-op rather than a second step.
+  const row = db
+    .update(pulls)
+    .set({ status: 'acknowledged', acknowledgedAt: now })
+    .where(and(eq(pulls.id, id), eq(pulls.status, 'open')))
+    .returning()
+    .get();
+  return row ? ok(row) : fail('closed');
+}
+
+export function resolvePull(
+  db: Db,
+  id: number,
+  actorId: string,
+  resolution: Resolution,
+  note: string | undefined,
+  now: number,
+): Result<Pull, StepRefusal> {
+  const pull = getPull(db, id);
+  const refusal = guard(pull, actorId, 'manager');
+  if (refusal) return fail(refusal);
+  const text = note?.trim() ?? '';
+  if (NOTE_REQUIRED[resolution] && text === '') return fail('note-required');
+  if (text.length > NOTE_MAX) return fail('note-too-long');
+  const row = db
+    .update(pulls)
+    .set({ status: 'resolved', resolution, resolutionNote: text || null, resolvedAt: now })
+    .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
+    .returning()
+    .get();
+  return row ? ok(row) : fail('closed');
+}
+
+export function withdrawPull(db: Db, id: number, actorId: string, now: number): Result<Pull, StepRefusal> {
+  const pull = getPull(db, id);
+  const refusal = guard(pull, actorId, 'requester');
+  if (refusal) return fail(refusal);
+  const row = db
+    .update(pulls)
+    .set({ status: 'withdrawn', withdrawnAt: now })
+    .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
+    .returning()
+    .get();
+  return row ? ok(row) : fail('closed');
+}
+
+/** Pulls waiting on this manager, oldest first: the longest wait deserves the first look. */
+export function pullsAwaiting(db: Db, managerId: string): Pull[] {
+  return db
+    .select()
+    .from(pulls)
+    .where(and(eq(pulls.managerId, managerId), inArray(pulls.status, UNRESOLVED)))
+    .orderBy(asc(pulls.createdAt), asc(pulls.id))
+    .all();
+}
+
+export function pullsSent(db: Db, requesterId: string): Pull[] {
+  return db
+    .select()
+    .from(pulls)
+    .where(and(eq(pulls.requesterId, requesterId), inArray(pulls.status, UNRESOLVED)))
+    .orderBy(asc(pulls.createdAt), asc(pulls.id))
+    .all();
+}
+
+export function pullsResolvedSince(db: Db, managerId: string, since: number): Pull[] {
+  return db
+    .select()
+    .from(pulls)
+    .where(and(eq(pulls.managerId, managerId), isNotNull(pulls.resolvedAt), gte(pulls.resolvedAt, since)))
+    .orderBy(desc(pulls.resolvedAt))
+    .all();
+}

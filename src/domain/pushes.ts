@@ -1,0 +1,178 @@
+// Push priorities: the few things a manager stays deeply involved in this quarter, and their status updates.
+import { and, asc, desc, eq, inArray, ne, notInArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { type Push, type PushStatus, type PushUpdate, pushes, pushUpdates } from '../db/schema.js';
+import { fail, ok, type Result } from './result.js';
+
+export const TITLE_MAX = 150;
+export const FIELD_MAX = 3000;
+export const CLOSED: PushStatus[] = ['done', 'dropped'];
+export const OPEN_STATUSES = ['on-track', 'at-risk', 'off-track'] as const;
+export const STALE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
+const longText = z
+  .string()
+  .trim()
+  .max(FIELD_MAX, 'too-long')
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+export const newPushSchema = z.object({
+  teamId: z.string().optional(),
+  managerId: z.string().min(1),
+  ownerId: z.string().min(1).optional(),
+  title: z.string().trim().min(1, 'empty').max(TITLE_MAX, 'too-long'),
+  why: longText,
+  guardrails: longText,
+  success: longText,
+  support: longText,
+});
+export type NewPush = z.input<typeof newPushSchema>;
+
+export type AddPushRefusal =
+  | 'limit'
+  | 'title-empty'
+  | 'title-too-long'
+  | 'field-too-long'
+  | 'invalid';
+
+export interface PushRules {
+  quarter: string;
+  limit: number;
+}
+
+export function getPush(db: Db, id: number): Push | undefined {
+  return db.select().from(pushes).where(eq(pushes.id, id)).get();
+}
+
+/** This quarter's pushes of a manager, in the order they were added: the list and `N` in `/push done N` follow it. */
+export function listPushes(db: Db, managerId: string, quarter: string): Push[] {
+  return db
+    .select()
+    .from(pushes)
+    .where(and(eq(pushes.managerId, managerId), eq(pushes.quarter, quarter)))
+    .orderBy(asc(pushes.createdAt), asc(pushes.id))
+    .all();
+}
+
+export function activePushes(db: Db, managerId: string, quarter: string): Push[] {
+  return listPushes(db, managerId, quarter).filter((p) => !CLOSED.includes(p.status));
+}
+
+/** Pushes someone owns on behalf of another manager this quarter (a stretch worth seeing on their Home). */
+export function pushesOwnedFor(db: Db, ownerId: string, quarter: string): Push[] {
+  return db
+    .select()
+    .from(pushes)
+    .where(and(eq(pushes.ownerId, ownerId), ne(pushes.managerId, ownerId), eq(pushes.quarter, quarter)))
+    .orderBy(asc(pushes.createdAt))
+    .all();
+}
+
+export function pushLimitReached(db: Db, managerId: string, rules: PushRules): boolean {
+  return activePushes(db, managerId, rules.quarter).length >= rules.limit;
+}
+
+export function addPush(db: Db, input: NewPush, rules: PushRules, now: number): Result<Push, AddPushRefusal> {
+  const parsed = newPushSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.path[0] === 'title') return fail(issue.message === 'too-long' ? 'title-too-long' : 'title-empty');
+    if (issue?.message === 'too-long') return fail('field-too-long');
+    return fail('invalid');
+  }
+  const p = parsed.data;
+  // Immediate: the count and the insert happen under one write lock, so two instances cannot both take the last slot.
+  return db.transaction(
+    (tx) => {
+      if (pushLimitReached(tx as unknown as Db, p.managerId, rules)) return fail('limit');
+      const row = tx
+        .insert(pushes)
+        .values({
+          teamId: p.teamId ?? null,
+          managerId: p.managerId,
+          quarter: rules.quarter,
+          title: p.title,
+          why: p.why ?? null,
+          guardrails: p.guardrails ?? null,
+          success: p.success ?? null,
+          support: p.support ?? null,
+          ownerId: p.ownerId ?? p.managerId,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+      return ok(row);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export type PushStepRefusal = 'not-found' | 'not-allowed' | 'closed' | 'note-too-long';
+
+export function mayUpdatePush(push: Push | undefined, actorId: string): PushStepRefusal | undefined {
+  if (!push) return 'not-found';
+  if (push.managerId !== actorId && push.ownerId !== actorId) return 'not-allowed';
+  if (CLOSED.includes(push.status)) return 'closed';
+  return undefined;
+}
+
+export function updatePush(
+  db: Db,
+  pushId: number,
+  actorId: string,
+  status: PushStatus,
+  note: string | undefined,
+  now: number,
+): Result<Push, PushStepRefusal> {
+  const push = getPush(db, pushId);
+  const refusal = mayUpdatePush(push, actorId);
+  if (refusal) return fail(refusal);
+  const text = note?.trim() ?? '';
+  if (text.length > FIELD_MAX) return fail('note-too-long');
+  return db.transaction(
+    (tx) => {
+      const row = tx
+        .update(pushes)
+        .set({ status, updatedAt: now, closedAt: CLOSED.includes(status) ? now : null })
+        .where(and(eq(pushes.id, pushId), notInArray(pushes.status, CLOSED)))
+        .returning()
+        .get();
+      if (!row) return fail('closed' as const);
+      tx.insert(pushUpdates).values({ pushId, authorId: actorId, status, note: text || null, createdAt: now }).run();
+      return ok(row);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function lastUpdate(db: Db, pushId: number): PushUpdate | undefined {
+  return db
+    .select()
+    .from(pushUpdates)
+    .where(eq(pushUpdates.pushId, pushId))
+    .orderBy(desc(pushUpdates.createdAt), desc(pushUpdates.id))
+    .limit(1)
+    .get();
+}
+
+export function lastUpdates(db: Db, pushIds: number[]): Map<number, PushUpdate> {
+  const latest = new Map<number, PushUpdate>();
+  if (pushIds.length === 0) return latest;
+  const rows = db
+    .select()
+    .from(pushUpdates)
+    .where(inArray(pushUpdates.pushId, pushIds))
+    .orderBy(asc(pushUpdates.createdAt), asc(pushUpdates.id))
+    .all();
+  for (const row of rows) latest.set(row.pushId, row);
+  return latest;
+}
+
+/** A push nobody has said anything about in a week deserves a nudge: involvement is the point of pushing. */
+export function needsNudge(push: Push, last: PushUpdate | undefined, now: number): boolean {
+  if (CLOSED.includes(push.status)) return false;
+  return now - (last?.createdAt ?? push.createdAt) > STALE_AFTER_MS;
+}

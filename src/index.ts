@@ -1,0 +1,32 @@
+// Start: config → database (migrate) → Slack app → scheduler → signals.
+import { createPushpullApp } from './app.js';
+import type { Config } from './config.js';
+import { configOrExit, loggerFor, openMigrated } from './runtime.js';
+import { startScheduler } from './scheduler/index.js';
+
+export async function start(config: Config = configOrExit()): Promise<void> {
+  const logger = loggerFor(config);
+  const store = openMigrated(config, logger);
+  const pushpull = createPushpullApp({ config, store, logger });
+  await pushpull.start();
+  const scheduler = startScheduler({ deps: pushpull.deps, client: pushpull.client, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down: no new requests, finishing what is in flight', { signal, inFlight: pushpull.inflight.size });
+    try {
+      await scheduler.stop();
+      await pushpull.stop();
+      store.close();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error('shutdown failed', { error });
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,336 @@
+// Block Kit for pulls: the manager's DM, the requester's updates, the list, and the two modals.
+import type { Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { Pull, PullKind, Resolution } from '../../db/schema.js';
+import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, NOTE_REQUIRED } from '../../domain/pulls.js';
+import { escapeText, excerpt, mention, quote } from '../text.js';
+import {
+  actions,
+  type Blocks,
+  button,
+  context,
+  divider,
+  formatAge,
+  formatDate,
+  header,
+  plural,
+  section,
+} from './common.js';
+
+export const PULL_ACTIONS = {
+  acknowledge: 'pull_acknowledge',
+  'your-call': 'pull_your_call',
+  input: 'pull_input',
+  decision: 'pull_decision',
+  talk: 'pull_talk',
+  withdraw: 'pull_withdraw',
+} as const;
+
+export const PULL_CREATE_VIEW = 'pull_create';
+export const PULL_RESOLVE_VIEW = 'pull_resolve';
+export const PULL_MANAGER_SELECTED = 'pull_manager_selected';
+
+export const KIND_LABEL: Record<PullKind, string> = {
+  decision: 'Decision needed',
+  context: 'Context wanted',
+  unblock: 'Unblock me',
+  'define-success': 'Define success',
+};
+
+export const RESOLUTION_LABEL: Record<Resolution, string> = {
+  'your-call': 'Your call',
+  input: 'Input',
+  decision: 'Decision',
+  talk: "Let's talk",
+};
+
+const RESOLUTION_ORDER: Resolution[] = ['your-call', 'input', 'decision', 'talk'];
+
+export interface PullView {
+  pull: Pull;
+  pushTitle?: string | undefined;
+  now: number;
+}
+
+function detailLine({ pull, pushTitle, now }: PullView): string {
+  const parts = [`*${KIND_LABEL[pull.kind]}*`, `asked ${formatAge(now - pull.createdAt)} ago`];
+  if (pull.neededBy) parts.push(`needed by ${formatDate(pull.neededBy)}`);
+  if (pushTitle) parts.push(`push: _${excerpt(pushTitle, 80)}_`);
+  return parts.join(' · ');
+}
+
+/** The buttons a manager answers with; Acknowledge only makes sense while the pull is still unseen. */
+export function answerButtons(pull: Pull): KnownBlock {
+  const buttons: Button[] = [];
+  if (pull.status === 'open') buttons.push(button('Acknowledge', PULL_ACTIONS.acknowledge, String(pull.id)));
+  for (const resolution of RESOLUTION_ORDER) {
+    buttons.push(
+      button(
+        RESOLUTION_LABEL[resolution],
+        PULL_ACTIONS[resolution],
+        String(pull.id),
+        resolution === 'your-call' ? 'primary' : undefined,
+      ),
+    );
+  }
+  return actions(`pull_answer_${pull.id}`, ...buttons);
+}
+
+export function pullStateLine(pull: Pull): string {
+  switch (pull.status) {
+    case 'open':
+      return ':hourglass_flowing_sand: Waiting for an answer';
+    case 'acknowledged':
+      return ':eyes: Acknowledged — answer when you are ready';
+    case 'withdrawn':
+      return `:leftwards_arrow_with_hook: ${mention(pull.requesterId)} withdrew this pull`;
+    case 'resolved': {
+      const label = pull.resolution ? RESOLUTION_LABEL[pull.resolution] : 'Answered';
+      return `:white_check_mark: Answered: *${label}*`;
+    }
+  }
+}
+
+/** The manager's DM for a pull; rendered again after each step so the message always shows where it stands. */
+export function managerPullMessage(view: PullView): { text: string; blocks: Blocks } {
+  const { pull } = view;
+  const blocks: Blocks = [
+    section(`:raising_hand: ${mention(pull.requesterId)} pulled you in`),
+    section(quote(pull.need)),
+  ];
+  if (pull.context) blocks.push(context(`*Context:* ${escapeText(pull.context).slice(0, 2900)}`));
+  blocks.push(context(detailLine(view)));
+  if (pull.status === 'open' || pull.status === 'acknowledged') {
+    if (pull.status === 'acknowledged') blocks.push(context(pullStateLine(pull)));
+    blocks.push(answerButtons(pull));
+  } else {
+    blocks.push(context(pullStateLine(pull)));
+    if (pull.resolutionNote) blocks.push(section(quote(pull.resolutionNote)));
+  }
+  return { text: `${mention(pull.requesterId)} pulled you in: ${excerpt(pull.need)}`, blocks };
+}
+
+/** What the requester hears at each step, in DM. */
+export function requesterUpdate(pull: Pull): { text: string; blocks: Blocks } {
+  const manager = mention(pull.managerId);
+  const about = `_${excerpt(pull.need)}_`;
+  let line: string;
+  if (pull.status === 'acknowledged') {
+    line = `:eyes: ${manager} saw your pull and will get back to you: ${about}`;
+  } else if (pull.status === 'resolved') {
+    switch (pull.resolution) {
+      case 'your-call':
+        line = `:white_check_mark: *Your call.* ${manager} hands the decision back to you on ${about}`;
+        break;
+      case 'input':
+        line = `:bulb: ${manager} gave you *input* on ${about} — the call is still yours to make.`;
+        break;
+      case 'decision':
+        line = `:white_check_mark: ${manager} made the *decision* on ${about}`;
+        break;
+      default:
+        line = `:speech_balloon: ${manager} wants to *talk it through live* on ${about}`;
+    }
+  } else if (pull.status === 'withdrawn') {
+    line = `:leftwards_arrow_with_hook: You withdrew your pull: ${about}`;
+  } else {
+    line = `:raising_hand: Pulled in ${manager}: ${about}`;
+  }
+  const blocks: Blocks = [section(line)];
+  if (pull.resolutionNote) blocks.push(section(quote(pull.resolutionNote)));
+  return { text: line, blocks };
+}
+
+/** The ephemeral confirmation right after `/pull`, with a way back out. */
+export function pullConfirmation(pull: Pull, warning?: string): { text: string; blocks: Blocks } {
+  const text = `:raising_hand: Pulled in ${mention(pull.managerId)}. They have it in DM now, and you will hear from me at each step.`;
+  const blocks: Blocks = [
+    section(text),
+    section(quote(pull.need)),
+    actions(undefined, button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id), 'danger')),
+  ];
+  if (warning) blocks.push(context(warning));
+  return { text, blocks };
+}
+
+const LIST_LIMIT = 10;
+
+/** `/pull list`: what you are waiting on and what is waiting on you. */
+export function pullList(sent: Pull[], awaiting: Pull[], now: number): { text: string; blocks: Blocks } {
+  if (sent.length === 0 && awaiting.length === 0) {
+    const text =
+      ':sparkles: Nothing open. Your team is running on its own — pull someone in with `/pull @manager what you need` when you need input.';
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: Blocks = [];
+  if (awaiting.length > 0) {
+    blocks.push(header(`Awaiting you (${awaiting.length})`));
+    for (const pull of awaiting.slice(0, LIST_LIMIT)) {
+      blocks.push(section(`${mention(pull.requesterId)}: ${excerpt(pull.need)}`));
+      blocks.push(context(detailLine({ pull, now })));
+      blocks.push(answerButtons(pull));
+    }
+    if (awaiting.length > LIST_LIMIT) {
+      blocks.push(context(`…and ${plural(awaiting.length - LIST_LIMIT, 'more pull')} — see the Home tab.`));
+    }
+  }
+  if (sent.length > 0) {
+    if (blocks.length > 0) blocks.push(divider());
+    blocks.push(header(`You pulled in (${sent.length})`));
+    for (const pull of sent.slice(0, LIST_LIMIT)) {
+      blocks.push(
+        section(
+          `${mention(pull.managerId)}: ${excerpt(pull.need)}\n${pullStateLine(pull)} · ${formatAge(now - pull.createdAt)}`,
+          button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id)),
+        ),
+      );
+    }
+    if (sent.length > LIST_LIMIT) {
+      blocks.push(context(`…and ${plural(sent.length - LIST_LIMIT, 'more pull')} — see the Home tab.`));
+    }
+  }
+  return { text: `${plural(awaiting.length, 'pull')} awaiting you, ${sent.length} sent and open.`, blocks };
+}
+
+export function pullHelp(): { text: string; blocks: Blocks } {
+  const text = [
+    '*Pull your manager in when you need their input* — for everything else, the call is yours.',
+    '',
+    '`/pull` — open the pull form',
+    '`/pull @manager what you need` — pull them in right away',
+    '`/pull what you need` — goes to your default manager',
+    '`/pull manager @someone` — set your default manager',
+    '`/pull list` — your open pulls, sent and awaiting you',
+    '`/pull help` — this message',
+    '',
+    'Kinds of pull: *decision* (make a call), *context* (share what you know), *unblock* (clear the way), *define success* (say what good looks like).',
+  ].join('\n');
+  return { text, blocks: [section(text)] };
+}
+
+export interface PullModalInput {
+  managerId?: string | undefined;
+  need?: string | undefined;
+  pushOptions?: { id: number; title: string }[];
+  privateMetadata?: string;
+}
+
+const KIND_OPTIONS: PlainTextOption[] = (Object.keys(KIND_LABEL) as PullKind[]).map((kind) => ({
+  text: { type: 'plain_text', text: KIND_LABEL[kind] },
+  value: kind,
+}));
+
+export function pullModal(input: PullModalInput = {}): ModalView {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: 'manager',
+      dispatch_action: true,
+      label: { type: 'plain_text', text: 'Who do you need?' },
+      element: {
+        type: 'users_select',
+        action_id: PULL_MANAGER_SELECTED,
+        placeholder: { type: 'plain_text', text: 'Your manager' },
+        ...(input.managerId ? { initial_user: input.managerId } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'need',
+      label: { type: 'plain_text', text: 'What do you need from them?' },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        multiline: true,
+        max_length: NEED_MAX,
+        placeholder: { type: 'plain_text', text: 'The question, the call to make, the blocker to clear' },
+        ...(input.need ? { initial_value: input.need.slice(0, NEED_MAX) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'kind',
+      label: { type: 'plain_text', text: 'Kind of pull' },
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: KIND_OPTIONS,
+        initial_option: KIND_OPTIONS[0],
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'context',
+      optional: true,
+      label: { type: 'plain_text', text: 'Context' },
+      hint: { type: 'plain_text', text: 'What you already know or tried, so they can answer in one go.' },
+      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: CONTEXT_MAX },
+    },
+    {
+      type: 'input',
+      block_id: 'needed_by',
+      optional: true,
+      label: { type: 'plain_text', text: 'Needed by' },
+      element: { type: 'datepicker', action_id: 'value' },
+    },
+  ];
+  if (input.pushOptions && input.pushOptions.length > 0) {
+    blocks.push({
+      type: 'input',
+      block_id: 'push',
+      optional: true,
+      label: { type: 'plain_text', text: 'Related push' },
+      hint: { type: 'plain_text', text: 'One of their priorities this quarter, if this is about it.' },
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: input.pushOptions.map((p) => ({
+          text: { type: 'plain_text', text: p.title.slice(0, 75) },
+          value: String(p.id),
+        })),
+      },
+    });
+  }
+  return {
+    type: 'modal',
+    callback_id: PULL_CREATE_VIEW,
+    title: { type: 'plain_text', text: 'Pull in your manager' },
+    submit: { type: 'plain_text', text: 'Pull in' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    ...(input.privateMetadata ? { private_metadata: input.privateMetadata } : {}),
+    blocks,
+  };
+}
+
+export function resolveModal(pull: Pull, resolution: Resolution): ModalView {
+  const required = NOTE_REQUIRED[resolution];
+  const prompts: Record<Resolution, string> = {
+    'your-call': 'Anything they should keep in mind? The decision stays theirs.',
+    input: 'Your context or recommendation',
+    decision: 'Your decision, and why',
+    talk: 'When or how to talk (optional)',
+  };
+  return {
+    type: 'modal',
+    callback_id: PULL_RESOLVE_VIEW,
+    private_metadata: JSON.stringify({ pullId: pull.id, resolution }),
+    title: { type: 'plain_text', text: RESOLUTION_LABEL[resolution] },
+    submit: { type: 'plain_text', text: 'Send' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`${mention(pull.requesterId)} asked:\n${quote(pull.need.slice(0, 2000))}`),
+      {
+        type: 'input',
+        block_id: 'note',
+        optional: !required,
+        label: { type: 'plain_text', text: required ? 'Note' : 'Note (optional)' },
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          multiline: true,
+          max_length: NOTE_MAX,
+          placeholder: { type: 'plain_text', text: prompts[resolution] },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,43 @@
+// The words Pushpull says when it cannot do what was asked. Warm, short, and clear about what to do next.
+import type { OpenPullRefusal, StepRefusal } from '../domain/pulls.js';
+import { NEED_MAX, NOTE_MAX, CONTEXT_MAX } from '../domain/pulls.js';
+import { mention } from './text.js';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+export function openPullRefusal(reason: OpenPullRefusal, needLength = 0): string {
+  switch (reason) {
+    case 'need-empty':
+      return 'Say what you need from them — a pull cannot be empty.';
+    case 'need-too-long':
+      return `That request is ${n(needLength)} characters; a pull holds up to ${n(NEED_MAX)}. Put the question up front and move the background into the context field of the form (\`/pull\`).`;
+    case 'context-too-long':
+      return `Context holds up to ${n(CONTEXT_MAX)} characters. Link to the doc instead of pasting it.`;
+    case 'self':
+      return "You can't pull yourself in — if it's yours to decide, it's your call. Go for it.";
+    case 'bot':
+      return 'That is a bot. Pull in a person — usually your manager.';
+    case 'invalid':
+      return 'Something in that request did not look right. Try `/pull` to use the form.';
+  }
+}
+
+export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; requesterId?: string }): string {
+  switch (reason) {
+    case 'not-found':
+      return 'I could not find that pull. It may have been removed.';
+    case 'not-manager':
+      return `Only ${who?.managerId ? mention(who.managerId) : 'the manager it was sent to'} can answer this pull. Nothing was changed.`;
+    case 'not-requester':
+      return `Only ${who?.requesterId ? mention(who.requesterId) : 'the person who sent it'} can withdraw this pull. Nothing was changed.`;
+    case 'closed':
+      return 'This pull is already closed — nothing left to do here.';
+    case 'note-required':
+      return 'Add a note: an answer with Input or Decision carries your words.';
+    case 'note-too-long':
+      return `A note holds up to ${n(NOTE_MAX)} characters.`;
+  }
+}
+
+export const SOMETHING_WENT_WRONG =
+  'Sorry — something went wrong on my side and nothing was changed. Please try again in a moment.';

@@ -1,0 +1,16 @@
+import type { App } from '@slack/bolt';
+import { PULL_ACTIONS, PULL_MANAGER_SELECTED } from '../../blocks/pulls.js';
+import type { Deps } from '../../deps.js';
+import { acknowledgeAction, answerAction } from './pull-answer.js';
+import { managerSelectedAction } from './pull-manager-selected.js';
+import { withdrawAction } from './pull-withdraw.js';
+
+export function register(app: App, deps: Deps): void {
+  app.action(PULL_ACTIONS.acknowledge, acknowledgeAction(deps));
+  app.action(PULL_ACTIONS['your-call'], answerAction(deps, 'your-call'));
+  app.action(PULL_ACTIONS.input, answerAction(deps, 'input'));
+  app.action(PULL_ACTIONS.decision, answerAction(deps, 'decision'));
+  app.action(PULL_ACTIONS.talk, answerAction(deps, 'talk'));
+  app.action(PULL_ACTIONS.withdraw, withdrawAction(deps));
+  app.action(PULL_MANAGER_SELECTED, managerSelectedAction(deps));
+}

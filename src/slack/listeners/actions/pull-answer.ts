@@ -1,0 +1,55 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Resolution } from '../../../db/schema.js';
+import { acknowledgePull, getPull, mayAnswer } from '../../../domain/pulls.js';
+import { resolveModal } from '../../blocks/pulls.js';
+import { stepRefusal } from '../../copy.js';
+import { refreshManagerMessage, tellRequester } from '../../deliver.js';
+import type { Deps } from '../../deps.js';
+import { refreshHomes } from '../../home.js';
+import { blockActionSchema, pullIdValue } from '../../payloads.js';
+import { tellActor } from '../reply.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+function parse(body: unknown) {
+  const parsed = blockActionSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const pullId = pullIdValue.safeParse(parsed.data.actions[0]?.value);
+  return pullId.success ? { payload: parsed.data, pullId: pullId.data } : undefined;
+}
+
+/** `Acknowledge`: the manager has seen it; the requester hears so, and the DM shows it. */
+export function acknowledgeAction(deps: Deps) {
+  return async ({ ack, body, client, respond }: Args): Promise<void> => {
+    await ack();
+    const input = parse(body);
+    if (!input) return;
+    const actorId = input.payload.user.id;
+    const result = acknowledgePull(deps.db, input.pullId, actorId, deps.clock());
+    if (!result.ok) {
+      await tellActor(deps, client, respond, actorId, stepRefusal(result.reason, getPull(deps.db, input.pullId)));
+      return;
+    }
+    const pull = result.value;
+    await Promise.all([refreshManagerMessage(client, deps, pull.id), tellRequester(client, deps, pull)]);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+  };
+}
+
+/** `Your call`, `Input`, `Decision`, `Let's talk`: each opens a short modal for the note, required or not. */
+export function answerAction(deps: Deps, resolution: Resolution) {
+  return async ({ ack, body, client, respond }: Args): Promise<void> => {
+    await ack();
+    const input = parse(body);
+    if (!input?.payload.trigger_id) return;
+    const actorId = input.payload.user.id;
+    const allowed = mayAnswer(deps.db, input.pullId, actorId);
+    if (!allowed.ok) {
+      await tellActor(deps, client, respond, actorId, stepRefusal(allowed.reason, getPull(deps.db, input.pullId)));
+      return;
+    }
+    await client.views.open({ trigger_id: input.payload.trigger_id, view: resolveModal(allowed.value, resolution) });
+  };
+}
+
+export { parse as parsePullAction };

@@ -1,0 +1,37 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { getPull, withdrawPull } from '../../../domain/pulls.js';
+import { requesterUpdate } from '../../blocks/pulls.js';
+import { stepRefusal } from '../../copy.js';
+import { refreshManagerMessage } from '../../deliver.js';
+import type { Deps } from '../../deps.js';
+import { refreshHomes } from '../../home.js';
+import { tellActor } from '../reply.js';
+import { parsePullAction } from './pull-answer.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+/** The requester takes a pull back: the manager's DM says so, and nothing more is asked of them. */
+export function withdrawAction(deps: Deps) {
+  return async ({ ack, body, client, respond }: Args): Promise<void> => {
+    await ack();
+    const input = parsePullAction(body);
+    if (!input) return;
+    const actorId = input.payload.user.id;
+    const result = withdrawPull(deps.db, input.pullId, actorId, deps.clock());
+    if (!result.ok) {
+      await tellActor(deps, client, respond, actorId, stepRefusal(result.reason, getPull(deps.db, input.pullId)));
+      return;
+    }
+    const pull = result.value;
+    const confirmation = requesterUpdate(pull);
+    if (respond && input.payload.container?.type !== 'view') {
+      try {
+        await respond({ replace_original: true, response_type: 'ephemeral', ...confirmation, blocks: confirmation.blocks as never });
+      } catch (error) {
+        deps.logger.warn('could not replace the withdrawn pull message', { pullId: pull.id, error });
+      }
+    }
+    await refreshManagerMessage(client, deps, pull.id);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+  };
+}

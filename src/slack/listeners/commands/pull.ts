@@ -1,0 +1,98 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
+import { openPull, pullsAwaiting, pullsSent, withdrawPull } from '../../../domain/pulls.js';
+import { pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
+import { openPullRefusal } from '../../copy.js';
+import { refreshProfile, sendPullToManager } from '../../deliver.js';
+import type { Deps } from '../../deps.js';
+import { refreshHomes } from '../../home.js';
+import { openPullModal } from '../../modals.js';
+import { commandSchema } from '../../payloads.js';
+import { escapeText, mention } from '../../text.js';
+import { parsePullCommand } from '../../text.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+const ephemeral = (message: { text: string; blocks?: unknown[] }) => ({
+  response_type: 'ephemeral' as const,
+  text: message.text,
+  ...(message.blocks ? { blocks: message.blocks as never } : {}),
+});
+
+export function pullCommand(deps: Deps) {
+  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+    const parsed = commandSchema.safeParse(command);
+    if (!parsed.success) {
+      await ack(ephemeral({ text: 'That request did not look like it came from Slack. Please try `/pull` again.' }));
+      return;
+    }
+    const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
+    const now = deps.clock();
+    const request = parsePullCommand(parsed.data.text);
+
+    switch (request.kind) {
+      case 'help':
+        await ack(ephemeral(pullHelp()));
+        return;
+      case 'list':
+        await ack(ephemeral(pullList(pullsSent(deps.db, userId), pullsAwaiting(deps.db, userId), now)));
+        return;
+      case 'unresolved-mention':
+        await ack(
+          ephemeral({
+            text: `I couldn't tell who ${escapeText(request.name)} is. Pick them from the list Slack suggests as you type @, then send again.`,
+          }),
+        );
+        return;
+      case 'set-manager': {
+        const result = setDefaultManager(deps.db, userId, request.managerId, teamId, now);
+        await ack(
+          ephemeral({
+            text: result.ok
+              ? `:white_check_mark: ${mention(request.managerId)} is now your default manager. \`/pull what you need\` goes straight to them.`
+              : openPullRefusal(result.reason),
+          }),
+        );
+        return;
+      }
+      case 'modal':
+        await ack();
+        await openPullModal(client, deps, triggerId, userId, request.need);
+        return;
+      case 'create': {
+        const managerId = request.managerId ?? getMember(deps.db, userId)?.managerId ?? undefined;
+        if (!managerId) {
+          // No one to send it to yet: the form asks, with what they typed kept.
+          await ack();
+          await openPullModal(client, deps, triggerId, userId, request.need);
+          return;
+        }
+        ensureMember(deps.db, userId, teamId, now);
+        const result = openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now);
+        if (!result.ok) {
+          await ack(ephemeral({ text: openPullRefusal(result.reason, request.need.length) }));
+          return;
+        }
+        // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
+        const pull = result.value;
+        await ack(ephemeral(pullConfirmation(pull)));
+        await refreshProfile(client, deps, managerId);
+        if (getMember(deps.db, managerId)?.isBot) {
+          withdrawPull(deps.db, pull.id, userId, deps.clock());
+          await respond(ephemeral({ text: openPullRefusal('bot') }));
+          return;
+        }
+        const delivered = await sendPullToManager(client, deps, pull);
+        if (!delivered.ok) {
+          await respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: `:warning: Your pull is saved, but I couldn't DM ${mention(managerId)} (${delivered.error}). It waits for them in \`/pull list\` and on their Home tab.`,
+          });
+        }
+        await refreshHomes(client, deps, [userId, managerId]);
+        return;
+      }
+    }
+  };
+}

@@ -1,0 +1,15 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { Deps } from '../../deps.js';
+import { publishHome } from '../../home.js';
+import { userId } from '../../payloads.js';
+
+type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+
+export function appHomeOpened(deps: Deps) {
+  return async ({ event, client }: Args): Promise<void> => {
+    if (event.tab !== 'home') return;
+    const user = userId.safeParse(event.user);
+    if (!user.success) return;
+    await publishHome(client, deps, user.data);
+  };
+}

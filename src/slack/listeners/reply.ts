@@ -1,0 +1,23 @@
+// Telling the person who clicked something that it could not be done, where they clicked it.
+import type { RespondFn, webApi } from '@slack/bolt';
+import { directMessage } from '../deliver.js';
+import type { Deps } from '../deps.js';
+
+export async function tellActor(
+  deps: Deps,
+  client: webApi.WebClient,
+  respond: RespondFn | undefined,
+  userId: string,
+  text: string,
+): Promise<void> {
+  if (respond) {
+    try {
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      return;
+    } catch (error) {
+      deps.logger.warn('could not reply through response_url', { userId, error });
+    }
+  }
+  // The Home tab has no response_url: a DM is the only place left to say it.
+  await directMessage(client, deps, userId, { text }, 'tell someone why their click did nothing');
+}

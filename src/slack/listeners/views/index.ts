@@ -1,0 +1,10 @@
+import type { App } from '@slack/bolt';
+import { PULL_CREATE_VIEW, PULL_RESOLVE_VIEW } from '../../blocks/pulls.js';
+import type { Deps } from '../../deps.js';
+import { pullCreateView } from './pull-create.js';
+import { pullResolveView } from './pull-resolve.js';
+
+export function register(app: App, deps: Deps): void {
+  app.view(PULL_CREATE_VIEW, pullCreateView(deps));
+  app.view(PULL_RESOLVE_VIEW, pullResolveView(deps));
+}

@@ -1,0 +1,75 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { PULL_KINDS } from '../../../db/schema.js';
+import { ensureMember, getMember } from '../../../domain/members.js';
+import { openPull } from '../../../domain/pulls.js';
+import { getPush } from '../../../domain/pushes.js';
+import { pullConfirmation } from '../../blocks/pulls.js';
+import { openPullRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
+import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
+import type { Deps } from '../../deps.js';
+import { refreshHomes } from '../../home.js';
+import { selectedDate, selectedOption, selectedUser, textValue, viewSubmissionSchema } from '../../payloads.js';
+import { mention } from '../../text.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** The pull form: every field checked, errors shown on the field, nothing stored unless all of it is right. */
+export function pullCreateView(deps: Deps) {
+  return async ({ ack, body, client }: Args): Promise<void> => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    if (!parsed.success) {
+      await ack({ response_action: 'errors', errors: { need: SOMETHING_WENT_WRONG } });
+      return;
+    }
+    const userId = parsed.data.user.id;
+    const teamId = parsed.data.team?.id ?? parsed.data.user.team_id;
+    const values = parsed.data.view.state.values;
+    const managerId = selectedUser(values, 'manager');
+    const need = textValue(values, 'need') ?? '';
+    const kindValue = selectedOption(values, 'kind');
+    const kind = PULL_KINDS.find((k) => k === kindValue) ?? 'decision';
+    const pushValue = Number(selectedOption(values, 'push'));
+    const push = Number.isInteger(pushValue) && pushValue > 0 ? getPush(deps.db, pushValue) : undefined;
+
+    const errors: Record<string, string> = {};
+    if (!managerId) errors.manager = 'Choose who you are pulling in.';
+    else if (managerId === userId) errors.manager = openPullRefusal('self');
+    else if (getMember(deps.db, managerId)?.isBot) errors.manager = openPullRefusal('bot');
+    if (need.trim() === '') errors.need = openPullRefusal('need-empty');
+    if (push && push.managerId !== managerId) errors.push = 'That push belongs to someone else — pick one of theirs.';
+    if (!managerId || Object.keys(errors).length > 0) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    const now = deps.clock();
+    ensureMember(deps.db, userId, teamId, now);
+    const result = openPull(
+      deps.db,
+      {
+        teamId,
+        requesterId: userId,
+        managerId,
+        need,
+        context: textValue(values, 'context'),
+        kind,
+        neededBy: selectedDate(values, 'needed_by'),
+        pushId: push?.id,
+      },
+      now,
+    );
+    if (!result.ok) {
+      const field = result.reason === 'context-too-long' ? 'context' : result.reason === 'self' || result.reason === 'bot' ? 'manager' : 'need';
+      await ack({ response_action: 'errors', errors: { [field]: openPullRefusal(result.reason, need.length) } });
+      return;
+    }
+    await ack();
+    const pull = result.value;
+    await refreshProfile(client, deps, managerId);
+    const delivered = await sendPullToManager(client, deps, pull);
+    const warning = delivered.ok
+      ? undefined
+      : `:warning: I couldn't DM ${mention(managerId)} (${delivered.error}). Your pull is saved and waits on their Home tab.`;
+    await directMessage(client, deps, userId, pullConfirmation(pull, warning), 'confirm a pull to its requester');
+    await refreshHomes(client, deps, [userId, managerId]);
+  };
+}

@@ -1,0 +1,37 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { getPull, resolutionSchema, resolvePull } from '../../../domain/pulls.js';
+import { SOMETHING_WENT_WRONG, stepRefusal } from '../../copy.js';
+import { refreshManagerMessage, tellRequester } from '../../deliver.js';
+import type { Deps } from '../../deps.js';
+import { refreshHomes } from '../../home.js';
+import { parseMetadata, textValue, viewSubmissionSchema } from '../../payloads.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+const metadataSchema = z.object({ pullId: z.number().int().positive(), resolution: resolutionSchema });
+
+/** The manager's answer. Who may answer is decided from the submitting user, never from the metadata. */
+export function pullResolveView(deps: Deps) {
+  return async ({ ack, body, client }: Args): Promise<void> => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    const metadata = parsed.success ? parseMetadata(metadataSchema, parsed.data.view.private_metadata) : undefined;
+    if (!parsed.success || !metadata) {
+      await ack({ response_action: 'errors', errors: { note: SOMETHING_WENT_WRONG } });
+      return;
+    }
+    const note = textValue(parsed.data.view.state.values, 'note');
+    const result = resolvePull(deps.db, metadata.pullId, parsed.data.user.id, metadata.resolution, note, deps.clock());
+    if (!result.ok) {
+      await ack({
+        response_action: 'errors',
+        errors: { note: stepRefusal(result.reason, getPull(deps.db, metadata.pullId)) },
+      });
+      return;
+    }
+    await ack();
+    const pull = result.value;
+    await Promise.all([refreshManagerMessage(client, deps, pull.id), tellRequester(client, deps, pull)]);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+  };
+}

@@ -1,0 +1,92 @@
+// zod schemas for the parts of Slack's payloads that listeners rely on. Anything else in a payload is ignored.
+import { z } from 'zod';
+
+export const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
+
+export const commandSchema = z.object({
+  user_id: userId,
+  team_id: z.string().optional(),
+  text: z.string().default(''),
+  trigger_id: z.string().min(1),
+});
+
+export const blockActionSchema = z.object({
+  user: z.object({ id: userId, team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  trigger_id: z.string().optional(),
+  response_url: z.string().optional(),
+  container: z.object({ type: z.string() }).partial().passthrough().optional(),
+  view: z.object({ id: z.string(), type: z.string().optional() }).passthrough().optional(),
+  actions: z
+    .array(z.object({ action_id: z.string(), value: z.string().optional() }).passthrough())
+    .min(1),
+});
+
+/** A pull id carried in a button's value. */
+export const pullIdValue = z.coerce.number().int().positive();
+
+export const viewSubmissionSchema = z.object({
+  user: z.object({ id: userId, team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  view: z.object({
+    id: z.string().optional(),
+    private_metadata: z.string().optional().default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  }),
+});
+
+export const globalShortcutSchema = z.object({
+  user: z.object({ id: userId, team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  trigger_id: z.string().min(1),
+});
+
+// Readers for `state.values`: each returns undefined for a missing field or one of the wrong type.
+type Values = Record<string, Record<string, unknown>>;
+
+const element = (values: Values, block: string): unknown => {
+  const inner = values[block];
+  if (!inner || typeof inner !== 'object') return undefined;
+  const first = Object.values(inner)[0];
+  return first && typeof first === 'object' ? first : undefined;
+};
+
+export function textValue(values: Values, block: string): string | undefined {
+  const r = z.object({ value: z.string().nullish() }).safeParse(element(values, block));
+  return r.success ? (r.data.value ?? undefined) : undefined;
+}
+
+export function selectedUser(values: Values, block: string): string | undefined {
+  const r = z.object({ selected_user: userId.nullish() }).safeParse(element(values, block));
+  return r.success ? (r.data.selected_user ?? undefined) : undefined;
+}
+
+export function selectedOption(values: Values, block: string): string | undefined {
+  const r = z
+    .object({ selected_option: z.object({ value: z.string() }).nullish() })
+    .safeParse(element(values, block));
+  return r.success ? r.data.selected_option?.value : undefined;
+}
+
+export function selectedDate(values: Values, block: string): string | undefined {
+  const r = z
+    .object({ selected_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullish() })
+    .safeParse(element(values, block));
+  return r.success ? (r.data.selected_date ?? undefined) : undefined;
+}
+
+export function checkedValues(values: Values, block: string): string[] | undefined {
+  const r = z
+    .object({ selected_options: z.array(z.object({ value: z.string() })).nullish() })
+    .safeParse(element(values, block));
+  return r.success ? (r.data.selected_options ?? []).map((o) => o.value) : undefined;
+}
+
+export function parseMetadata<T extends z.ZodType>(schema: T, raw: string): z.infer<T> | undefined {
+  try {
+    const r = schema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,253 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { members, pulls } from '../../src/db/schema.js';
+import { eventually, type Harness, input, startHarness } from '../support/harness.js';
+
+const REQ = 'UREQ0001';
+const MGR = 'UMGR0001';
+const OTHER = 'UOTH0001';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+const allPulls = () => h.store.db.select().from(pulls).all();
+const blocksText = (args: Record<string, unknown>) => JSON.stringify(args.blocks ?? '') + String(args.text ?? '');
+
+async function createPull(need = 'Can we give Initech a 20% discount?') {
+  const res = await h.slack.command('/pull', `<@${MGR}|maria> ${need}`, REQ);
+  expect(res.status).toBe(200);
+  const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
+  const pull = allPulls().at(-1);
+  if (!pull) throw new Error('no pull stored');
+  return { res, dm, pull };
+}
+
+describe('/pull @manager text', () => {
+  it('stores the pull, confirms ephemerally naming the manager, and DMs the manager with the five buttons', async () => {
+    const { res, dm, pull } = await createPull();
+    expect(res.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(res.body)).toContain(`<@${MGR}>`);
+    expect(pull).toMatchObject({ requesterId: REQ, managerId: MGR, status: 'open', need: 'Can we give Initech a 20% discount?' });
+    const labels = JSON.stringify(dm.args.blocks);
+    for (const label of ['Acknowledge', 'Your call', 'Input', 'Decision', "Let's talk"]) expect(labels).toContain(`"${label}"`);
+    expect(blocksText(dm.args)).toContain(`<@${REQ}>`);
+    await eventually(() => expect(allPulls()[0]?.managerChannel).toBe(`D${MGR.slice(1)}`));
+    expect(allPulls()[0]?.managerTs).toBeTruthy();
+  });
+
+  it('escapes user text so <!channel> and forged mentions reach the manager as text', async () => {
+    await createPull('<!channel> urgent & <@UFAKE123> said <https://evil.example|click>');
+    const dm = h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR)[0];
+    const text = blocksText(dm?.args ?? {});
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<@UFAKE123>');
+    expect(text).not.toContain('<https://evil');
+    expect(text).toContain('&lt;!channel&gt; urgent &amp; &lt;@UFAKE123&gt;');
+  });
+
+  it('refuses an over-long request with a message and stores nothing', async () => {
+    const res = await h.slack.command('/pull', `<@${MGR}> ${'x'.repeat(3001)}`, REQ);
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).toContain('3,000');
+    expect(allPulls()).toHaveLength(0);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('refuses pulling yourself in', async () => {
+    const res = await h.slack.command('/pull', `<@${REQ}> should I?`, REQ);
+    expect(JSON.stringify(res.body)).toContain('your call');
+    expect(allPulls()).toHaveLength(0);
+  });
+
+  it('tells the requester when the manager cannot be reached, and keeps the pull', async () => {
+    h.fake.failNext('chat.postMessage', { kind: 'error', error: 'user_not_found' });
+    await h.slack.command('/pull', `<@${MGR}> need a hand`, REQ);
+    const warning = await h.fake.waitForResponse((b) => String(b.text).includes('user_not_found'));
+    expect(warning.text).toContain('saved');
+    expect(allPulls()).toHaveLength(1);
+  });
+});
+
+describe('/pull with a default manager', () => {
+  it('sets the default manager, then sends mention-less pulls to them', async () => {
+    const set = await h.slack.command('/pull', `manager <@${MGR}|maria>`, REQ);
+    expect(JSON.stringify(set.body)).toContain(`<@${MGR}>`);
+    expect(h.store.db.select().from(members).where(eq(members.userId, REQ)).get()?.managerId).toBe(MGR);
+    await h.slack.command('/pull', 'which vendor for the pilot?', REQ);
+    await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
+    expect(allPulls()[0]).toMatchObject({ managerId: MGR, need: 'which vendor for the pilot?' });
+  });
+
+  it('opens the modal prefilled when no default manager is set', async () => {
+    await h.slack.command('/pull', 'which vendor for the pilot?', REQ);
+    const open = await h.fake.waitFor('views.open');
+    expect(JSON.stringify(open.args.view)).toContain('which vendor for the pilot?');
+    expect(allPulls()).toHaveLength(0);
+  });
+
+  it('opens an empty modal with no text, and the default manager preselected', async () => {
+    await h.slack.command('/pull', `manager <@${MGR}>`, REQ);
+    await h.slack.command('/pull', '', REQ);
+    const open = await h.fake.waitFor('views.open');
+    expect(JSON.stringify(open.args.view)).toContain(`"initial_user":"${MGR}"`);
+  });
+});
+
+describe('/pull list and help', () => {
+  it('lists pulls sent and awaiting', async () => {
+    await createPull('first');
+    await h.slack.command('/pull', `<@${REQ}> reverse`, MGR);
+    const res = await h.slack.command('/pull', 'list', REQ);
+    const text = JSON.stringify(res.body);
+    expect(text).toContain('Awaiting you (1)');
+    expect(text).toContain('You pulled in (1)');
+    expect(text).toContain('reverse');
+    expect(text).toContain('first');
+  });
+
+  it('says so when nothing is open', async () => {
+    const res = await h.slack.command('/pull', 'list', REQ);
+    expect(JSON.stringify(res.body)).toContain('Nothing open');
+  });
+
+  it('explains every form in help', async () => {
+    const res = await h.slack.command('/pull', 'help', REQ);
+    const text = JSON.stringify(res.body);
+    for (const form of ['/pull @manager', '/pull list', '/pull manager @someone', '/pull help']) expect(text).toContain(form);
+  });
+});
+
+describe('the pull modal', () => {
+  it('opens from the pull_in global shortcut', async () => {
+    const res = await h.slack.shortcut(REQ, 'pull_in');
+    expect(res.status).toBe(200);
+    const open = await h.fake.waitFor('views.open');
+    expect(open.args.view).toMatchObject({ callback_id: 'pull_create' });
+  });
+
+  it('gives field errors for a blank request and no manager, writing nothing', async () => {
+    const res = await h.slack.viewSubmission(REQ, 'pull_create', {
+      manager: input.user(null, 'pull_manager_selected'),
+      need: input.text('   '),
+      kind: input.option('decision'),
+    });
+    expect(res.body).toMatchObject({ response_action: 'errors' });
+    const errors = (res.body as { errors: Record<string, string> }).errors;
+    expect(Object.keys(errors).sort()).toEqual(['manager', 'need']);
+    expect(allPulls()).toHaveLength(0);
+  });
+
+  it('creates the pull with every field, DMs the manager and confirms to the requester', async () => {
+    const res = await h.slack.viewSubmission(REQ, 'pull_create', {
+      manager: input.user(MGR, 'pull_manager_selected'),
+      need: input.text('Define success for the Q1 pilot'),
+      kind: input.option('define-success'),
+      context: input.text('Customer wants a 3-month pilot'),
+      needed_by: input.date('2026-12-04'),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
+    expect(blocksText(dm.args)).toContain('Define success');
+    expect(blocksText(dm.args)).toContain('Fri, Dec 4');
+    await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
+    expect(allPulls()[0]).toMatchObject({ kind: 'define-success', neededBy: '2026-12-04', context: 'Customer wants a 3-month pilot' });
+  });
+
+  it('survives wrong types in state.values with a field error', async () => {
+    const res = await h.slack.viewSubmission(REQ, 'pull_create', {
+      manager: { pull_manager_selected: { selected_user: 42 } },
+      need: { value: { value: ['not', 'text'] } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ response_action: 'errors' });
+    expect(allPulls()).toHaveLength(0);
+  });
+});
+
+describe("the manager's answers", () => {
+  it('acknowledges: the requester hears it and the manager message is updated in place', async () => {
+    const { pull } = await createPull();
+    await h.slack.action(MGR, 'pull_acknowledge', String(pull.id));
+    const update = await h.fake.waitFor('chat.update');
+    expect(update.args).toMatchObject({ channel: pull.managerChannel, ts: pull.managerTs });
+    expect(JSON.stringify(update.args.blocks)).toContain('Acknowledged');
+    expect(JSON.stringify(update.args.blocks)).not.toContain('"Acknowledge"');
+    const told = await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
+    expect(String(told.args.text)).toContain('saw your pull');
+    expect(allPulls()[0]?.status).toBe('acknowledged');
+    expect(allPulls()[0]?.acknowledgedAt).toBeTypeOf('number');
+  });
+
+  it('refuses anyone but the manager, ephemerally, and changes nothing', async () => {
+    const { pull } = await createPull();
+    for (const action of ['pull_acknowledge', 'pull_your_call', 'pull_input', 'pull_decision', 'pull_talk']) {
+      await h.slack.action(OTHER, action, String(pull.id));
+    }
+    await eventually(() => expect(h.fake.responses.filter((r) => String(r.body.text).includes('Only'))).toHaveLength(5));
+    for (const r of h.fake.responses) expect(r.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(allPulls()[0]?.status).toBe('open');
+    expect(h.fake.callsTo('chat.update')).toHaveLength(0);
+    expect(h.fake.callsTo('views.open')).toHaveLength(0);
+  });
+
+  for (const [action, resolution, note] of [
+    ['pull_your_call', 'your-call', ''],
+    ['pull_input', 'input', 'Anchor on value, not price'],
+    ['pull_decision', 'decision', 'Yes to 15%, not 20%'],
+    ['pull_talk', 'talk', ''],
+  ] as const) {
+    it(`resolves with ${resolution} through its modal`, async () => {
+      const { pull } = await createPull();
+      await h.slack.action(MGR, action, String(pull.id));
+      const open = await h.fake.waitFor('views.open');
+      const view = open.args.view as { callback_id: string; private_metadata: string };
+      expect(view.callback_id).toBe('pull_resolve');
+      const res = await h.slack.viewSubmission(MGR, 'pull_resolve', { note: input.text(note || null) }, view.private_metadata);
+      expect(res.body).toBe('');
+      await h.fake.waitFor('chat.update');
+      const told = await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
+      if (note) expect(JSON.stringify(told.args.blocks)).toContain(note);
+      expect(allPulls()[0]).toMatchObject({ status: 'resolved', resolution, resolutionNote: note || null });
+    });
+  }
+
+  it('requires a note for Input and Decision', async () => {
+    const { pull } = await createPull();
+    const metadata = JSON.stringify({ pullId: pull.id, resolution: 'decision' });
+    const res = await h.slack.viewSubmission(MGR, 'pull_resolve', { note: input.text('') }, metadata);
+    expect(res.body).toMatchObject({ response_action: 'errors', errors: { note: expect.stringContaining('note') } });
+    expect(allPulls()[0]?.status).toBe('open');
+  });
+
+  it('refuses a forged resolve submission from someone else', async () => {
+    const { pull } = await createPull();
+    const metadata = JSON.stringify({ pullId: pull.id, resolution: 'decision' });
+    const res = await h.slack.viewSubmission(OTHER, 'pull_resolve', { note: input.text('I decide') }, metadata);
+    expect(res.body).toMatchObject({ response_action: 'errors' });
+    expect(allPulls()[0]?.status).toBe('open');
+  });
+});
+
+describe('withdrawing', () => {
+  it('lets the requester withdraw from the confirmation, updating the manager DM', async () => {
+    const { pull } = await createPull();
+    await h.slack.action(REQ, 'pull_withdraw', String(pull.id));
+    const update = await h.fake.waitFor('chat.update');
+    expect(JSON.stringify(update.args.blocks)).toContain('withdrew');
+    expect(allPulls()[0]?.status).toBe('withdrawn');
+    await h.fake.waitForResponse((b) => b.replace_original === true);
+  });
+
+  it('refuses a withdraw from anyone else', async () => {
+    const { pull } = await createPull();
+    await h.slack.action(MGR, 'pull_withdraw', String(pull.id));
+    await h.fake.waitForResponse((b) => String(b.text).includes('Only'));
+    expect(allPulls()[0]?.status).toBe('open');
+  });
+});

@@ -1,0 +1,263 @@
+// A local stand-in for Slack's Web API and response URLs: records every call, answers as Slack documents,
+// and can be told to fail (429 with Retry-After, HTTP 500, ok:false errors, slow answers) or to enforce rate limits.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export type Fault =
+  | { kind: 'ratelimited'; retryAfter: number }
+  | { kind: 'http'; status: number }
+  | { kind: 'error'; error: string }
+  | { kind: 'slow'; ms: number };
+
+export interface FakeUser {
+  tz?: string;
+  isBot?: boolean;
+  name?: string;
+}
+
+interface Limit {
+  perSecond: number;
+  sent: number[];
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
+  readonly users = new Map<string, FakeUser>();
+  /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
+  readonly channelsWithoutBot = new Set<string>();
+  rateLimitedCount = 0;
+  private faults = new Map<string, Fault[]>();
+  private limits = new Map<string, Limit>();
+  private server: Server | undefined;
+  private tsCounter = 1_700_000_000_000;
+  private viewCounter = 0;
+  url = '';
+
+  get apiUrl(): string {
+    return `${this.url}api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}respond/${id}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The next `times` calls to `method` (or '*' for any) meet `fault`. */
+  failNext(method: string, fault: Fault, times = 1): void {
+    const list = this.faults.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(fault);
+    this.faults.set(method, list);
+  }
+
+  /** Answer 429 with Retry-After whenever more than `perSecond` calls to `method` arrive in one second. */
+  rateLimit(method: string, perSecond: number): void {
+    this.limits.set(method, { perSecond, sent: [] });
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.faults.clear();
+    this.limits.clear();
+    this.rateLimitedCount = 0;
+  }
+
+  callsTo(method: string, predicate: (args: Record<string, unknown>) => boolean = () => true): SlackCall[] {
+    return this.calls.filter((c) => c.method === method && predicate(c.args));
+  }
+
+  async waitFor(
+    method: string,
+    predicate: (args: Record<string, unknown>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<SlackCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.calls.find((c) => c.method === method && predicate(c.args));
+      if (found) return found;
+      if (Date.now() > deadline) {
+        const seen = this.calls.map((c) => c.method).join(', ');
+        throw new Error(`fake Slack: no ${method} call matched within ${timeoutMs}ms (calls: ${seen || 'none'})`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async waitForResponse(
+    predicate: (body: Record<string, unknown>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.responses.find((r) => predicate(r.body));
+      if (found) return found.body;
+      if (Date.now() > deadline) throw new Error('fake Slack: no response_url post matched');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const args = parseBody(raw, req.headers['content-type'] ?? '');
+    if (path.startsWith('/respond/')) {
+      this.responses.push({ id: path.slice('/respond/'.length), body: args, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    const method = path.replace(/^\/api\//, '');
+    const fault = this.takeFault(method);
+    if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === 'ratelimited' || this.overLimit(method)) {
+      this.rateLimitedCount += 1;
+      const retryAfter = fault?.kind === 'ratelimited' ? fault.retryAfter : 1;
+      this.calls.push({ method: `${method}#429`, args, at: Date.now() });
+      res.writeHead(429, { 'retry-after': String(retryAfter), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (fault?.kind === 'http') {
+      this.calls.push({ method: `${method}#${fault.status}`, args, at: Date.now() });
+      res.writeHead(fault.status, { 'content-type': 'text/plain' }).end('upstream trouble');
+      return;
+    }
+    this.calls.push({ method, args, at: Date.now() });
+    const answer = fault?.kind === 'error' ? { ok: false, error: fault.error } : this.answer(method, args);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
+  private takeFault(method: string): Fault | undefined {
+    for (const key of [method, '*']) {
+      const list = this.faults.get(key);
+      if (list && list.length > 0) return list.shift();
+    }
+    return undefined;
+  }
+
+  private overLimit(method: string): boolean {
+    const limit = this.limits.get(method) ?? this.limits.get('*');
+    if (!limit) return false;
+    const now = Date.now();
+    while (limit.sent.length > 0 && (limit.sent[0] ?? 0) <= now - 1000) limit.sent.shift();
+    if (limit.sent.length >= limit.perSecond) return true;
+    limit.sent.push(now);
+    return false;
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `${Math.floor(this.tsCounter / 1000)}.${String(this.tsCounter % 1000).padStart(6, '0')}`;
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channelOf = (value: unknown) => {
+      const channel = String(value ?? '');
+      return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+    };
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'pushpull', team_id: 'T0001', user_id: 'UBOT0001', bot_id: 'BBOT0001' };
+      case 'chat.postMessage': {
+        const channel = String(args.channel ?? '');
+        if (this.channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const ts = this.nextTs();
+        return { ok: true, channel: channelOf(channel), ts, message: { text: args.text, ts } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          channel: args.channel,
+          permalink: `https://acme.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+        };
+      case 'conversations.open':
+        return { ok: true, channel: { id: channelOf(args.users) } };
+      case 'views.open':
+      case 'views.push':
+      case 'views.update':
+      case 'views.publish': {
+        this.viewCounter += 1;
+        return { ok: true, view: { id: `V${this.viewCounter}`, hash: `h${this.viewCounter}` } };
+      }
+      case 'users.info': {
+        const id = String(args.user ?? '');
+        const known = this.users.get(id);
+        if (!known && !/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
+        const user = known ?? {};
+        return {
+          ok: true,
+          user: {
+            id,
+            name: user.name ?? id.toLowerCase(),
+            real_name: user.name ?? `Person ${id}`,
+            tz: user.tz ?? 'UTC',
+            is_bot: user.isBot ?? false,
+            profile: { display_name: user.name ?? '' },
+          },
+        };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType.includes('application/json')) {
+    try {
+      return JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return { raw };
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return out;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,123 @@
+// Starts the real app (real Bolt HTTP receiver, real SQLite file with real migrations) against the fake Slack.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPushpullApp, type PushpullApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+import { FakeSlack } from './fake-slack.js';
+import { SlackDriver } from './slack-driver.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-test-bot-token-abcdef';
+
+export interface Harness {
+  fake: FakeSlack;
+  slack: SlackDriver;
+  app: PushpullApp;
+  store: Store;
+  dir: string;
+  logs: string[];
+  clock: { now: number };
+  env: Record<string, string>;
+  /** Stops the app and closes the database, keeping the file (for restart tests). */
+  stopApp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  now?: number;
+  dir?: string;
+  fake?: FakeSlack;
+}
+
+export function tempDir(prefix = 'pushpull-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = options.fake ?? (await new FakeSlack().start());
+  const dir = options.dir ?? tempDir();
+  const env: Record<string, string> = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: `file:${join(dir, 'pushpull.db')}`,
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    NODE_ENV: 'production',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [config.slack.botToken, config.slack.signingSecret ?? ''],
+    write: (line) => logs.push(line),
+  });
+  const store = openDatabase(config.databasePath);
+  applyMigrations(store);
+  const clock = { now: options.now ?? Date.now() };
+  const app = createPushpullApp({
+    config,
+    store,
+    logger,
+    clock: () => clock.now,
+    slackRetry: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
+    slackTimeoutMs: 2000,
+  });
+  const { port } = await app.start();
+  const slack = new SlackDriver(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake);
+  let appStopped = false;
+  const stopApp = async () => {
+    if (appStopped) return;
+    appStopped = true;
+    await app.stop();
+    store.close();
+  };
+  return {
+    fake,
+    slack,
+    app,
+    store,
+    dir,
+    logs,
+    clock,
+    env,
+    stopApp,
+    async stop() {
+      await stopApp();
+      if (!options.fake) await fake.stop();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until `check` passes (for effects that happen after the ack). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+}
+
+/** Slack's `state.values` shapes for modal inputs. */
+export const input = {
+  text: (value: string | null) => ({ value: { type: 'plain_text_input', value } }),
+  user: (selected_user: string | null, actionId = 'value') => ({ [actionId]: { type: 'users_select', selected_user } }),
+  option: (value: string | null) => ({
+    value: { type: 'static_select', selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } } },
+  }),
+  date: (selected_date: string | null) => ({ value: { type: 'datepicker', selected_date } }),
+  checkboxes: (values: string[]) => ({
+    value: { type: 'checkboxes', selected_options: values.map((v) => ({ value: v, text: { type: 'plain_text', text: v } })) },
+  }),
+};
