@@ -31,7 +31,13 @@ export class InFlight {
 }
 
 /** Web API retries: 429s wait for `Retry-After` and retry; other failures back off briefly, then give up. */
-export const DEFAULT_SLACK_RETRY: webApi.RetryOptions = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true };
+export const DEFAULT_SLACK_RETRY: webApi.RetryOptions = {
+  retries: 6,
+  factor: 2,
+  minTimeout: 500,
+  maxTimeout: 10_000,
+  randomize: true,
+};
 
 export interface PushpullAppOptions {
   config: Config;

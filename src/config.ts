@@ -1,7 +1,15 @@
 // The environment, validated once at start into a typed, frozen Config.
 import { z } from 'zod';
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 function isTimeZoneName(name: string): boolean {
@@ -38,12 +46,18 @@ const envSchema = z
     SLACK_BOT_TOKEN: z
       .string({ error: 'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app' })
       .trim()
-      .regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb- (OAuth & Permissions page of your Slack app)'),
+      .regex(
+        /^xoxb-\S+$/,
+        'must be a bot token starting with xoxb- (OAuth & Permissions page of your Slack app)',
+      ),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: optionalText.pipe(
       z
         .string()
-        .regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)')
+        .regex(
+          /^xapp-\S+$/,
+          'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
+        )
         .optional(),
     ),
     PORT: integer(0, 65_535, 3000),
@@ -55,7 +69,10 @@ const envSchema = z
     RECOGNITION_CHANNEL: optionalText.pipe(
       z
         .string()
-        .regex(/^(?:[CG][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/, 'must be a channel id (C…) or name (#kudos)')
+        .regex(
+          /^(?:[CG][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/,
+          'must be a channel id (C…) or name (#kudos)',
+        )
         .optional(),
     ),
     PUSH_LIMIT: integer(1, 5, 3),

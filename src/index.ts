@@ -15,7 +15,10 @@ export async function start(config: Config = configOrExit()): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down: no new requests, finishing what is in flight', { signal, inFlight: pushpull.inflight.size });
+    logger.info('shutting down: no new requests, finishing what is in flight', {
+      signal,
+      inFlight: pushpull.inflight.size,
+    });
     try {
       await scheduler.stop();
       await pushpull.stop();

@@ -1,5 +1,5 @@
 // Structured logs (JSON in production, one readable line in development) that never carry secrets.
-import { type Logger as SlackLogger, LogLevel } from '@slack/bolt';
+import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -54,7 +54,9 @@ export function createLogger(options: LoggerOptions, bound: Record<string, unkno
       return;
     }
     const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-    write(scrub(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${message}${rest}`));
+    write(
+      scrub(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${message}${rest}`),
+    );
   };
   return {
     debug: (m, c) => emit('debug', m, c),
@@ -77,9 +79,15 @@ export function boltLogger(logger: Logger, initial: Level): SlackLogger {
   let level = initial;
   let name = 'bolt';
   const join = (parts: unknown[]) =>
-    parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
+    parts
+      .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p)))
+      .join(' ');
+  const enabled = (wanted: Level) => ORDER[wanted] >= ORDER[level];
   return {
-    debug: (...msg) => logger.debug(join(msg), { source: name }),
+    // The Web API client logs every request body at debug: skip building those lines unless they will be shown.
+    debug: (...msg) => {
+      if (enabled('debug')) logger.debug(join(msg), { source: name });
+    },
     info: (...msg) => logger.info(join(msg), { source: name }),
     warn: (...msg) => logger.warn(join(msg), { source: name }),
     error: (...msg) => logger.error(join(msg), { source: name }),

@@ -108,7 +108,10 @@ export const recognitions = sqliteTable(
     shared: integer('shared', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('recognitions_advocate').on(t.advocateId, t.createdAt), index('recognitions_time').on(t.createdAt)],
+  (t) => [
+    index('recognitions_advocate').on(t.advocateId, t.createdAt),
+    index('recognitions_time').on(t.createdAt),
+  ],
 );
 
 /** One row per manager per ISO week: taking the row is the right to send that week's digest. */
@@ -138,4 +141,3 @@ export type PullStatus = (typeof PULL_STATUSES)[number];
 export type Resolution = (typeof RESOLUTIONS)[number];
 export type PushStatus = (typeof PUSH_STATUSES)[number];
 export type AdvocateFunction = (typeof ADVOCATE_FUNCTIONS)[number];
-

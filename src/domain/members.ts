@@ -1,16 +1,25 @@
 // People Pushpull knows: who their manager is, their timezone and name as Slack last told us.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { type Member, members } from '../db/schema.js';
 import { fail, ok, type Result } from './result.js';
 
 export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
 
 export function getMember(db: Db, userId: string): Member | undefined {
-  return db.select().from(members).where(eq(members.userId, userId)).get();
+  return prepared(db, 'getMember', (d) =>
+    d
+      .select()
+      .from(members)
+      .where(eq(members.userId, sql.placeholder('userId')))
+      .prepare(),
+  ).get({ userId });
 }
 
 export function ensureMember(db: Db, userId: string, teamId: string | undefined, now: number): Member {
+  const known = getMember(db, userId);
+  if (known) return known;
   db.insert(members)
     .values({ userId, teamId: teamId ?? null, updatedAt: now })
     .onConflictDoNothing()

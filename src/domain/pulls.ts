@@ -1,7 +1,8 @@
 // Pulls: a contributor's tracked request for their manager's input, from open to resolved.
-import { and, asc, desc, eq, inArray, isNotNull, gte } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { PULL_KINDS, type Pull, type PullStatus, pulls, RESOLUTIONS, type Resolution } from '../db/schema.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
@@ -33,7 +34,13 @@ export const newPullSchema = z.object({
 });
 export type NewPull = z.input<typeof newPullSchema>;
 
-export type OpenPullRefusal = 'need-empty' | 'need-too-long' | 'context-too-long' | 'self' | 'bot' | 'invalid';
+export type OpenPullRefusal =
+  | 'need-empty'
+  | 'need-too-long'
+  | 'context-too-long'
+  | 'self'
+  | 'bot'
+  | 'invalid';
 
 export function openPull(db: Db, input: NewPull, now: number): Result<Pull, OpenPullRefusal> {
   const parsed = newPullSchema.safeParse(input);
@@ -47,33 +54,65 @@ export function openPull(db: Db, input: NewPull, now: number): Result<Pull, Open
   const p = parsed.data;
   if (p.requesterId === p.managerId) return fail('self');
   if (getMember(db, p.managerId)?.isBot) return fail('bot');
-  const row = db
-    .insert(pulls)
-    .values({
-      teamId: p.teamId ?? null,
-      requesterId: p.requesterId,
-      managerId: p.managerId,
-      need: p.need,
-      context: p.context ?? null,
-      kind: p.kind,
-      neededBy: p.neededBy ?? null,
-      pushId: p.pushId ?? null,
-      createdAt: now,
-    })
-    .returning()
-    .get();
-  return ok(row);
+  const row = prepared(db, 'insertPull', (d) =>
+    d
+      .insert(pulls)
+      .values({
+        teamId: sql.placeholder('teamId'),
+        requesterId: sql.placeholder('requesterId'),
+        managerId: sql.placeholder('managerId'),
+        need: sql.placeholder('need'),
+        context: sql.placeholder('context'),
+        kind: sql.placeholder('kind'),
+        neededBy: sql.placeholder('neededBy'),
+        pushId: sql.placeholder('pushId'),
+        createdAt: sql.placeholder('createdAt'),
+      })
+      .returning()
+      .prepare(),
+  ).get({
+    teamId: p.teamId ?? null,
+    requesterId: p.requesterId,
+    managerId: p.managerId,
+    need: p.need,
+    context: p.context ?? null,
+    kind: p.kind,
+    neededBy: p.neededBy ?? null,
+    pushId: p.pushId ?? null,
+    createdAt: now,
+  });
+  return ok(row as Pull);
 }
 
 export function getPull(db: Db, id: number): Pull | undefined {
-  return db.select().from(pulls).where(eq(pulls.id, id)).get();
+  return prepared(db, 'getPull', (d) =>
+    d
+      .select()
+      .from(pulls)
+      .where(eq(pulls.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({
+    id,
+  });
 }
 
 export function recordManagerMessage(db: Db, id: number, channel: string, ts: string): void {
-  db.update(pulls).set({ managerChannel: channel, managerTs: ts }).where(eq(pulls.id, id)).run();
+  prepared(db, 'recordManagerMessage', (d) =>
+    d
+      .update(pulls)
+      .set({ managerChannel: sql`${sql.placeholder('channel')}`, managerTs: sql`${sql.placeholder('ts')}` })
+      .where(eq(pulls.id, sql.placeholder('id')))
+      .prepare(),
+  ).run({ id, channel, ts });
 }
 
-export type StepRefusal = 'not-found' | 'not-manager' | 'not-requester' | 'closed' | 'note-required' | 'note-too-long';
+export type StepRefusal =
+  | 'not-found'
+  | 'not-manager'
+  | 'not-requester'
+  | 'closed'
+  | 'note-required'
+  | 'note-too-long';
 
 /** The answers that leave the decision elsewhere need no words; the ones that carry the manager's view do. */
 export const NOTE_REQUIRED: Record<Resolution, boolean> = {
@@ -85,7 +124,11 @@ export const NOTE_REQUIRED: Record<Resolution, boolean> = {
 
 export const resolutionSchema = z.enum(RESOLUTIONS);
 
-function guard(pull: Pull | undefined, actorId: string, role: 'manager' | 'requester'): StepRefusal | undefined {
+function guard(
+  pull: Pull | undefined,
+  actorId: string,
+  role: 'manager' | 'requester',
+): StepRefusal | undefined {
   if (!pull) return 'not-found';
   if (role === 'manager' && pull.managerId !== actorId) return 'not-manager';
   if (role === 'requester' && pull.requesterId !== actorId) return 'not-requester';

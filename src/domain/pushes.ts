@@ -30,12 +30,7 @@ export const newPushSchema = z.object({
 });
 export type NewPush = z.input<typeof newPushSchema>;
 
-export type AddPushRefusal =
-  | 'limit'
-  | 'title-empty'
-  | 'title-too-long'
-  | 'field-too-long'
-  | 'invalid';
+export type AddPushRefusal = 'limit' | 'title-empty' | 'title-too-long' | 'field-too-long' | 'invalid';
 
 export interface PushRules {
   quarter: string;
@@ -78,7 +73,8 @@ export function addPush(db: Db, input: NewPush, rules: PushRules, now: number): 
   const parsed = newPushSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    if (issue?.path[0] === 'title') return fail(issue.message === 'too-long' ? 'title-too-long' : 'title-empty');
+    if (issue?.path[0] === 'title')
+      return fail(issue.message === 'too-long' ? 'title-too-long' : 'title-empty');
     if (issue?.message === 'too-long') return fail('field-too-long');
     return fail('invalid');
   }
@@ -141,7 +137,9 @@ export function updatePush(
         .returning()
         .get();
       if (!row) return fail('closed' as const);
-      tx.insert(pushUpdates).values({ pushId, authorId: actorId, status, note: text || null, createdAt: now }).run();
+      tx.insert(pushUpdates)
+        .values({ pushId, authorId: actorId, status, note: text || null, createdAt: now })
+        .run();
       return ok(row);
     },
     { behavior: 'immediate' },

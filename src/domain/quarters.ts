@@ -13,7 +13,7 @@ export interface Quarter {
 export function quarterOf(year: number, month: number, fiscalYearStartMonth: number): Quarter {
   const start = fiscalYearStartMonth;
   const fiscalYear = start === 1 || month < start ? year : year + 1;
-  const quarter = (Math.floor((((month - start) % 12) + 12) % 12 / 3) + 1) as 1 | 2 | 3 | 4;
+  const quarter = (Math.floor(((((month - start) % 12) + 12) % 12) / 3) + 1) as 1 | 2 | 3 | 4;
   const label = start === 1 ? `${fiscalYear} Q${quarter}` : `FY${fiscalYear} Q${quarter}`;
   return { key: `${fiscalYear}-Q${quarter}`, fiscalYear, quarter, label };
 }

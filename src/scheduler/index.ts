@@ -7,6 +7,10 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export function startScheduler(_options: { deps: Deps; client: webApi.WebClient; logger: Logger }): Scheduler {
+export function startScheduler(_options: {
+  deps: Deps;
+  client: webApi.WebClient;
+  logger: Logger;
+}): Scheduler {
   return { stop: async () => {} };
 }

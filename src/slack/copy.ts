@@ -1,6 +1,6 @@
 // The words Pushpull says when it cannot do what was asked. Warm, short, and clear about what to do next.
 import type { OpenPullRefusal, StepRefusal } from '../domain/pulls.js';
-import { NEED_MAX, NOTE_MAX, CONTEXT_MAX } from '../domain/pulls.js';
+import { CONTEXT_MAX, NEED_MAX, NOTE_MAX } from '../domain/pulls.js';
 import { mention } from './text.js';
 
 const n = (value: number) => value.toLocaleString('en-US');

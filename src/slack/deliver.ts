@@ -1,7 +1,7 @@
 // Sending what a listener decided: render with the builders, call the Web API, remember where messages went.
 import type { webApi } from '@slack/bolt';
 import type { Pull } from '../db/schema.js';
-import { profileIsStale, getMember, saveProfile } from '../domain/members.js';
+import { getMember, profileIsStale, saveProfile } from '../domain/members.js';
 import { getPull, recordManagerMessage } from '../domain/pulls.js';
 import { getPush } from '../domain/pushes.js';
 import { managerPullMessage, requesterUpdate } from './blocks/pulls.js';
@@ -19,7 +19,12 @@ export function slackErrorCode(error: unknown): string {
 
 export type Delivery = { ok: true } | { ok: false; error: string };
 
-async function attempt(deps: Deps, what: string, context: Record<string, unknown>, call: () => Promise<unknown>) {
+async function attempt(
+  deps: Deps,
+  what: string,
+  context: Record<string, unknown>,
+  call: () => Promise<unknown>,
+) {
   try {
     await call();
     return { ok: true } as const;
@@ -37,14 +42,23 @@ function pushTitleOf(deps: Deps, pull: Pull): string | undefined {
 /** DM the manager a new pull and remember the message, so each later step can update it in place. */
 export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pull): Promise<Delivery> {
   const message = managerPullMessage({ pull, pushTitle: pushTitleOf(deps, pull), now: deps.clock() });
-  return attempt(deps, 'DM the manager a new pull', { pullId: pull.id, managerId: pull.managerId }, async () => {
-    const posted = await client.chat.postMessage({ channel: pull.managerId, ...message });
-    if (posted.channel && posted.ts) recordManagerMessage(deps.db, pull.id, posted.channel, posted.ts);
-  });
+  return attempt(
+    deps,
+    'DM the manager a new pull',
+    { pullId: pull.id, managerId: pull.managerId },
+    async () => {
+      const posted = await client.chat.postMessage({ channel: pull.managerId, ...message });
+      if (posted.channel && posted.ts) recordManagerMessage(deps.db, pull.id, posted.channel, posted.ts);
+    },
+  );
 }
 
 /** Show the pull's current state on the manager's original DM. */
-export async function refreshManagerMessage(client: WebClient, deps: Deps, pullId: number): Promise<Delivery> {
+export async function refreshManagerMessage(
+  client: WebClient,
+  deps: Deps,
+  pullId: number,
+): Promise<Delivery> {
   const pull = getPull(deps.db, pullId);
   if (!pull?.managerChannel || !pull.managerTs) return { ok: true };
   const { managerChannel: channel, managerTs: ts } = pull;
@@ -68,7 +82,11 @@ export async function directMessage(
   what = 'send a DM',
 ): Promise<Delivery> {
   return attempt(deps, what, { userId }, () =>
-    client.chat.postMessage({ channel: userId, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) }),
+    client.chat.postMessage({
+      channel: userId,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+    }),
   );
 }
 

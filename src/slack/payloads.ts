@@ -17,9 +17,7 @@ export const blockActionSchema = z.object({
   response_url: z.string().optional(),
   container: z.object({ type: z.string() }).partial().passthrough().optional(),
   view: z.object({ id: z.string(), type: z.string().optional() }).passthrough().optional(),
-  actions: z
-    .array(z.object({ action_id: z.string(), value: z.string().optional() }).passthrough())
-    .min(1),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() }).passthrough()).min(1),
 });
 
 /** A pull id carried in a button's value. */
@@ -70,7 +68,12 @@ export function selectedOption(values: Values, block: string): string | undefine
 
 export function selectedDate(values: Values, block: string): string | undefined {
   const r = z
-    .object({ selected_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullish() })
+    .object({
+      selected_date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .nullish(),
+    })
     .safeParse(element(values, block));
   return r.success ? (r.data.selected_date ?? undefined) : undefined;
 }

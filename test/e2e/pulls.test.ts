@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { members, pulls } from '../../src/db/schema.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 
@@ -16,14 +16,19 @@ afterEach(async () => {
 });
 
 const allPulls = () => h.store.db.select().from(pulls).all();
-const blocksText = (args: Record<string, unknown>) => JSON.stringify(args.blocks ?? '') + String(args.text ?? '');
+const blocksText = (args: Record<string, unknown>) =>
+  JSON.stringify(args.blocks ?? '') + String(args.text ?? '');
 
 async function createPull(need = 'Can we give Initech a 20% discount?') {
   const res = await h.slack.command('/pull', `<@${MGR}|maria> ${need}`, REQ);
   expect(res.status).toBe(200);
   const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-  const pull = allPulls().at(-1);
-  if (!pull) throw new Error('no pull stored');
+  // The manager can only click once the DM exists, by which time its ts is stored.
+  const pull = await eventually(() => {
+    const last = allPulls().at(-1);
+    if (!last?.managerTs) throw new Error('manager DM not recorded yet');
+    return last;
+  });
   return { res, dm, pull };
 }
 
@@ -32,9 +37,15 @@ describe('/pull @manager text', () => {
     const { res, dm, pull } = await createPull();
     expect(res.body).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(res.body)).toContain(`<@${MGR}>`);
-    expect(pull).toMatchObject({ requesterId: REQ, managerId: MGR, status: 'open', need: 'Can we give Initech a 20% discount?' });
+    expect(pull).toMatchObject({
+      requesterId: REQ,
+      managerId: MGR,
+      status: 'open',
+      need: 'Can we give Initech a 20% discount?',
+    });
     const labels = JSON.stringify(dm.args.blocks);
-    for (const label of ['Acknowledge', 'Your call', 'Input', 'Decision', "Let's talk"]) expect(labels).toContain(`"${label}"`);
+    for (const label of ['Acknowledge', 'Your call', 'Input', 'Decision', "Let's talk"])
+      expect(labels).toContain(`"${label}"`);
     expect(blocksText(dm.args)).toContain(`<@${REQ}>`);
     await eventually(() => expect(allPulls()[0]?.managerChannel).toBe(`D${MGR.slice(1)}`));
     expect(allPulls()[0]?.managerTs).toBeTruthy();
@@ -118,7 +129,8 @@ describe('/pull list and help', () => {
   it('explains every form in help', async () => {
     const res = await h.slack.command('/pull', 'help', REQ);
     const text = JSON.stringify(res.body);
-    for (const form of ['/pull @manager', '/pull list', '/pull manager @someone', '/pull help']) expect(text).toContain(form);
+    for (const form of ['/pull @manager', '/pull list', '/pull manager @someone', '/pull help'])
+      expect(text).toContain(form);
   });
 });
 
@@ -156,7 +168,11 @@ describe('the pull modal', () => {
     expect(blocksText(dm.args)).toContain('Define success');
     expect(blocksText(dm.args)).toContain('Fri, Dec 4');
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
-    expect(allPulls()[0]).toMatchObject({ kind: 'define-success', neededBy: '2026-12-04', context: 'Customer wants a 3-month pilot' });
+    expect(allPulls()[0]).toMatchObject({
+      kind: 'define-success',
+      neededBy: '2026-12-04',
+      context: 'Customer wants a 3-month pilot',
+    });
   });
 
   it('survives wrong types in state.values with a field error', async () => {
@@ -189,8 +205,11 @@ describe("the manager's answers", () => {
     for (const action of ['pull_acknowledge', 'pull_your_call', 'pull_input', 'pull_decision', 'pull_talk']) {
       await h.slack.action(OTHER, action, String(pull.id));
     }
-    await eventually(() => expect(h.fake.responses.filter((r) => String(r.body.text).includes('Only'))).toHaveLength(5));
-    for (const r of h.fake.responses) expect(r.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    await eventually(() =>
+      expect(h.fake.responses.filter((r) => String(r.body.text).includes('Only'))).toHaveLength(5),
+    );
+    for (const r of h.fake.responses)
+      expect(r.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(allPulls()[0]?.status).toBe('open');
     expect(h.fake.callsTo('chat.update')).toHaveLength(0);
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
@@ -208,7 +227,12 @@ describe("the manager's answers", () => {
       const open = await h.fake.waitFor('views.open');
       const view = open.args.view as { callback_id: string; private_metadata: string };
       expect(view.callback_id).toBe('pull_resolve');
-      const res = await h.slack.viewSubmission(MGR, 'pull_resolve', { note: input.text(note || null) }, view.private_metadata);
+      const res = await h.slack.viewSubmission(
+        MGR,
+        'pull_resolve',
+        { note: input.text(note || null) },
+        view.private_metadata,
+      );
       expect(res.body).toBe('');
       await h.fake.waitFor('chat.update');
       const told = await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
@@ -221,14 +245,22 @@ describe("the manager's answers", () => {
     const { pull } = await createPull();
     const metadata = JSON.stringify({ pullId: pull.id, resolution: 'decision' });
     const res = await h.slack.viewSubmission(MGR, 'pull_resolve', { note: input.text('') }, metadata);
-    expect(res.body).toMatchObject({ response_action: 'errors', errors: { note: expect.stringContaining('note') } });
+    expect(res.body).toMatchObject({
+      response_action: 'errors',
+      errors: { note: expect.stringContaining('note') },
+    });
     expect(allPulls()[0]?.status).toBe('open');
   });
 
   it('refuses a forged resolve submission from someone else', async () => {
     const { pull } = await createPull();
     const metadata = JSON.stringify({ pullId: pull.id, resolution: 'decision' });
-    const res = await h.slack.viewSubmission(OTHER, 'pull_resolve', { note: input.text('I decide') }, metadata);
+    const res = await h.slack.viewSubmission(
+      OTHER,
+      'pull_resolve',
+      { note: input.text('I decide') },
+      metadata,
+    );
     expect(res.body).toMatchObject({ response_action: 'errors' });
     expect(allPulls()[0]?.status).toBe('open');
   });

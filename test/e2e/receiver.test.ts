@@ -13,7 +13,9 @@ afterEach(async () => {
 
 describe('the HTTP receiver', () => {
   it('refuses a bad signature before any work', async () => {
-    const res = await h.slack.command('/pull', '<@UMGR0001> sneaky', 'UREQ0001', { signature: 'v0=deadbeef' });
+    const res = await h.slack.command('/pull', '<@UMGR0001> sneaky', 'UREQ0001', {
+      signature: 'v0=deadbeef',
+    });
     expect(res.status).toBe(401);
     expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
@@ -69,7 +71,8 @@ describe('the HTTP receiver', () => {
 
 describe('restarts', () => {
   it('keeps every pull across a restart on the same database file', async () => {
-    for (const need of ['one', 'two', 'three']) await h.slack.command('/pull', `<@UMGR0001> ${need}`, 'UREQ0001');
+    for (const need of ['one', 'two', 'three'])
+      await h.slack.command('/pull', `<@UMGR0001> ${need}`, 'UREQ0001');
     await eventually(() => expect(h.fake.callsTo('chat.postMessage')).toHaveLength(3));
     await h.stopApp();
     const again = await startHarness({ dir: h.dir, fake: h.fake });

@@ -101,7 +101,9 @@ export class FakeSlack {
       if (found) return found;
       if (Date.now() > deadline) {
         const seen = this.calls.map((c) => c.method).join(', ');
-        throw new Error(`fake Slack: no ${method} call matched within ${timeoutMs}ms (calls: ${seen || 'none'})`);
+        throw new Error(
+          `fake Slack: no ${method} call matched within ${timeoutMs}ms (calls: ${seen || 'none'})`,
+        );
       }
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -180,7 +182,15 @@ export class FakeSlack {
     };
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'pushpull', team_id: 'T0001', user_id: 'UBOT0001', bot_id: 'BBOT0001' };
+        return {
+          ok: true,
+          url: 'https://acme.slack.com/',
+          team: 'Acme',
+          user: 'pushpull',
+          team_id: 'T0001',
+          user_id: 'UBOT0001',
+          bot_id: 'BBOT0001',
+        };
       case 'chat.postMessage': {
         const channel = String(args.channel ?? '');
         if (this.channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };

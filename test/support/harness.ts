@@ -112,12 +112,20 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
 /** Slack's `state.values` shapes for modal inputs. */
 export const input = {
   text: (value: string | null) => ({ value: { type: 'plain_text_input', value } }),
-  user: (selected_user: string | null, actionId = 'value') => ({ [actionId]: { type: 'users_select', selected_user } }),
+  user: (selected_user: string | null, actionId = 'value') => ({
+    [actionId]: { type: 'users_select', selected_user },
+  }),
   option: (value: string | null) => ({
-    value: { type: 'static_select', selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } } },
+    value: {
+      type: 'static_select',
+      selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } },
+    },
   }),
   date: (selected_date: string | null) => ({ value: { type: 'datepicker', selected_date } }),
   checkboxes: (values: string[]) => ({
-    value: { type: 'checkboxes', selected_options: values.map((v) => ({ value: v, text: { type: 'plain_text', text: v } })) },
+    value: {
+      type: 'checkboxes',
+      selected_options: values.map((v) => ({ value: v, text: { type: 'plain_text', text: v } })),
+    },
   }),
 };

@@ -96,7 +96,12 @@ export class SlackDriver {
       trigger_id: `trigger-${id}`,
       container: inView
         ? { type: 'view', view_id: where.viewId ?? 'VHOME' }
-        : { type: 'message', message_ts: where.ts ?? '1.000001', channel_id: where.channel ?? 'D0DM', is_ephemeral: false },
+        : {
+            type: 'message',
+            message_ts: where.ts ?? '1.000001',
+            channel_id: where.channel ?? 'D0DM',
+            is_ephemeral: false,
+          },
       ...(inView
         ? { view: { id: where.viewId ?? 'VHOME', type: 'home', private_metadata: '', state: { values: {} } } }
         : {
@@ -109,7 +114,12 @@ export class SlackDriver {
   }
 
   /** A select menu inside an open modal (dispatch_action). */
-  viewAction(user: string, actionId: string, action: Record<string, unknown>, view: Record<string, unknown> = {}): Promise<Sent> {
+  viewAction(
+    user: string,
+    actionId: string,
+    action: Record<string, unknown>,
+    view: Record<string, unknown> = {},
+  ): Promise<Sent> {
     return this.interactive({
       type: 'block_actions',
       team: { id: TEAM, domain: 'acme' },
@@ -157,7 +167,12 @@ export class SlackDriver {
     });
   }
 
-  messageShortcut(user: string, callbackId: string, message: { user: string; text: string; ts: string }, channel = 'C0SALES'): Promise<Sent> {
+  messageShortcut(
+    user: string,
+    callbackId: string,
+    message: { user: string; text: string; ts: string },
+    channel = 'C0SALES',
+  ): Promise<Sent> {
     return this.interactive({
       type: 'message_action',
       team: { id: TEAM, domain: 'acme' },
@@ -185,7 +200,11 @@ export class SlackDriver {
       authorizations: [{ team_id: TEAM, user_id: 'UBOT0001', is_bot: true }],
     });
     const headers = options.retryNum
-      ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout', ...options.headers }
+      ? {
+          'x-slack-retry-num': String(options.retryNum),
+          'x-slack-retry-reason': 'http_timeout',
+          ...options.headers,
+        }
       : options.headers;
     return this.post(body, 'application/json', { ...options, ...(headers ? { headers } : {}) });
   }

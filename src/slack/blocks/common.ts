@@ -21,12 +21,7 @@ export function header(text: string): KnownBlock {
 
 export const divider = (): KnownBlock => ({ type: 'divider' });
 
-export function button(
-  text: string,
-  actionId: string,
-  value: string,
-  style?: 'primary' | 'danger',
-): Button {
+export function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
   return {
     type: 'button',
     text: { type: 'plain_text', text, emoji: true },
@@ -44,7 +39,12 @@ export function actions(blockId: string | undefined, ...elements: Button[]): Act
 export function formatDate(isoDate: string): string {
   const date = new Date(`${isoDate}T12:00:00Z`);
   if (Number.isNaN(date.getTime())) return isoDate;
-  return date.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return date.toLocaleDateString('en-US', {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 /** A short human age: `just now`, `3h`, `2d`, `5w`. */

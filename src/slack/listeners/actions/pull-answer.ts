@@ -27,7 +27,13 @@ export function acknowledgeAction(deps: Deps) {
     const actorId = input.payload.user.id;
     const result = acknowledgePull(deps.db, input.pullId, actorId, deps.clock());
     if (!result.ok) {
-      await tellActor(deps, client, respond, actorId, stepRefusal(result.reason, getPull(deps.db, input.pullId)));
+      await tellActor(
+        deps,
+        client,
+        respond,
+        actorId,
+        stepRefusal(result.reason, getPull(deps.db, input.pullId)),
+      );
       return;
     }
     const pull = result.value;
@@ -45,10 +51,19 @@ export function answerAction(deps: Deps, resolution: Resolution) {
     const actorId = input.payload.user.id;
     const allowed = mayAnswer(deps.db, input.pullId, actorId);
     if (!allowed.ok) {
-      await tellActor(deps, client, respond, actorId, stepRefusal(allowed.reason, getPull(deps.db, input.pullId)));
+      await tellActor(
+        deps,
+        client,
+        respond,
+        actorId,
+        stepRefusal(allowed.reason, getPull(deps.db, input.pullId)),
+      );
       return;
     }
-    await client.views.open({ trigger_id: input.payload.trigger_id, view: resolveModal(allowed.value, resolution) });
+    await client.views.open({
+      trigger_id: input.payload.trigger_id,
+      view: resolveModal(allowed.value, resolution),
+    });
   };
 }
 

@@ -19,14 +19,25 @@ export function withdrawAction(deps: Deps) {
     const actorId = input.payload.user.id;
     const result = withdrawPull(deps.db, input.pullId, actorId, deps.clock());
     if (!result.ok) {
-      await tellActor(deps, client, respond, actorId, stepRefusal(result.reason, getPull(deps.db, input.pullId)));
+      await tellActor(
+        deps,
+        client,
+        respond,
+        actorId,
+        stepRefusal(result.reason, getPull(deps.db, input.pullId)),
+      );
       return;
     }
     const pull = result.value;
     const confirmation = requesterUpdate(pull);
     if (respond && input.payload.container?.type !== 'view') {
       try {
-        await respond({ replace_original: true, response_type: 'ephemeral', ...confirmation, blocks: confirmation.blocks as never });
+        await respond({
+          replace_original: true,
+          response_type: 'ephemeral',
+          ...confirmation,
+          blocks: confirmation.blocks as never,
+        });
       } catch (error) {
         deps.logger.warn('could not replace the withdrawn pull message', { pullId: pull.id, error });
       }

@@ -8,8 +8,7 @@ import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { openPullModal } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
-import { escapeText, mention } from '../../text.js';
-import { parsePullCommand } from '../../text.js';
+import { escapeText, mention, parsePullCommand } from '../../text.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -23,7 +22,9 @@ export function pullCommand(deps: Deps) {
   return async ({ command, ack, respond, client }: Args): Promise<void> => {
     const parsed = commandSchema.safeParse(command);
     if (!parsed.success) {
-      await ack(ephemeral({ text: 'That request did not look like it came from Slack. Please try `/pull` again.' }));
+      await ack(
+        ephemeral({ text: 'That request did not look like it came from Slack. Please try `/pull` again.' }),
+      );
       return;
     }
     const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;

@@ -8,7 +8,13 @@ import { openPullRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
-import { selectedDate, selectedOption, selectedUser, textValue, viewSubmissionSchema } from '../../payloads.js';
+import {
+  selectedDate,
+  selectedOption,
+  selectedUser,
+  textValue,
+  viewSubmissionSchema,
+} from '../../payloads.js';
 import { mention } from '../../text.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -36,7 +42,8 @@ export function pullCreateView(deps: Deps) {
     else if (managerId === userId) errors.manager = openPullRefusal('self');
     else if (getMember(deps.db, managerId)?.isBot) errors.manager = openPullRefusal('bot');
     if (need.trim() === '') errors.need = openPullRefusal('need-empty');
-    if (push && push.managerId !== managerId) errors.push = 'That push belongs to someone else — pick one of theirs.';
+    if (push && push.managerId !== managerId)
+      errors.push = 'That push belongs to someone else — pick one of theirs.';
     if (!managerId || Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -58,8 +65,16 @@ export function pullCreateView(deps: Deps) {
       now,
     );
     if (!result.ok) {
-      const field = result.reason === 'context-too-long' ? 'context' : result.reason === 'self' || result.reason === 'bot' ? 'manager' : 'need';
-      await ack({ response_action: 'errors', errors: { [field]: openPullRefusal(result.reason, need.length) } });
+      const field =
+        result.reason === 'context-too-long'
+          ? 'context'
+          : result.reason === 'self' || result.reason === 'bot'
+            ? 'manager'
+            : 'need';
+      await ack({
+        response_action: 'errors',
+        errors: { [field]: openPullRefusal(result.reason, need.length) },
+      });
       return;
     }
     await ack();
@@ -69,7 +84,13 @@ export function pullCreateView(deps: Deps) {
     const warning = delivered.ok
       ? undefined
       : `:warning: I couldn't DM ${mention(managerId)} (${delivered.error}). Your pull is saved and waits on their Home tab.`;
-    await directMessage(client, deps, userId, pullConfirmation(pull, warning), 'confirm a pull to its requester');
+    await directMessage(
+      client,
+      deps,
+      userId,
+      pullConfirmation(pull, warning),
+      'confirm a pull to its requester',
+    );
     await refreshHomes(client, deps, [userId, managerId]);
   };
 }

@@ -15,13 +15,22 @@ const metadataSchema = z.object({ pullId: z.number().int().positive(), resolutio
 export function pullResolveView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const parsed = viewSubmissionSchema.safeParse(body);
-    const metadata = parsed.success ? parseMetadata(metadataSchema, parsed.data.view.private_metadata) : undefined;
+    const metadata = parsed.success
+      ? parseMetadata(metadataSchema, parsed.data.view.private_metadata)
+      : undefined;
     if (!parsed.success || !metadata) {
       await ack({ response_action: 'errors', errors: { note: SOMETHING_WENT_WRONG } });
       return;
     }
     const note = textValue(parsed.data.view.state.values, 'note');
-    const result = resolvePull(deps.db, metadata.pullId, parsed.data.user.id, metadata.resolution, note, deps.clock());
+    const result = resolvePull(
+      deps.db,
+      metadata.pullId,
+      parsed.data.user.id,
+      metadata.resolution,
+      note,
+      deps.clock(),
+    );
     if (!result.ok) {
       await ack({
         response_action: 'errors',
