@@ -24,6 +24,8 @@ export const members = sqliteTable('members', {
   timezone: text('timezone'),
   isBot: integer('is_bot', { mode: 'boolean' }).notNull().default(false),
   profileFetchedAt: integer('profile_fetched_at'),
+  /** Set once they have opened Pushpull's Home tab; only then is it worth republishing on changes. */
+  homeOpenedAt: integer('home_opened_at'),
   updatedAt: integer('updated_at').notNull(),
 });
 

@@ -60,3 +60,8 @@ export function saveProfile(db: Db, userId: string, profile: Profile, now: numbe
     })
     .run();
 }
+
+export function recordHomeOpened(db: Db, userId: string, teamId: string | undefined, now: number): void {
+  ensureMember(db, userId, teamId, now);
+  db.update(members).set({ homeOpenedAt: now }).where(eq(members.userId, userId)).run();
+}

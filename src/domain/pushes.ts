@@ -174,3 +174,14 @@ export function needsNudge(push: Push, last: PushUpdate | undefined, now: number
   if (CLOSED.includes(push.status)) return false;
   return now - (last?.createdAt ?? push.createdAt) > STALE_AFTER_MS;
 }
+
+export function pushTitles(db: Db, ids: number[]): Map<number, string> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = db
+    .select({ id: pushes.id, title: pushes.title })
+    .from(pushes)
+    .where(inArray(pushes.id, unique))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}

@@ -1,6 +1,7 @@
 // The words Pushpull says when it cannot do what was asked. Warm, short, and clear about what to do next.
 import type { OpenPullRefusal, StepRefusal } from '../domain/pulls.js';
 import { CONTEXT_MAX, NEED_MAX, NOTE_MAX } from '../domain/pulls.js';
+import { type AddPushRefusal, FIELD_MAX, type PushStepRefusal, TITLE_MAX } from '../domain/pushes.js';
 import { mention } from './text.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -41,3 +42,35 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
 
 export const SOMETHING_WENT_WRONG =
   'Sorry — something went wrong on my side and nothing was changed. Please try again in a moment.';
+
+export function pushLimitMessage(limit: number, quarterLabel: string): string {
+  return `You are already pushing on ${limit} things in ${quarterLabel} — that is the limit, and it is the point: you can only stay deeply involved in a few. Finish one (\`/push done N\`) or drop one (\`/push drop N\`) first. Everything else is the team's to own; they will pull you in when they need you.`;
+}
+
+export function addPushRefusal(reason: AddPushRefusal, titleLength = 0): string {
+  switch (reason) {
+    case 'limit':
+      return 'You are at your push limit.';
+    case 'title-empty':
+      return 'Give the push a title — what are you pushing on?';
+    case 'title-too-long':
+      return `A push title holds up to ${n(TITLE_MAX)} characters (that one is ${n(titleLength)}). Keep it short and put the why in the form: \`/push add\`.`;
+    case 'field-too-long':
+      return `Each field holds up to ${n(FIELD_MAX)} characters. Link to the plan instead of pasting it.`;
+    case 'invalid':
+      return 'Something in that push did not look right. Try `/push add` to use the form.';
+  }
+}
+
+export function pushStepRefusal(reason: PushStepRefusal): string {
+  switch (reason) {
+    case 'not-found':
+      return 'I could not find that push.';
+    case 'not-allowed':
+      return "Only the push's manager or its owner can update it. Nothing was changed.";
+    case 'closed':
+      return 'That push is already closed (done or dropped). Nothing was changed.';
+    case 'note-too-long':
+      return `A note holds up to ${n(FIELD_MAX)} characters.`;
+  }
+}

@@ -1,10 +1,131 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { ensureMember } from '../../../domain/members.js';
+import { addPush, lastUpdate, listPushes, mayUpdatePush, updatePush } from '../../../domain/pushes.js';
+import { pushHelp, pushModal, pushUpdateModal } from '../../blocks/pushes.js';
+import { addPushRefusal, pushLimitMessage, pushStepRefusal } from '../../copy.js';
 import type { Deps } from '../../deps.js';
+import { quarterNow } from '../../modals.js';
+import { commandSchema } from '../../payloads.js';
+import { announcePush, announcePushUpdate, renderPushList } from '../../pushes.js';
+import { escapeText, parsePushCommand } from '../../text.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-export function pushCommand(_deps: Deps) {
-  return async ({ ack }: Args): Promise<void> => {
-    await ack();
+const ephemeral = (message: { text: string; blocks?: unknown[] }) => ({
+  response_type: 'ephemeral' as const,
+  text: message.text,
+  ...(message.blocks ? { blocks: message.blocks as never } : {}),
+});
+
+export function pushCommand(deps: Deps) {
+  return async ({ command, ack, client }: Args): Promise<void> => {
+    const parsed = commandSchema.safeParse(command);
+    if (!parsed.success) {
+      await ack(
+        ephemeral({ text: 'That request did not look like it came from Slack. Please try `/push` again.' }),
+      );
+      return;
+    }
+    const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
+    const request = parsePushCommand(parsed.data.text);
+    const quarter = quarterNow(deps);
+    const now = deps.clock();
+
+    switch (request.kind) {
+      case 'help':
+        await ack(ephemeral(pushHelp(deps.config.pushLimit)));
+        return;
+      case 'list':
+        await ack(ephemeral(renderPushList(deps, request.managerId ?? userId, userId)));
+        return;
+      case 'invalid': {
+        const text =
+          request.reason === 'position'
+            ? 'Which one? Use the number from `/push list`, like `/push done 2`.'
+            : request.reason === 'mention'
+              ? `I couldn't tell who ${escapeText(request.input.trim())} is. Pick them from the list Slack suggests as you type @.`
+              : `I don't know \`/push ${escapeText(request.input.slice(0, 50))}\`. Try \`/push help\`.`;
+        await ack(ephemeral({ text }));
+        return;
+      }
+      case 'add': {
+        if (request.title === undefined) {
+          await ack();
+          await client.views.open({
+            trigger_id: triggerId,
+            view: pushModal({ managerId: userId, quarterLabel: quarter.label }),
+          });
+          return;
+        }
+        ensureMember(deps.db, userId, teamId, now);
+        const result = addPush(
+          deps.db,
+          { teamId, managerId: userId, title: request.title },
+          { quarter: quarter.key, limit: deps.config.pushLimit },
+          now,
+        );
+        if (!result.ok) {
+          await ack(
+            ephemeral({
+              text:
+                result.reason === 'limit'
+                  ? pushLimitMessage(deps.config.pushLimit, quarter.label)
+                  : addPushRefusal(result.reason, request.title.length),
+            }),
+          );
+          return;
+        }
+        await ack(
+          ephemeral({
+            text: `:dart: Pushing on *${escapeText(result.value.title)}* for ${quarter.label}. Add why it matters, what success looks like and what support it needs on your Home tab or with \`/push update\`.`,
+          }),
+        );
+        await announcePush(client, deps, result.value);
+        return;
+      }
+      case 'update':
+      case 'done':
+      case 'drop': {
+        const pushes = listPushes(deps.db, userId, quarter.key);
+        const push = pushes[request.position - 1];
+        if (!push) {
+          await ack(
+            ephemeral({
+              text: `There is no push number ${request.position} in your list for ${quarter.label} — you have ${pushes.length}. See \`/push list\`.`,
+            }),
+          );
+          return;
+        }
+        if (request.kind === 'update') {
+          const refusal = mayUpdatePush(push, userId);
+          if (refusal) {
+            await ack(ephemeral({ text: pushStepRefusal(refusal) }));
+            return;
+          }
+          await ack();
+          await client.views.open({ trigger_id: triggerId, view: pushUpdateModal(push) });
+          return;
+        }
+        const status = request.kind === 'done' ? 'done' : 'dropped';
+        const result = updatePush(deps.db, push.id, userId, status, undefined, now);
+        if (!result.ok) {
+          await ack(ephemeral({ text: pushStepRefusal(result.reason) }));
+          return;
+        }
+        await ack(
+          ephemeral({
+            text:
+              status === 'done'
+                ? `:white_check_mark: *${escapeText(push.title)}* is done. Well pushed — that frees a slot for the next thing worth your close attention.`
+                : `:heavy_minus_sign: Dropped *${escapeText(push.title)}*. Letting go is part of focus.`,
+          }),
+        );
+        await announcePushUpdate(client, deps, result.value, {
+          authorId: userId,
+          note: lastUpdate(deps.db, push.id)?.note ?? null,
+        });
+        return;
+      }
+    }
   };
 }

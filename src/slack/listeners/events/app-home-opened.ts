@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { recordHomeOpened } from '../../../domain/members.js';
 import type { Deps } from '../../deps.js';
 import { publishHome } from '../../home.js';
 import { userId } from '../../payloads.js';
@@ -6,10 +7,11 @@ import { userId } from '../../payloads.js';
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
 export function appHomeOpened(deps: Deps) {
-  return async ({ event, client }: Args): Promise<void> => {
+  return async ({ event, client, context }: Args): Promise<void> => {
     if (event.tab !== 'home') return;
     const user = userId.safeParse(event.user);
     if (!user.success) return;
+    recordHomeOpened(deps.db, user.data, context.teamId, deps.clock());
     await publishHome(client, deps, user.data);
   };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `members` ADD `home_opened_at` integer;

@@ -1,0 +1,58 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { ensureMember, getMember } from '../../../domain/members.js';
+import { addPush } from '../../../domain/pushes.js';
+import { addPushRefusal, pushLimitMessage, SOMETHING_WENT_WRONG } from '../../copy.js';
+import type { Deps } from '../../deps.js';
+import { quarterNow } from '../../modals.js';
+import { selectedUser, textValue, viewSubmissionSchema } from '../../payloads.js';
+import { announcePush } from '../../pushes.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** The three-A's push form. The limit is checked again here: the list may have filled since the form opened. */
+export function pushCreateView(deps: Deps) {
+  return async ({ ack, body, client }: Args): Promise<void> => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    if (!parsed.success) {
+      await ack({ response_action: 'errors', errors: { title: SOMETHING_WENT_WRONG } });
+      return;
+    }
+    const managerId = parsed.data.user.id;
+    const teamId = parsed.data.team?.id ?? parsed.data.user.team_id;
+    const values = parsed.data.view.state.values;
+    const title = textValue(values, 'title') ?? '';
+    const ownerId = selectedUser(values, 'owner') ?? managerId;
+    if (getMember(deps.db, ownerId)?.isBot) {
+      await ack({ response_action: 'errors', errors: { owner: 'A bot cannot own a push. Pick a person.' } });
+      return;
+    }
+    const quarter = quarterNow(deps);
+    const now = deps.clock();
+    ensureMember(deps.db, managerId, teamId, now);
+    const result = addPush(
+      deps.db,
+      {
+        teamId,
+        managerId,
+        ownerId,
+        title,
+        why: textValue(values, 'why'),
+        guardrails: textValue(values, 'guardrails'),
+        success: textValue(values, 'success'),
+        support: textValue(values, 'support'),
+      },
+      { quarter: quarter.key, limit: deps.config.pushLimit },
+      now,
+    );
+    if (!result.ok) {
+      const message =
+        result.reason === 'limit'
+          ? pushLimitMessage(deps.config.pushLimit, quarter.label)
+          : addPushRefusal(result.reason, title.length);
+      await ack({ response_action: 'errors', errors: { title: message } });
+      return;
+    }
+    await ack();
+    await announcePush(client, deps, result.value);
+  };
+}

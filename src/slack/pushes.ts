@@ -1,0 +1,62 @@
+// Push work shared by the command, the modals and the Home tab: render the list, tell owners and managers.
+import type { webApi } from '@slack/bolt';
+import type { Push } from '../db/schema.js';
+import { lastUpdates, listPushes } from '../domain/pushes.js';
+import { previousQuarterKey, quarterLabel } from '../domain/quarters.js';
+import { ownerNamedMessage, pushList, pushUpdatedMessage } from './blocks/pushes.js';
+import { directMessage } from './deliver.js';
+import type { Deps } from './deps.js';
+import { refreshHomes } from './home.js';
+import { quarterNow } from './modals.js';
+
+export function renderPushList(deps: Deps, managerId: string, viewerId: string) {
+  const quarter = quarterNow(deps);
+  const pushes = listPushes(deps.db, managerId, quarter.key);
+  const latest = lastUpdates(
+    deps.db,
+    pushes.map((p) => p.id),
+  );
+  const previousKey = previousQuarterKey(quarter.key);
+  const previous = listPushes(deps.db, managerId, previousKey);
+  return pushList({
+    managerId,
+    viewerId,
+    quarterLabel: quarter.label,
+    lines: pushes.map((push) => ({ push, last: latest.get(push.id) })),
+    limit: deps.config.pushLimit,
+    previous: { quarterLabel: quarterLabel(previousKey, deps.config.fiscalYearStartMonth), pushes: previous },
+    now: deps.clock(),
+  });
+}
+
+/** After a push is created: a named owner hears it is theirs; both Homes refresh. */
+export async function announcePush(client: webApi.WebClient, deps: Deps, push: Push): Promise<void> {
+  if (push.ownerId !== push.managerId) {
+    await directMessage(
+      client,
+      deps,
+      push.ownerId,
+      ownerNamedMessage(push, quarterNow(deps).label),
+      'tell an owner about their push',
+    );
+  }
+  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+}
+
+/** After an update: whichever of manager and owner did not write it hears about it. */
+export async function announcePushUpdate(
+  client: webApi.WebClient,
+  deps: Deps,
+  push: Push,
+  update: { authorId: string; note: string | null },
+): Promise<void> {
+  const others = [push.managerId, push.ownerId].filter(
+    (id, i, all) => id !== update.authorId && all.indexOf(id) === i,
+  );
+  await Promise.all(
+    others.map((id) =>
+      directMessage(client, deps, id, pushUpdatedMessage(push, update), 'tell someone about a push update'),
+    ),
+  );
+  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+}
