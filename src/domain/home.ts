@@ -1,8 +1,9 @@
 // Everything one person's Home tab shows, gathered in one place.
 import type { Db } from '../db/client.js';
-import type { Pull, Push, PushUpdate } from '../db/schema.js';
+import type { Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
 import { pullsAwaiting, pullsSent } from './pulls.js';
 import { lastUpdates, listPushes, pushesOwnedFor, pushTitles } from './pushes.js';
+import { recognitionsInvolving } from './recognitions.js';
 
 export interface HomeData {
   userId: string;
@@ -13,12 +14,13 @@ export interface HomeData {
   owned: { push: Push; last: PushUpdate | undefined }[];
   pushTitles: Map<number, string>;
   pushLimit: number;
+  recognitions: Recognition[];
 }
 
 export function homeFor(
   db: Db,
   userId: string,
-  quarter: { key: string; label: string },
+  quarter: { key: string; label: string; startsAt: number },
   pushLimit: number,
 ): HomeData {
   const awaiting = pullsAwaiting(db, userId);
@@ -42,5 +44,6 @@ export function homeFor(
       [...awaiting, ...sent].flatMap((p) => (p.pushId ? [p.pushId] : [])),
     ),
     pushLimit,
+    recognitions: recognitionsInvolving(db, userId, quarter.startsAt),
   };
 }

@@ -1,5 +1,5 @@
 // Fiscal quarters. A fiscal year is named for the calendar year it ends in (FY2027 starts in 2026 unless it starts in January).
-import { zonedParts } from './time.js';
+import { zonedParts, zonedTimeToEpoch } from './time.js';
 
 export interface Quarter {
   /** Stable key stored with pushes, e.g. `2027-Q1`. */
@@ -18,9 +18,16 @@ export function quarterOf(year: number, month: number, fiscalYearStartMonth: num
   return { key: `${fiscalYear}-Q${quarter}`, fiscalYear, quarter, label };
 }
 
-export function currentQuarter(now: number, timeZone: string, fiscalYearStartMonth: number): Quarter {
+export function currentQuarter(
+  now: number,
+  timeZone: string,
+  fiscalYearStartMonth: number,
+): Quarter & { startsAt: number } {
   const p = zonedParts(now, timeZone);
-  return quarterOf(p.year, p.month, fiscalYearStartMonth);
+  const quarter = quarterOf(p.year, p.month, fiscalYearStartMonth);
+  const firstMonth = ((fiscalYearStartMonth - 1 + (quarter.quarter - 1) * 3) % 12) + 1;
+  const year = firstMonth <= p.month ? p.year : p.year - 1;
+  return { ...quarter, startsAt: zonedTimeToEpoch({ year, month: firstMonth, day: 1 }, timeZone) };
 }
 
 /** The label for a stored key, as the list heading shows it. */

@@ -73,3 +73,24 @@ export function isoWeek(epochMs: number, timeZone: string): string {
   const p = zonedParts(epochMs, timeZone);
   return isoWeekOf(p.year, p.month, p.day);
 }
+
+/** Minutes east of UTC that `timeZone` is at the instant `epochMs`. */
+export function offsetMinutes(epochMs: number, timeZone: string): number {
+  const p = zonedParts(epochMs, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  return Math.round((asUtc - Math.floor(epochMs / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The instant a wall-clock time happens in `timeZone`. In a daylight-saving gap the clock skips, the
+ * instant returned is the one just after the gap; in an overlap, the first of the two.
+ */
+export function zonedTimeToEpoch(
+  local: { year: number; month: number; day: number; hour?: number; minute?: number },
+  timeZone: string,
+): number {
+  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour ?? 0, local.minute ?? 0);
+  const first = wall - offsetMinutes(wall, timeZone) * 60_000;
+  const second = wall - offsetMinutes(first, timeZone) * 60_000;
+  return Math.min(first, second);
+}

@@ -7,8 +7,13 @@ export function escapeText(text: string): string {
 
 /** A one-line excerpt of user text, escaped, for places where a whole request would overwhelm. */
 export function excerpt(text: string, max = 140): string {
+  return escapeText(clip(text, max));
+}
+
+/** User text on one line, cut to `max` characters. Not escaped: pass it through `escapeText` or `quote`. */
+export function clip(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return escapeText(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** Quote user text as a mrkdwn blockquote, escaped. */

@@ -30,7 +30,12 @@ describe('/push add and the limit', () => {
     await start();
     const res = await add('Win the Initech renewal');
     expect(text(res)).toContain('Pushing on *Win the Initech renewal* for 2026 Q4');
-    expect(allPushes()[0]).toMatchObject({ managerId: MGR, ownerId: MGR, quarter: '2026-Q4', status: 'on-track' });
+    expect(allPushes()[0]).toMatchObject({
+      managerId: MGR,
+      ownerId: MGR,
+      quarter: '2026-Q4',
+      status: 'on-track',
+    });
     const list = await h.slack.command('/push', 'list', MGR);
     expect(text(list)).toContain('Your pushes — 2026 Q4');
     expect(text(list)).toContain('*1.*');
@@ -116,7 +121,11 @@ describe('/push update, done, drop', () => {
     );
     expect(res.body).toBe('');
     expect(allPushes()[0]?.status).toBe('at-risk');
-    expect(h.store.db.select().from(pushUpdates).all()[0]).toMatchObject({ status: 'at-risk', note: 'Legal review slipping', authorId: MGR });
+    expect(h.store.db.select().from(pushUpdates).all()[0]).toMatchObject({
+      status: 'at-risk',
+      note: 'Legal review slipping',
+      authorId: MGR,
+    });
     expect(text(await h.slack.command('/push', 'list', MGR))).toContain('Legal review slipping');
   });
 
@@ -124,7 +133,12 @@ describe('/push update, done, drop', () => {
     await start();
     await add('one');
     const pushId = allPushes()[0]?.id;
-    const res = await h.slack.viewSubmission(OTHER, 'push_update', { status: input.option('off-track') }, JSON.stringify({ pushId }));
+    const res = await h.slack.viewSubmission(
+      OTHER,
+      'push_update',
+      { status: input.option('off-track') },
+      JSON.stringify({ pushId }),
+    );
     expect(res.body).toMatchObject({ response_action: 'errors' });
     expect(allPushes()[0]?.status).toBe('on-track');
   });
@@ -136,7 +150,8 @@ describe('the push modal (three As)', () => {
     await h.slack.command('/push', 'add', MGR);
     const open = await h.fake.waitFor('views.open');
     const json = JSON.stringify(open.args.view);
-    for (const heading of ['Alignment', 'Accountability', 'Ability', 'What success looks like']) expect(json).toContain(heading);
+    for (const heading of ['Alignment', 'Accountability', 'Ability', 'What success looks like'])
+      expect(json).toContain(heading);
     const res = await h.slack.viewSubmission(MGR, 'push_create', {
       title: input.text('Ship self-serve onboarding'),
       why: input.text('Cuts time-to-value'),
@@ -148,11 +163,18 @@ describe('the push modal (three As)', () => {
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === OWNER);
     expect(String(dm.args.text)).toContain('named you owner');
     const push = allPushes()[0];
-    expect(push).toMatchObject({ ownerId: OWNER, why: 'Cuts time-to-value', support: 'One designer for a month' });
+    expect(push).toMatchObject({
+      ownerId: OWNER,
+      why: 'Cuts time-to-value',
+      support: 'One designer for a month',
+    });
 
     // The owner updates from their Home tab; the manager hears about it.
     await h.slack.action(OWNER, 'push_update_open', String(push?.id), { container: 'view' });
-    const updateOpen = await h.fake.waitFor('views.open', (a) => (a.view as { callback_id: string }).callback_id === 'push_update');
+    const updateOpen = await h.fake.waitFor(
+      'views.open',
+      (a) => (a.view as { callback_id: string }).callback_id === 'push_update',
+    );
     await h.slack.viewSubmission(
       OWNER,
       'push_update',
@@ -214,7 +236,13 @@ describe('pushes are visible to everyone and linked from pulls', () => {
     });
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
     expect(JSON.stringify(dm.args.blocks)).toContain('push: _Enterprise tier_');
-    expect(h.store.db.select().from(pulls).where(eq(pulls.pushId, pushId ?? 0)).all()).toHaveLength(1);
+    expect(
+      h.store.db
+        .select()
+        .from(pulls)
+        .where(eq(pulls.pushId, pushId ?? 0))
+        .all(),
+    ).toHaveLength(1);
   });
 
   it('updates the related-push options when another manager is picked in the pull modal', async () => {
@@ -229,7 +257,13 @@ describe('pushes are visible to everyone and linked from pulls', () => {
   it('prints help', async () => {
     await start();
     const res = await h.slack.command('/push', 'help', MGR);
-    for (const form of ['/push add Title', '/push update N', '/push done N', '/push drop N', '/push list @manager']) {
+    for (const form of [
+      '/push add Title',
+      '/push update N',
+      '/push done N',
+      '/push drop N',
+      '/push list @manager',
+    ]) {
       expect(text(res)).toContain(form);
     }
   });
@@ -243,7 +277,7 @@ describe('the Home tab', () => {
     return call.args.view as { type: string; blocks: unknown[] };
   };
 
-  it("shows a manager what awaits them and their pushes; a contributor what they sent and what they own", async () => {
+  it('shows a manager what awaits them and their pushes; a contributor what they sent and what they own', async () => {
     await start();
     await add('Enterprise tier');
     await h.slack.viewSubmission(MGR, 'push_create', {
@@ -283,7 +317,12 @@ describe('the Home tab', () => {
     for (let i = 0; i < 200; i++) {
       h.store.db
         .insert(pulls)
-        .values({ requesterId: `UREQ${String(i).padStart(4, '0')}`, managerId: MGR, need: `pull ${i}`, createdAt: NOV_2026 - i })
+        .values({
+          requesterId: `UREQ${String(i).padStart(4, '0')}`,
+          managerId: MGR,
+          need: `pull ${i}`,
+          createdAt: NOV_2026 - i,
+        })
         .run();
     }
     for (const t of ['one', 'two', 'three']) await add(t);
@@ -298,7 +337,9 @@ describe('the Home tab', () => {
     await h.slack.action(MGR, 'home_pull_in', 'pull', { container: 'view' });
     await h.slack.action(MGR, 'home_push_add', 'push', { container: 'view' });
     await eventually(() => {
-      const ids = h.fake.callsTo('views.open').map((c) => (c.args.view as { callback_id: string }).callback_id);
+      const ids = h.fake
+        .callsTo('views.open')
+        .map((c) => (c.args.view as { callback_id: string }).callback_id);
       expect(ids.sort()).toEqual(['pull_create', 'push_create']);
     });
   });

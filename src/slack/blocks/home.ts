@@ -15,6 +15,7 @@ import {
 } from './common.js';
 import { answerButtons, KIND_LABEL, PULL_ACTIONS, pullStateLine } from './pulls.js';
 import { pushLine, updateButton } from './pushes.js';
+import { recognitionLine } from './recognitions.js';
 
 export const HOME_PULL_IN = 'home_pull_in';
 export const HOME_PUSH_ADD = 'home_push_add';
@@ -24,6 +25,7 @@ export const HOME_BLOCK_LIMIT = 100;
 const AWAITING_SHOWN = 12; // 3 blocks each
 const SENT_SHOWN = 10; // 1 block each
 const OWNED_SHOWN = 5;
+const RECOGNITIONS_SHOWN = 5;
 
 function more(count: number, shown: number, what: string): Blocks {
   return count > shown
@@ -102,6 +104,19 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
       );
     }
     blocks.push(...more(data.owned.length, OWNED_SHOWN, 'push'));
+  }
+
+  if (data.recognitions.length > 0) {
+    const received = data.recognitions.filter((r) => r.advocateId === data.userId).length;
+    const given = data.recognitions.length - received;
+    blocks.push(divider(), header(`Recognitions this quarter — ${received} received, ${given} given`));
+    for (const r of data.recognitions.slice(0, RECOGNITIONS_SHOWN))
+      blocks.push(section(recognitionLine(r, data.userId)));
+    if (data.recognitions.length > RECOGNITIONS_SHOWN) {
+      blocks.push(
+        context(`…and ${plural(data.recognitions.length - RECOGNITIONS_SHOWN, 'more recognition')}.`),
+      );
+    }
   }
 
   blocks.push(...extra);

@@ -1,0 +1,133 @@
+// Recognitions: thanking the internal advocates whose help made a deal or a project land.
+import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { ADVOCATE_FUNCTIONS, members, pulls, type Recognition, recognitions } from '../db/schema.js';
+import { getMember } from './members.js';
+import { fail, ok, type Result } from './result.js';
+
+export const WHAT_MAX = 1000;
+export const PROJECT_MAX = 150;
+
+export const newRecognitionSchema = z.object({
+  teamId: z.string().optional(),
+  recognizerId: z.string().min(1),
+  advocateId: z.string().min(1),
+  advocateFunction: z.enum(ADVOCATE_FUNCTIONS),
+  what: z.string().trim().min(1, 'empty').max(WHAT_MAX, 'too-long'),
+  project: z
+    .string()
+    .trim()
+    .max(PROJECT_MAX, 'too-long')
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  permalink: z.url().optional(),
+  shared: z.boolean().default(false),
+});
+export type NewRecognition = z.input<typeof newRecognitionSchema>;
+
+export type RecognitionRefusal =
+  | 'self'
+  | 'bot'
+  | 'what-empty'
+  | 'what-too-long'
+  | 'project-too-long'
+  | 'function-missing'
+  | 'invalid';
+
+export function recognize(
+  db: Db,
+  input: NewRecognition,
+  now: number,
+): Result<Recognition, RecognitionRefusal> {
+  const parsed = newRecognitionSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0];
+    if (field === 'what') return fail(issue?.message === 'too-long' ? 'what-too-long' : 'what-empty');
+    if (field === 'project') return fail('project-too-long');
+    if (field === 'advocateFunction') return fail('function-missing');
+    return fail('invalid');
+  }
+  const r = parsed.data;
+  if (r.recognizerId === r.advocateId) return fail('self');
+  if (r.advocateId === 'USLACKBOT' || getMember(db, r.advocateId)?.isBot) return fail('bot');
+  const row = db
+    .insert(recognitions)
+    .values({
+      teamId: r.teamId ?? null,
+      recognizerId: r.recognizerId,
+      advocateId: r.advocateId,
+      advocateFunction: r.advocateFunction,
+      what: r.what,
+      project: r.project ?? null,
+      permalink: r.permalink ?? null,
+      shared: r.shared,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  return ok(row);
+}
+
+export function attachPermalink(db: Db, id: number, permalink: string): Recognition | undefined {
+  return db.update(recognitions).set({ permalink }).where(eq(recognitions.id, id)).returning().get();
+}
+
+/**
+ * Who manages this person, as far as Pushpull knows: their default manager, or else whoever they
+ * pulled in most recently.
+ */
+export function knownManagerOf(db: Db, userId: string): string | undefined {
+  const member = getMember(db, userId);
+  if (member?.managerId) return member.managerId;
+  const latest = db
+    .select({ managerId: pulls.managerId })
+    .from(pulls)
+    .where(eq(pulls.requesterId, userId))
+    .orderBy(desc(pulls.createdAt))
+    .limit(1)
+    .get();
+  return latest?.managerId;
+}
+
+export function recognitionsInvolving(db: Db, userId: string, since: number): Recognition[] {
+  return db
+    .select()
+    .from(recognitions)
+    .where(
+      and(
+        gte(recognitions.createdAt, since),
+        or(eq(recognitions.advocateId, userId), eq(recognitions.recognizerId, userId)),
+      ),
+    )
+    .orderBy(desc(recognitions.createdAt))
+    .all();
+}
+
+/** The people a manager leads, as Pushpull sees it: those who name them as manager or pulled them in lately. */
+export function teamOf(db: Db, managerId: string, since: number): string[] {
+  const named = db.select({ id: members.userId }).from(members).where(eq(members.managerId, managerId)).all();
+  const pulling = db
+    .selectDistinct({ id: pulls.requesterId })
+    .from(pulls)
+    .where(and(eq(pulls.managerId, managerId), gte(pulls.createdAt, since)))
+    .all();
+  return [...new Set([...named, ...pulling].map((r) => r.id))];
+}
+
+/** Recognitions given by or to the manager's team since `since`. */
+export function recognitionsInTeam(db: Db, team: string[], since: number): Recognition[] {
+  if (team.length === 0) return [];
+  return db
+    .select()
+    .from(recognitions)
+    .where(
+      and(
+        gte(recognitions.createdAt, since),
+        or(inArray(recognitions.advocateId, team), inArray(recognitions.recognizerId, team)),
+      ),
+    )
+    .orderBy(desc(recognitions.createdAt))
+    .all();
+}

@@ -1,0 +1,76 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { ADVOCATE_FUNCTIONS } from '../../../db/schema.js';
+import { ensureMember } from '../../../domain/members.js';
+import { PROJECT_MAX, type RecognitionRefusal, recognize, WHAT_MAX } from '../../../domain/recognitions.js';
+import { SOMETHING_WENT_WRONG } from '../../copy.js';
+import type { Deps } from '../../deps.js';
+import {
+  checkedValues,
+  parseMetadata,
+  selectedOption,
+  selectedUser,
+  textValue,
+  viewSubmissionSchema,
+} from '../../payloads.js';
+import { announceRecognition } from '../../recognitions.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+const metadataSchema = z.object({
+  source: z.object({ channel: z.string().min(1), ts: z.string().min(1) }).optional(),
+});
+
+const REFUSALS: Record<RecognitionRefusal, [string, string]> = {
+  self: ['advocate', 'Recognize someone who helped you — not yourself.'],
+  bot: ['advocate', 'That is a bot. Recognize the people who helped.'],
+  'what-empty': ['what', 'Say what they did — that is what makes recognition count.'],
+  'what-too-long': ['what', `Keep it to ${WHAT_MAX.toLocaleString('en-US')} characters.`],
+  'project-too-long': ['project', `Keep it to ${PROJECT_MAX} characters.`],
+  'function-missing': ['function', 'Pick their function.'],
+  invalid: ['what', SOMETHING_WENT_WRONG],
+};
+
+/** The recognition form: stored first, then announced; refused with field errors when it cannot count. */
+export function recognizeView(deps: Deps) {
+  return async ({ ack, body, client }: Args): Promise<void> => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    if (!parsed.success) {
+      await ack({ response_action: 'errors', errors: { what: SOMETHING_WENT_WRONG } });
+      return;
+    }
+    const values = parsed.data.view.state.values;
+    const recognizerId = parsed.data.user.id;
+    const teamId = parsed.data.team?.id ?? parsed.data.user.team_id;
+    const advocateId = selectedUser(values, 'advocate');
+    if (!advocateId) {
+      await ack({ response_action: 'errors', errors: { advocate: 'Pick who helped.' } });
+      return;
+    }
+    const fn = ADVOCATE_FUNCTIONS.find((f) => f === selectedOption(values, 'function'));
+    const metadata = parseMetadata(metadataSchema, parsed.data.view.private_metadata) ?? {};
+    const shareChoice = checkedValues(values, 'share');
+    const now = deps.clock();
+    const result = recognize(
+      deps.db,
+      {
+        teamId,
+        recognizerId,
+        advocateId,
+        advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
+        what: textValue(values, 'what') ?? '',
+        project: textValue(values, 'project'),
+        shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes('share'),
+      },
+      now,
+    );
+    if (!result.ok) {
+      const [field, message] = REFUSALS[result.reason];
+      await ack({ response_action: 'errors', errors: { [field]: message } });
+      return;
+    }
+    await ack();
+    ensureMember(deps.db, recognizerId, teamId, now);
+    await announceRecognition(client, deps, result.value, metadata.source);
+  };
+}
