@@ -1,8 +1,10 @@
 // `npm run bench`: every figure the issues ask for, printed as Markdown. `npm run bench -- pull` runs one section.
+import { benchDigestFanOut } from './digest-fanout.js';
 import { benchPullAck } from './pull-ack.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   pull: benchPullAck,
+  digest: benchDigestFanOut,
 };
 
 const wanted = process.argv.slice(2);

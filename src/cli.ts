@@ -1,14 +1,24 @@
 // The `pushpull` command: start, migrate, backup (and the digest and data verbs as they arrive).
 import { resolve } from 'node:path';
 import { backupDatabase } from './db/client.js';
+import { digestFor } from './domain/digest.js';
+import { getMember } from './domain/members.js';
+import { currentQuarter } from './domain/quarters.js';
+import { localDate } from './domain/time.js';
 import { start } from './index.js';
+import { boltLogger } from './logger.js';
 import { configOrExit, loggerFor, openMigrated } from './runtime.js';
+import { sendDigests } from './scheduler/digest.js';
+import { fanOutClient } from './scheduler/pace.js';
+import { digestPreview } from './slack/blocks/digest.js';
 
 const USAGE = `Usage: pushpull <command>
 
   start                          run the bot (applies pending migrations first)
   migrate                        apply pending database migrations and exit
   backup <file>                  write a consistent copy of the live database to <file>
+  digest send                    send this week's digest now to every manager who has not had it
+  digest preview --manager U…    print a manager's digest as text; sends nothing
   help                           this message
 `;
 
@@ -41,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`Backed up ${config.databasePath} to ${resolve(file)}\n`);
       return 0;
     }
+    case 'digest':
+      return digest(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -62,3 +74,50 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+async function digest(args: string[]): Promise<number> {
+  const [verb, ...options] = args;
+  if (verb !== 'send' && verb !== 'preview') {
+    process.stderr.write('Usage: pushpull digest send | pushpull digest preview --manager U…\n');
+    return 2;
+  }
+  const managerFlag = options.indexOf('--manager');
+  const managerId = managerFlag >= 0 ? options[managerFlag + 1] : undefined;
+  if (verb === 'preview' && !(managerId && /^[UW][A-Z0-9]{2,}$/.test(managerId))) {
+    process.stderr.write(
+      'Usage: pushpull digest preview --manager U… (a Slack user id, such as U012ABCDEF)\n',
+    );
+    return 2;
+  }
+  const config = configOrExit();
+  const logger = loggerFor(config);
+  const store = openMigrated(config, logger);
+  try {
+    const deps = { db: store.db, config, logger, clock: Date.now };
+    if (verb === 'preview' && managerId) {
+      const now = Date.now();
+      const tz = getMember(store.db, managerId)?.timezone ?? config.defaultTimezone;
+      const quarter = currentQuarter(now, config.defaultTimezone, config.fiscalYearStartMonth);
+      const content = digestFor(store.db, managerId, {
+        quarterKey: quarter.key,
+        quarterLabel: quarter.label,
+        now,
+        localDate: localDate(now, tz),
+      });
+      process.stdout.write(`${digestPreview(content, now)}\n`);
+      return 0;
+    }
+    const client = fanOutClient(
+      config.slack.botToken,
+      config.slack.apiUrl,
+      boltLogger(logger, config.logLevel),
+    );
+    const result = await sendDigests({ deps, client }, { force: true });
+    process.stdout.write(
+      `Digests: ${result.sent} sent, ${result.skipped} skipped (already had this week's), ${result.empty} with nothing to say, ${result.failed} failed; ${result.rateLimited} rate-limit waits.\n`,
+    );
+    return result.failed > 0 ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}

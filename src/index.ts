@@ -1,15 +1,22 @@
 // Start: config → database (migrate) → Slack app → scheduler → signals.
 import { createPushpullApp } from './app.js';
 import type { Config } from './config.js';
+import { boltLogger } from './logger.js';
 import { configOrExit, loggerFor, openMigrated } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
+import { fanOutClient } from './scheduler/pace.js';
 
 export async function start(config: Config = configOrExit()): Promise<void> {
   const logger = loggerFor(config);
   const store = openMigrated(config, logger);
   const pushpull = createPushpullApp({ config, store, logger });
   await pushpull.start();
-  const scheduler = startScheduler({ deps: pushpull.deps, client: pushpull.client, logger });
+  const client = fanOutClient(
+    config.slack.botToken,
+    config.slack.apiUrl,
+    boltLogger(logger.child({ source: 'digest' }), config.logLevel),
+  );
+  const scheduler = startScheduler({ deps: pushpull.deps, client, logger });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -147,8 +147,13 @@ export class FakeSlack {
       res.writeHead(fault.status, { 'content-type': 'text/plain' }).end('upstream trouble');
       return;
     }
-    this.calls.push({ method, args, at: Date.now() });
     const answer = fault?.kind === 'error' ? { ok: false, error: fault.error } : this.answer(method, args);
+    // A call Slack refused is recorded as `method#error`, so `callsTo(method)` counts only what landed.
+    this.calls.push({
+      method: answer.ok === false ? `${method}#${String(answer.error)}` : method,
+      args,
+      at: Date.now(),
+    });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 

@@ -1,0 +1,94 @@
+// The weekly digest fan-out: 1,000 managers against a fake Slack that enforces workspace-wide rate limits.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyMigrations, openDatabase } from '../src/db/client.js';
+import { members, pulls, pushes } from '../src/db/schema.js';
+import { runCli } from '../test/support/cli.js';
+import { FakeSlack } from '../test/support/fake-slack.js';
+import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';
+
+const MANAGERS = 1000;
+const POST_PER_SECOND = 20;
+// Slack's tiers scaled by the same factor that turns ~1 message/s into 20/s.
+const TIER_LIMITS: Record<string, number> = {
+  'users.info': 33,
+  'views.publish': 33,
+  'conversations.open': 16,
+  'chat.update': 16,
+};
+
+export async function benchDigestFanOut(): Promise<string[]> {
+  const fake = await new FakeSlack().start();
+  const dir = tempDir('pushpull-bench-digest-');
+  const dbPath = join(dir, 'digest.db');
+  try {
+    const store = openDatabase(dbPath);
+    applyMigrations(store);
+    const now = Date.now();
+    const quarter = `${new Date(now).getUTCFullYear()}-Q${Math.floor(new Date(now).getUTCMonth() / 3) + 1}`;
+    store.sqlite.transaction(() => {
+      for (let i = 0; i < MANAGERS; i++) {
+        const id = `UMGR${String(i).padStart(5, '0')}`;
+        store.db
+          .insert(members)
+          .values({ userId: id, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })
+          .run();
+        store.db
+          .insert(pushes)
+          .values({
+            managerId: id,
+            ownerId: id,
+            quarter,
+            title: `Push of ${id}`,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .run();
+        store.db
+          .insert(pulls)
+          .values({
+            requesterId: `UREQ${String(i).padStart(5, '0')}`,
+            managerId: id,
+            need: `Input for ${id}`,
+            createdAt: now - 86_400_000,
+          })
+          .run();
+      }
+    })();
+    store.close();
+
+    fake.rateLimit('chat.postMessage', POST_PER_SECOND);
+    for (const [method, limit] of Object.entries(TIER_LIMITS)) fake.rateLimit(method, limit);
+    const started = Date.now();
+    const out = await runCli(['digest', 'send'], {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      DATABASE_URL: `file:${dbPath}`,
+      LOG_LEVEL: 'warn',
+    });
+    const wall = (Date.now() - started) / 1000;
+    const delivered = fake.callsTo('chat.postMessage');
+    const reached = new Set(delivered.map((c) => c.args.channel)).size;
+    const first = delivered[0]?.at ?? started;
+    const last = delivered.at(-1)?.at ?? started;
+    const span = (last - first) / 1000;
+    const floor = MANAGERS / POST_PER_SECOND;
+    return [
+      `## Digest fan-out — ${MANAGERS} managers, chat.postMessage limited to ${POST_PER_SECOND}/s workspace-wide`,
+      '',
+      '| figure | value |',
+      '|---|---|',
+      `| managers reached | ${reached} of ${MANAGERS} |`,
+      `| time to reach all (first to last delivered digest) | ${span.toFixed(1)} s |`,
+      `| floor (managers ÷ rate) | ${floor.toFixed(1)} s |`,
+      `| ratio to floor | ${(span / floor).toFixed(3)}× (target ≤ 1.2×) |`,
+      `| whole \`pushpull digest send\` run, process start to exit | ${wall.toFixed(1)} s |`,
+      `| 429 responses received | ${fake.rateLimitedCount} |`,
+      `| CLI said | ${out.stdout.trim()} |`,
+    ];
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,140 @@
+// What a manager's weekly digest holds, and who gets one.
+import { and, eq, gte, inArray, isNull, lt, notInArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { type Pull, type Push, type PushUpdate, pulls, pushes, type Recognition } from '../db/schema.js';
+import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
+import { CLOSED, lastUpdates, listPushes, needsNudge, pushTitles } from './pushes.js';
+import { recognitionsInTeam, teamOf } from './recognitions.js';
+
+export const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+export const MANAGER_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** Everyone with an active push this quarter or a pull addressed to them in the last 90 days. */
+export function managersToDigest(db: Db, quarterKey: string, now: number): string[] {
+  const pushing = db
+    .selectDistinct({ id: pushes.managerId })
+    .from(pushes)
+    .where(and(eq(pushes.quarter, quarterKey), notInArray(pushes.status, CLOSED)))
+    .all();
+  const pulled = db
+    .selectDistinct({ id: pulls.managerId })
+    .from(pulls)
+    .where(gte(pulls.createdAt, now - MANAGER_WINDOW_MS))
+    .all();
+  return [...new Set([...pushing, ...pulled].map((r) => r.id))].sort();
+}
+
+export interface DigestContent {
+  managerId: string;
+  quarterLabel: string;
+  pushes: { push: Push; last: PushUpdate | undefined; nudge: boolean }[];
+  awaiting: { pull: Pull; overdue: boolean }[];
+  resolved: Pull[];
+  /** Median time from asking to answer over `resolved`, in ms; undefined when none. */
+  medianAnswerMs: number | undefined;
+  recognitions: Recognition[];
+  pushTitles: Map<number, string>;
+}
+
+export function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+export function digestFor(
+  db: Db,
+  managerId: string,
+  options: { quarterKey: string; quarterLabel: string; now: number; localDate: string },
+): DigestContent {
+  const { now } = options;
+  const mine = listPushes(db, managerId, options.quarterKey).filter((p) => !CLOSED.includes(p.status));
+  const latest = lastUpdates(
+    db,
+    mine.map((p) => p.id),
+  );
+  const awaiting = pullsAwaiting(db, managerId).map((pull) => ({
+    pull,
+    overdue: pull.neededBy !== null && pull.neededBy < options.localDate,
+  }));
+  const resolved = pullsResolvedSince(db, managerId, now - WEEK_MS).filter((p) => p.status === 'resolved');
+  const team = teamOf(db, managerId, now - MANAGER_WINDOW_MS);
+  return {
+    managerId,
+    quarterLabel: options.quarterLabel,
+    pushes: mine.map((push) => {
+      const last = latest.get(push.id);
+      return { push, last, nudge: needsNudge(push, last, now) };
+    }),
+    awaiting,
+    resolved,
+    medianAnswerMs: median(resolved.map((p) => (p.resolvedAt ?? p.createdAt) - p.createdAt)),
+    recognitions: recognitionsInTeam(db, team, now - WEEK_MS),
+    pushTitles: pushTitles(
+      db,
+      awaiting.flatMap(({ pull }) => (pull.pushId ? [pull.pushId] : [])),
+    ),
+  };
+}
+
+/** A manager with nothing in any section gets no digest: no empty DMs. */
+export function digestIsEmpty(content: DigestContent): boolean {
+  return (
+    content.pushes.length === 0 &&
+    content.awaiting.length === 0 &&
+    content.resolved.length === 0 &&
+    content.recognitions.length === 0
+  );
+}
+
+/** Overdue pulls this digest flagged count as reminded: the manager is not told twice. */
+export function markReminded(db: Db, pullIds: number[], now: number): void {
+  if (pullIds.length === 0) return;
+  db.update(pulls)
+    .set({ overdueRemindedAt: now })
+    .where(and(inArray(pulls.id, pullIds), isNull(pulls.overdueRemindedAt)))
+    .run();
+}
+
+/** Open pulls past their needed-by date (a calendar date in the manager's timezone) not yet reminded. */
+export function overduePulls(db: Db, managerId: string, localDate: string): Pull[] {
+  return db
+    .select()
+    .from(pulls)
+    .where(
+      and(
+        eq(pulls.managerId, managerId),
+        inArray(pulls.status, UNRESOLVED),
+        lt(pulls.neededBy, localDate),
+        isNull(pulls.overdueRemindedAt),
+      ),
+    )
+    .all();
+}
+
+/** Managers with at least one overdue, unreminded pull, by any local date: cheap to find before timezones. */
+export function managersWithOverdue(db: Db, latestLocalDate: string): string[] {
+  return db
+    .selectDistinct({ id: pulls.managerId })
+    .from(pulls)
+    .where(
+      and(
+        inArray(pulls.status, UNRESOLVED),
+        lt(pulls.neededBy, latestLocalDate),
+        isNull(pulls.overdueRemindedAt),
+      ),
+    )
+    .all()
+    .map((r) => r.id);
+}
+
+/** Takes the right to remind about one pull: true for exactly one caller, across processes. */
+export function claimReminder(db: Db, pullId: number, now: number): boolean {
+  const result = db
+    .update(pulls)
+    .set({ overdueRemindedAt: now })
+    .where(and(eq(pulls.id, pullId), isNull(pulls.overdueRemindedAt), inArray(pulls.status, UNRESOLVED)))
+    .run();
+  return result.changes === 1;
+}
