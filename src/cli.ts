@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { backupDatabase } from './db/client.js';
 import { digestFor } from './domain/digest.js';
+import { forgetPerson } from './domain/forget.js';
 import { getMember } from './domain/members.js';
 import { currentQuarter } from './domain/quarters.js';
 import { localDate } from './domain/time.js';
@@ -19,6 +20,7 @@ const USAGE = `Usage: pushpull <command>
   backup <file>                  write a consistent copy of the live database to <file>
   digest send                    send this week's digest now to every manager who has not had it
   digest preview --manager U…    print a manager's digest as text; sends nothing
+  forget U…                      erase what Pushpull keeps about a person (on their request)
   help                           this message
 `;
 
@@ -53,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'digest':
       return digest(rest);
+    case 'forget':
+      return forget(rest[0]);
     case undefined:
     case 'help':
     case '--help':
@@ -117,6 +121,24 @@ async function digest(args: string[]): Promise<number> {
       `Digests: ${result.sent} sent, ${result.skipped} skipped (already had this week's), ${result.empty} with nothing to say, ${result.failed} failed; ${result.rateLimited} rate-limit waits.\n`,
     );
     return result.failed > 0 ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function forget(userId: string | undefined): Promise<number> {
+  if (!userId || !/^[UW][A-Z0-9]{2,}$/.test(userId)) {
+    process.stderr.write('Usage: pushpull forget U… (the Slack user id, such as U012ABCDEF)\n');
+    return 2;
+  }
+  const config = configOrExit();
+  const store = openMigrated(config, loggerFor(config));
+  try {
+    const gone = forgetPerson(store.db, userId);
+    process.stdout.write(
+      `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions.\n`,
+    );
+    return 0;
   } finally {
     store.close();
   }

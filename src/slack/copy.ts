@@ -74,3 +74,7 @@ export function pushStepRefusal(reason: PushStepRefusal): string {
       return `A note holds up to ${n(FIELD_MAX)} characters.`;
   }
 }
+
+export function requesterNotReached(requesterId: string, error: string): string {
+  return `:warning: Your answer is saved, but I couldn't DM ${mention(requesterId)} about it (${error}). Let them know directly.`;
+}

@@ -1,5 +1,4 @@
 // Opening modals with what the domain knows (default manager, their pushes) filled in.
-import type { webApi } from '@slack/bolt';
 import { getMember } from '../domain/members.js';
 import { activePushes } from '../domain/pushes.js';
 import { currentQuarter } from '../domain/quarters.js';
@@ -15,16 +14,8 @@ export function pushOptionsFor(deps: Deps, managerId: string | undefined) {
   return activePushes(deps.db, managerId, quarterNow(deps).key).map((p) => ({ id: p.id, title: p.title }));
 }
 
-export async function openPullModal(
-  client: webApi.WebClient,
-  deps: Deps,
-  triggerId: string,
-  userId: string,
-  need?: string,
-): Promise<void> {
+/** The pull form for this person: their default manager preselected, with that manager's pushes. */
+export function pullModalFor(deps: Deps, userId: string, need?: string) {
   const managerId = getMember(deps.db, userId)?.managerId ?? undefined;
-  await client.views.open({
-    trigger_id: triggerId,
-    view: pullModal({ managerId, need, pushOptions: pushOptionsFor(deps, managerId) }),
-  });
+  return pullModal({ managerId, need, pushOptions: pushOptionsFor(deps, managerId) });
 }

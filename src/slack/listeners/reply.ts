@@ -1,6 +1,7 @@
 // Telling the person who clicked something that it could not be done, where they clicked it.
 import type { RespondFn, webApi } from '@slack/bolt';
-import { directMessage } from '../deliver.js';
+import type { ModalView } from '@slack/types';
+import { directMessage, slackErrorCode } from '../deliver.js';
 import type { Deps } from '../deps.js';
 
 export async function tellActor(
@@ -20,4 +21,28 @@ export async function tellActor(
   }
   // The Home tab has no response_url: a DM is the only place left to say it.
   await directMessage(client, deps, userId, { text }, 'tell someone why their click did nothing');
+}
+
+/** Opens a modal; if Slack will not, the person is told why instead of seeing nothing happen. */
+export async function openView(
+  deps: Deps,
+  client: webApi.WebClient,
+  respond: RespondFn | undefined,
+  userId: string,
+  triggerId: string,
+  view: ModalView,
+): Promise<void> {
+  try {
+    await client.views.open({ trigger_id: triggerId, view });
+  } catch (error) {
+    const code = slackErrorCode(error);
+    deps.logger.warn('could not open a modal', { userId, callbackId: view.callback_id, error: code });
+    await tellActor(
+      deps,
+      client,
+      respond,
+      userId,
+      `Sorry — Slack would not open the form just now (${code}). Please try again.`,
+    );
+  }
 }

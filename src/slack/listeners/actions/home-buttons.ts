@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { pushModal } from '../../blocks/pushes.js';
 import type { Deps } from '../../deps.js';
-import { openPullModal, quarterNow } from '../../modals.js';
+import { pullModalFor, quarterNow } from '../../modals.js';
 import { blockActionSchema } from '../../payloads.js';
+import { openView } from '../reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -12,7 +13,8 @@ export function homePullInAction(deps: Deps) {
     await ack();
     const parsed = blockActionSchema.safeParse(body);
     if (!parsed.success || !parsed.data.trigger_id) return;
-    await openPullModal(client, deps, parsed.data.trigger_id, parsed.data.user.id);
+    const { user, trigger_id } = parsed.data;
+    await openView(deps, client, undefined, user.id, trigger_id, pullModalFor(deps, user.id));
   };
 }
 
@@ -22,9 +24,14 @@ export function homePushAddAction(deps: Deps) {
     await ack();
     const parsed = blockActionSchema.safeParse(body);
     if (!parsed.success || !parsed.data.trigger_id) return;
-    await client.views.open({
-      trigger_id: parsed.data.trigger_id,
-      view: pushModal({ managerId: parsed.data.user.id, quarterLabel: quarterNow(deps).label }),
-    });
+    const { user, trigger_id } = parsed.data;
+    await openView(
+      deps,
+      client,
+      undefined,
+      user.id,
+      trigger_id,
+      pushModal({ managerId: user.id, quarterLabel: quarterNow(deps).label }),
+    );
   };
 }

@@ -2,12 +2,12 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { Resolution } from '../../../db/schema.js';
 import { acknowledgePull, getPull, mayAnswer } from '../../../domain/pulls.js';
 import { resolveModal } from '../../blocks/pulls.js';
-import { stepRefusal } from '../../copy.js';
+import { requesterNotReached, stepRefusal } from '../../copy.js';
 import { refreshManagerMessage, tellRequester } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { blockActionSchema, pullIdValue } from '../../payloads.js';
-import { tellActor } from '../reply.js';
+import { openView, tellActor } from '../reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -37,7 +37,12 @@ export function acknowledgeAction(deps: Deps) {
       return;
     }
     const pull = result.value;
-    await Promise.all([refreshManagerMessage(client, deps, pull.id), tellRequester(client, deps, pull)]);
+    const [, told] = await Promise.all([
+      refreshManagerMessage(client, deps, pull.id),
+      tellRequester(client, deps, pull),
+    ]);
+    if (!told.ok)
+      await tellActor(deps, client, respond, actorId, requesterNotReached(pull.requesterId, told.error));
     await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }
@@ -60,10 +65,14 @@ export function answerAction(deps: Deps, resolution: Resolution) {
       );
       return;
     }
-    await client.views.open({
-      trigger_id: input.payload.trigger_id,
-      view: resolveModal(allowed.value, resolution),
-    });
+    await openView(
+      deps,
+      client,
+      respond,
+      actorId,
+      input.payload.trigger_id,
+      resolveModal(allowed.value, resolution),
+    );
   };
 }
 

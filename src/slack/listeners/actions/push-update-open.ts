@@ -5,7 +5,7 @@ import { pushUpdateModal } from '../../blocks/pushes.js';
 import { pushStepRefusal } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import { blockActionSchema } from '../../payloads.js';
-import { tellActor } from '../reply.js';
+import { openView, tellActor } from '../reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -22,6 +22,6 @@ export function pushUpdateOpenAction(deps: Deps) {
       await tellActor(deps, client, respond, parsed.data.user.id, pushStepRefusal(refusal ?? 'not-found'));
       return;
     }
-    await client.views.open({ trigger_id: parsed.data.trigger_id, view: pushUpdateModal(push) });
+    await openView(deps, client, respond, parsed.data.user.id, parsed.data.trigger_id, pushUpdateModal(push));
   };
 }

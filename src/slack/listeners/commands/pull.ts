@@ -6,9 +6,10 @@ import { openPullRefusal } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
-import { openPullModal } from '../../modals.js';
+import { pullModalFor } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
 import { escapeText, mention, parsePullCommand } from '../../text.js';
+import { openView } from '../reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -58,14 +59,14 @@ export function pullCommand(deps: Deps) {
       }
       case 'modal':
         await ack();
-        await openPullModal(client, deps, triggerId, userId, request.need);
+        await openView(deps, client, respond, userId, triggerId, pullModalFor(deps, userId, request.need));
         return;
       case 'create': {
         const managerId = request.managerId ?? getMember(deps.db, userId)?.managerId ?? undefined;
         if (!managerId) {
           // No one to send it to yet: the form asks, with what they typed kept.
           await ack();
-          await openPullModal(client, deps, triggerId, userId, request.need);
+          await openView(deps, client, respond, userId, triggerId, pullModalFor(deps, userId, request.need));
           return;
         }
         ensureMember(deps.db, userId, teamId, now);

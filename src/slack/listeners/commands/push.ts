@@ -8,6 +8,7 @@ import { quarterNow } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
 import { announcePush, announcePushUpdate, renderPushList } from '../../pushes.js';
 import { escapeText, parsePushCommand } from '../../text.js';
+import { openView } from '../reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -18,7 +19,7 @@ const ephemeral = (message: { text: string; blocks?: unknown[] }) => ({
 });
 
 export function pushCommand(deps: Deps) {
-  return async ({ command, ack, client }: Args): Promise<void> => {
+  return async ({ command, ack, client, respond }: Args): Promise<void> => {
     const parsed = commandSchema.safeParse(command);
     if (!parsed.success) {
       await ack(
@@ -51,10 +52,14 @@ export function pushCommand(deps: Deps) {
       case 'add': {
         if (request.title === undefined) {
           await ack();
-          await client.views.open({
-            trigger_id: triggerId,
-            view: pushModal({ managerId: userId, quarterLabel: quarter.label }),
-          });
+          await openView(
+            deps,
+            client,
+            respond,
+            userId,
+            triggerId,
+            pushModal({ managerId: userId, quarterLabel: quarter.label }),
+          );
           return;
         }
         ensureMember(deps.db, userId, teamId, now);
@@ -103,7 +108,7 @@ export function pushCommand(deps: Deps) {
             return;
           }
           await ack();
-          await client.views.open({ trigger_id: triggerId, view: pushUpdateModal(push) });
+          await openView(deps, client, respond, userId, triggerId, pushUpdateModal(push));
           return;
         }
         const status = request.kind === 'done' ? 'done' : 'dropped';

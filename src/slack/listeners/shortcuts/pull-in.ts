@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
-import { openPullModal } from '../../modals.js';
+import { pullModalFor } from '../../modals.js';
 import { globalShortcutSchema } from '../../payloads.js';
+import { openView } from '../reply.js';
 
 type Args = SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs;
 
@@ -11,6 +12,7 @@ export function pullInShortcut(deps: Deps) {
     await ack();
     const parsed = globalShortcutSchema.safeParse(body);
     if (!parsed.success) return;
-    await openPullModal(client, deps, parsed.data.trigger_id, parsed.data.user.id);
+    const { user, trigger_id } = parsed.data;
+    await openView(deps, client, undefined, user.id, trigger_id, pullModalFor(deps, user.id));
   };
 }

@@ -9,7 +9,7 @@ import { recognitionModal } from '../../blocks/recognitions.js';
 import { refreshProfile } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { globalShortcutSchema, userId } from '../../payloads.js';
-import { tellActor } from '../reply.js';
+import { openView, tellActor } from '../reply.js';
 
 type GlobalArgs = SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs;
 type MessageArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
@@ -20,10 +20,15 @@ export function recognizeShortcut(deps: Deps) {
     await ack();
     const parsed = globalShortcutSchema.safeParse(body);
     if (!parsed.success) return;
-    await client.views.open({
-      trigger_id: parsed.data.trigger_id,
-      view: recognitionModal({ recognitionChannel: deps.config.recognitionChannel }),
-    });
+    const { user, trigger_id } = parsed.data;
+    await openView(
+      deps,
+      client,
+      undefined,
+      user.id,
+      trigger_id,
+      recognitionModal({ recognitionChannel: deps.config.recognitionChannel }),
+    );
   };
 }
 
@@ -66,15 +71,13 @@ export function recognizeMessageShortcut(deps: Deps) {
       );
       return;
     }
-    await client.views.open({
-      trigger_id,
-      view: recognitionModal({
-        advocateId: message.user,
-        quotedText: message.text,
-        source: { channel: channel.id, ts: message_ts },
-        recognitionChannel: deps.config.recognitionChannel,
-      }),
+    const view = recognitionModal({
+      advocateId: message.user,
+      quotedText: message.text,
+      source: { channel: channel.id, ts: message_ts },
+      recognitionChannel: deps.config.recognitionChannel,
     });
+    await openView(deps, client, respond, user.id, trigger_id, view);
     // Knowing whether the author is a bot before they submit lets the form refuse one.
     await refreshProfile(client, deps, message.user);
   };

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { getPull, resolutionSchema, resolvePull } from '../../../domain/pulls.js';
-import { SOMETHING_WENT_WRONG, stepRefusal } from '../../copy.js';
-import { refreshManagerMessage, tellRequester } from '../../deliver.js';
+import { requesterNotReached, SOMETHING_WENT_WRONG, stepRefusal } from '../../copy.js';
+import { directMessage, refreshManagerMessage, tellRequester } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { parseMetadata, textValue, viewSubmissionSchema } from '../../payloads.js';
@@ -40,7 +40,15 @@ export function pullResolveView(deps: Deps) {
     }
     await ack();
     const pull = result.value;
-    await Promise.all([refreshManagerMessage(client, deps, pull.id), tellRequester(client, deps, pull)]);
+    const [, told] = await Promise.all([
+      refreshManagerMessage(client, deps, pull.id),
+      tellRequester(client, deps, pull),
+    ]);
+    if (!told.ok) {
+      await directMessage(client, deps, pull.managerId, {
+        text: requesterNotReached(pull.requesterId, told.error),
+      });
+    }
     await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }
