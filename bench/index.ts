@@ -1,9 +1,11 @@
 // `npm run bench`: every figure the issues ask for, printed as Markdown. `npm run bench -- pull` runs one section.
 import { benchDigestFanOut } from './digest-fanout.js';
+import { benchLoad } from './load.js';
 import { benchPullAck } from './pull-ack.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   pull: benchPullAck,
+  load: benchLoad,
   digest: benchDigestFanOut,
 };
 

@@ -6,6 +6,8 @@ export function percentile(sorted: number[], p: number): number {
 
 export interface LoadResult {
   count: number;
+  /** Every latency, sorted. */
+  latencies: number[];
   p50: number;
   p99: number;
   max: number;
@@ -40,6 +42,7 @@ export async function load(
   latencies.sort((a, b) => a - b);
   return {
     count: latencies.length,
+    latencies,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? Number.NaN,

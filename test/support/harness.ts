@@ -67,7 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     clock: () => clock.now,
     slackRetry: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
-    slackTimeoutMs: 2000,
+    slackTimeoutMs: 1000,
   });
   const { port } = await app.start();
   const slack = new SlackDriver(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake);

@@ -1,0 +1,196 @@
+// Load and data safety: nothing acknowledged is ever lost, backups are consistent, upgrades keep data.
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyMigrations, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { members, pulls, pushes } from '../../src/db/schema.js';
+import { runCli } from '../support/cli.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import {
+  BOT_TOKEN,
+  eventually,
+  type Harness,
+  SIGNING_SECRET,
+  startHarness,
+  tempDir,
+} from '../support/harness.js';
+import { spawnPushpull } from '../support/process.js';
+import { SlackDriver } from '../support/slack-driver.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function wholePull(p: typeof pulls.$inferSelect) {
+  expect(p.need.length).toBeGreaterThan(0);
+  expect(p.requesterId).toMatch(/^U/);
+  expect(p.managerId).toMatch(/^U/);
+  expect(p.createdAt).toBeGreaterThan(0);
+  expect(['open', 'acknowledged', 'resolved', 'withdrawn']).toContain(p.status);
+}
+
+async function processWithSlack() {
+  const fake = await new FakeSlack().start();
+  const dir = tempDir();
+  const env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: `file:${join(dir, 'p.db')}`,
+  };
+  const app = await spawnPushpull(env);
+  cleanups.push(
+    () => fake.stop(),
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => {
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+    },
+  );
+  return {
+    fake,
+    dir,
+    env,
+    app,
+    slack: new SlackDriver(`http://127.0.0.1:${app.port}`, SIGNING_SECRET, fake),
+  };
+}
+
+describe('load', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('acknowledges 200 concurrent /pull requests and loses none', async () => {
+    h = await startHarness();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        h.slack.command(
+          '/pull',
+          `<@UMGR${String(i % 20).padStart(4, '0')}> load ${i}`,
+          `UREQ${String(i).padStart(4, '0')}`,
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(200).fill(200));
+    for (const r of results) expect(JSON.stringify(r.body)).toContain('Pulled in');
+    const needs = new Set(
+      h.store.db
+        .select()
+        .from(pulls)
+        .all()
+        .map((p) => p.need),
+    );
+    for (let i = 0; i < 200; i++) expect(needs.has(`load ${i}`)).toBe(true);
+    await eventually(() => expect(h.fake.callsTo('chat.postMessage')).toHaveLength(200), 15_000);
+  });
+});
+
+describe('SIGKILL in the middle of a load run', () => {
+  it('keeps every acknowledged pull, whole, after restart', async () => {
+    const { slack, app, env } = await processWithSlack();
+    const acked: string[] = [];
+    let next = 0;
+    let killed = false;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < 1000 && !killed) {
+          const need = `kill test ${next++}`;
+          try {
+            const res = await slack.command('/pull', `<@UMGR0001> ${need}`, 'UREQ0001');
+            if (res.status === 200 && JSON.stringify(res.body).includes('Pulled in')) acked.push(need);
+          } catch {
+            // The process is gone: this request was never acknowledged.
+          }
+          if (acked.length >= 150 && !killed) {
+            killed = true;
+            app.child.kill('SIGKILL');
+          }
+        }
+      }),
+    );
+    expect(killed).toBe(true);
+    if (app.child.exitCode === null && app.child.signalCode === null)
+      await new Promise((r) => app.child.once('exit', r));
+    expect(app.child.signalCode).toBe('SIGKILL');
+
+    const store = openDatabase(env.DATABASE_URL.slice('file:'.length));
+    cleanups.push(() => store.close());
+    applyMigrations(store);
+    expect(store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = store.db.select().from(pulls).all();
+    const stored = new Set(rows.map((p) => p.need));
+    for (const need of acked) expect(stored.has(need), need).toBe(true);
+    for (const row of rows) wholePull(row);
+  }, 60_000);
+});
+
+describe('backup', () => {
+  it('`pushpull backup` makes a consistent copy while the app serves writes', async () => {
+    const { slack, env, dir } = await processWithSlack();
+    let writing = true;
+    let written = 0;
+    const writers = Array.from({ length: 8 }, async () => {
+      while (writing) {
+        const res = await slack.command('/pull', `<@UMGR0001> during backup ${written}`, 'UREQ0001');
+        if (res.status === 200) written += 1;
+      }
+    });
+    await eventually(() => expect(written).toBeGreaterThan(50), 10_000);
+    const file = join(dir, 'backups', 'copy.db');
+    const out = await runCli(['backup', file], env);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('Backed up');
+    writing = false;
+    await Promise.all(writers);
+
+    const copy = openDatabase(file);
+    cleanups.push(() => copy.close());
+    expect(copy.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = copy.db.select().from(pulls).all();
+    expect(rows.length).toBeGreaterThan(50);
+    for (const row of rows) wholePull(row);
+    copy.db.select().from(members).all();
+    // Restoring: the copy opens and migrates like any database.
+    applyMigrations(copy);
+  }, 60_000);
+});
+
+describe('migrations', () => {
+  it('upgrade a database created by the first migration, with data in it, to the latest', () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const firstOnly = join(dir, 'migrations');
+    cpSync(MIGRATIONS_FOLDER, firstOnly, { recursive: true });
+    const journalPath = join(firstOnly, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
+    const latestCount = journal.entries.length;
+    expect(latestCount).toBeGreaterThan(1);
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
+
+    const store = openDatabase(join(dir, 'old.db'));
+    cleanups.push(() => store.close());
+    migrate(store.db, { migrationsFolder: firstOnly });
+    // Rows written by the first version, with its columns only.
+    store.sqlite.exec(`
+      INSERT INTO members (user_id, manager_id, timezone, is_bot, updated_at) VALUES ('UREQ0001', 'UMGR0001', 'Europe/Paris', 0, 1);
+      INSERT INTO pushes (manager_id, quarter, title, owner_id, status, created_at, updated_at) VALUES ('UMGR0001', '2026-Q4', 'Old push', 'UMGR0001', 'at-risk', 1, 1);
+      INSERT INTO pulls (requester_id, manager_id, need, kind, push_id, status, created_at) VALUES ('UREQ0001', 'UMGR0001', 'Old pull', 'unblock', 1, 'acknowledged', 1);
+    `);
+
+    applyMigrations(store);
+    const applied = store.sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as {
+      n: number;
+    };
+    expect(applied.n).toBe(latestCount);
+    expect(store.db.select().from(members).all()).toMatchObject([
+      { userId: 'UREQ0001', managerId: 'UMGR0001', timezone: 'Europe/Paris', homeOpenedAt: null },
+    ]);
+    expect(store.db.select().from(pushes).all()).toMatchObject([{ title: 'Old push', status: 'at-risk' }]);
+    expect(store.db.select().from(pulls).all()).toMatchObject([
+      { need: 'Old pull', kind: 'unblock', pushId: 1, status: 'acknowledged' },
+    ]);
+  });
+});
