@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { type Pull, type Push, type PushUpdate, pulls, pushes, type Recognition } from '../db/schema.js';
 import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
 import { CLOSED, lastUpdates, listPushes, needsNudge, pushTitles } from './pushes.js';
-import { recognitionsInTeam, teamOf } from './recognitions.js';
+import { recognitionsInvolving, teamOf } from './recognitions.js';
 
 export const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 export const MANAGER_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
@@ -70,7 +70,7 @@ export function digestFor(
     awaiting,
     resolved,
     medianAnswerMs: median(resolved.map((p) => (p.resolvedAt ?? p.createdAt) - p.createdAt)),
-    recognitions: recognitionsInTeam(db, team, now - WEEK_MS),
+    recognitions: recognitionsInvolving(db, team, now - WEEK_MS),
     pushTitles: pushTitles(
       db,
       awaiting.flatMap(({ pull }) => (pull.pushId ? [pull.pushId] : [])),

@@ -44,6 +44,6 @@ export function homeFor(
       [...awaiting, ...sent].flatMap((p) => (p.pushId ? [p.pushId] : [])),
     ),
     pushLimit,
-    recognitions: recognitionsInvolving(db, userId, quarter.startsAt),
+    recognitions: recognitionsInvolving(db, [userId], quarter.startsAt),
   };
 }

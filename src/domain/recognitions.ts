@@ -91,20 +91,6 @@ export function knownManagerOf(db: Db, userId: string): string | undefined {
   return latest?.managerId;
 }
 
-export function recognitionsInvolving(db: Db, userId: string, since: number): Recognition[] {
-  return db
-    .select()
-    .from(recognitions)
-    .where(
-      and(
-        gte(recognitions.createdAt, since),
-        or(eq(recognitions.advocateId, userId), eq(recognitions.recognizerId, userId)),
-      ),
-    )
-    .orderBy(desc(recognitions.createdAt))
-    .all();
-}
-
 /** The people a manager leads, as Pushpull sees it: those who name them as manager or pulled them in lately. */
 export function teamOf(db: Db, managerId: string, since: number): string[] {
   const named = db.select({ id: members.userId }).from(members).where(eq(members.managerId, managerId)).all();
@@ -116,16 +102,16 @@ export function teamOf(db: Db, managerId: string, since: number): string[] {
   return [...new Set([...named, ...pulling].map((r) => r.id))];
 }
 
-/** Recognitions given by or to the manager's team since `since`. */
-export function recognitionsInTeam(db: Db, team: string[], since: number): Recognition[] {
-  if (team.length === 0) return [];
+/** Recognitions given by or to any of `people` since `since`, newest first. */
+export function recognitionsInvolving(db: Db, people: string[], since: number): Recognition[] {
+  if (people.length === 0) return [];
   return db
     .select()
     .from(recognitions)
     .where(
       and(
         gte(recognitions.createdAt, since),
-        or(inArray(recognitions.advocateId, team), inArray(recognitions.recognizerId, team)),
+        or(inArray(recognitions.advocateId, people), inArray(recognitions.recognizerId, people)),
       ),
     )
     .orderBy(desc(recognitions.createdAt))

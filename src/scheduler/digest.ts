@@ -11,12 +11,12 @@ import {
   overduePulls,
 } from '../domain/digest.js';
 import { claimDigest, markEmpty, markFailed, markSent } from '../domain/digest-claims.js';
-import { getMember, profileIsStale, saveProfile } from '../domain/members.js';
+import { getMember, profileIsStale } from '../domain/members.js';
 import { currentQuarter } from '../domain/quarters.js';
 import { digestDue, reminderDue, weekOf } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
-import { slackErrorCode } from '../slack/deliver.js';
+import { refreshProfile, slackErrorCode } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
 import { eachWithConcurrency, SlackPace } from './pace.js';
 
@@ -46,30 +46,10 @@ function timezoneOf(deps: Deps, userId: string): string {
 /** Refresh timezones older than a day (users.info), so digests read a cached one and never ask per send. */
 async function refreshStaleTimezones(run: FanOut, userIds: string[], pace: SlackPace): Promise<void> {
   const { deps, client } = run;
-  const now = deps.clock();
-  const stale = userIds.filter((id) => profileIsStale(getMember(deps.db, id), now));
-  await eachWithConcurrency(stale, run.concurrency ?? 4, async (userId) => {
-    try {
-      const info = await pace.call(() => client.users.info({ user: userId }));
-      const user = info.user;
-      if (!user) return;
-      saveProfile(
-        deps.db,
-        userId,
-        {
-          displayName: user.profile?.display_name || user.real_name || user.name || null,
-          timezone: user.tz ?? null,
-          isBot: Boolean(user.is_bot),
-        },
-        deps.clock(),
-      );
-    } catch (error) {
-      deps.logger.warn('could not refresh a timezone; using the cached or default one', {
-        userId,
-        error: slackErrorCode(error),
-      });
-    }
-  });
+  const stale = userIds.filter((id) => profileIsStale(getMember(deps.db, id), deps.clock()));
+  await eachWithConcurrency(stale, run.concurrency ?? 4, (userId) =>
+    refreshProfile(client, deps, userId, (send) => pace.call(send)),
+  );
 }
 
 /**

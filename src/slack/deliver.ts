@@ -90,12 +90,21 @@ export async function directMessage(
   );
 }
 
+/** How a call to Slack is made: directly, or through a pacer that waits out rate limits. */
+export type Via = <T>(send: () => Promise<T>) => Promise<T>;
+const direct: Via = (send) => send();
+
 /** Refresh what Slack says of a person (timezone, name, bot or not) when our copy is older than a day. */
-export async function refreshProfile(client: WebClient, deps: Deps, userId: string): Promise<void> {
+export async function refreshProfile(
+  client: WebClient,
+  deps: Deps,
+  userId: string,
+  via: Via = direct,
+): Promise<void> {
   const now = deps.clock();
   if (!profileIsStale(getMember(deps.db, userId), now)) return;
   try {
-    const info = await client.users.info({ user: userId });
+    const info = await via(() => client.users.info({ user: userId }));
     const user = info.user;
     if (!user) return;
     saveProfile(

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Resolution } from '../../../db/schema.js';
-import { acknowledgePull, getPull, mayAnswer } from '../../../domain/pulls.js';
+import { acknowledgePull, getPull, mayAnswer, type StepRefusal } from '../../../domain/pulls.js';
 import { resolveModal } from '../../blocks/pulls.js';
 import { requesterNotReached, stepRefusal } from '../../copy.js';
 import { refreshManagerMessage, tellRequester } from '../../deliver.js';
@@ -18,6 +18,18 @@ function parse(body: unknown) {
   return pullId.success ? { payload: parsed.data, pullId: pullId.data } : undefined;
 }
 
+/** Tells whoever clicked why nothing happened, naming who may act on this pull. */
+export function refuseStep(
+  deps: Deps,
+  client: Args['client'],
+  respond: Args['respond'],
+  actorId: string,
+  pullId: number,
+  reason: StepRefusal,
+): Promise<void> {
+  return tellActor(deps, client, respond, actorId, stepRefusal(reason, getPull(deps.db, pullId)));
+}
+
 /** `Acknowledge`: the manager has seen it; the requester hears so, and the DM shows it. */
 export function acknowledgeAction(deps: Deps) {
   return async ({ ack, body, client, respond }: Args): Promise<void> => {
@@ -27,13 +39,7 @@ export function acknowledgeAction(deps: Deps) {
     const actorId = input.payload.user.id;
     const result = acknowledgePull(deps.db, input.pullId, actorId, deps.clock());
     if (!result.ok) {
-      await tellActor(
-        deps,
-        client,
-        respond,
-        actorId,
-        stepRefusal(result.reason, getPull(deps.db, input.pullId)),
-      );
+      await refuseStep(deps, client, respond, actorId, input.pullId, result.reason);
       return;
     }
     const pull = result.value;
@@ -56,13 +62,7 @@ export function answerAction(deps: Deps, resolution: Resolution) {
     const actorId = input.payload.user.id;
     const allowed = mayAnswer(deps.db, input.pullId, actorId);
     if (!allowed.ok) {
-      await tellActor(
-        deps,
-        client,
-        respond,
-        actorId,
-        stepRefusal(allowed.reason, getPull(deps.db, input.pullId)),
-      );
+      await refuseStep(deps, client, respond, actorId, input.pullId, allowed.reason);
       return;
     }
     await openView(

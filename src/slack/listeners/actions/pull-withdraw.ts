@@ -1,12 +1,10 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { getPull, withdrawPull } from '../../../domain/pulls.js';
+import { withdrawPull } from '../../../domain/pulls.js';
 import { requesterUpdate } from '../../blocks/pulls.js';
-import { stepRefusal } from '../../copy.js';
 import { refreshManagerMessage } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
-import { tellActor } from '../reply.js';
-import { parsePullAction } from './pull-answer.js';
+import { parsePullAction, refuseStep } from './pull-answer.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -19,13 +17,7 @@ export function withdrawAction(deps: Deps) {
     const actorId = input.payload.user.id;
     const result = withdrawPull(deps.db, input.pullId, actorId, deps.clock());
     if (!result.ok) {
-      await tellActor(
-        deps,
-        client,
-        respond,
-        actorId,
-        stepRefusal(result.reason, getPull(deps.db, input.pullId)),
-      );
+      await refuseStep(deps, client, respond, actorId, input.pullId, result.reason);
       return;
     }
     const pull = result.value;
