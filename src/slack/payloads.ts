@@ -93,3 +93,11 @@ export function parseMetadata<T extends z.ZodType>(schema: T, raw: string): z.in
     return undefined;
   }
 }
+
+/** A view submission whose private_metadata must match `schema`; undefined when either part is malformed. */
+export function submissionWithMetadata<T extends z.ZodType>(body: unknown, schema: T) {
+  const parsed = viewSubmissionSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const metadata = parseMetadata(schema, parsed.data.view.private_metadata);
+  return metadata === undefined ? undefined : { submission: parsed.data, metadata };
+}

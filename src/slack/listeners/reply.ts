@@ -23,6 +23,15 @@ export async function tellActor(
   await directMessage(client, deps, userId, { text }, 'tell someone why their click did nothing');
 }
 
+/** An ephemeral reply for a slash command's ack or respond. */
+export function ephemeral(message: { text: string; blocks?: unknown[] }) {
+  return {
+    response_type: 'ephemeral' as const,
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks as never } : {}),
+  };
+}
+
 /** Opens a modal; if Slack will not, the person is told why instead of seeing nothing happen. */
 export async function openView(
   deps: Deps,

@@ -9,15 +9,9 @@ import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
 import { escapeText, mention, parsePullCommand } from '../../text.js';
-import { openView } from '../reply.js';
+import { ephemeral, openView } from '../reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
-const ephemeral = (message: { text: string; blocks?: unknown[] }) => ({
-  response_type: 'ephemeral' as const,
-  text: message.text,
-  ...(message.blocks ? { blocks: message.blocks as never } : {}),
-});
 
 export function pullCommand(deps: Deps) {
   return async ({ command, ack, respond, client }: Args): Promise<void> => {

@@ -8,15 +8,9 @@ import { quarterNow } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
 import { announcePush, announcePushUpdate, renderPushList } from '../../pushes.js';
 import { escapeText, parsePushCommand } from '../../text.js';
-import { openView } from '../reply.js';
+import { ephemeral, openView } from '../reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
-const ephemeral = (message: { text: string; blocks?: unknown[] }) => ({
-  response_type: 'ephemeral' as const,
-  text: message.text,
-  ...(message.blocks ? { blocks: message.blocks as never } : {}),
-});
 
 export function pushCommand(deps: Deps) {
   return async ({ command, ack, client, respond }: Args): Promise<void> => {

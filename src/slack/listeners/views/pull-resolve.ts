@@ -5,7 +5,7 @@ import { requesterNotReached, SOMETHING_WENT_WRONG, stepRefusal } from '../../co
 import { directMessage, refreshManagerMessage, tellRequester } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
-import { parseMetadata, textValue, viewSubmissionSchema } from '../../payloads.js';
+import { submissionWithMetadata, textValue } from '../../payloads.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -14,19 +14,17 @@ const metadataSchema = z.object({ pullId: z.number().int().positive(), resolutio
 /** The manager's answer. Who may answer is decided from the submitting user, never from the metadata. */
 export function pullResolveView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
-    const parsed = viewSubmissionSchema.safeParse(body);
-    const metadata = parsed.success
-      ? parseMetadata(metadataSchema, parsed.data.view.private_metadata)
-      : undefined;
-    if (!parsed.success || !metadata) {
+    const input = submissionWithMetadata(body, metadataSchema);
+    if (!input) {
       await ack({ response_action: 'errors', errors: { note: SOMETHING_WENT_WRONG } });
       return;
     }
-    const note = textValue(parsed.data.view.state.values, 'note');
+    const { submission, metadata } = input;
+    const note = textValue(submission.view.state.values, 'note');
     const result = resolvePull(
       deps.db,
       metadata.pullId,
-      parsed.data.user.id,
+      submission.user.id,
       metadata.resolution,
       note,
       deps.clock(),

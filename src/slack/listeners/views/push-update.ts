@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { OPEN_STATUSES, updatePush } from '../../../domain/pushes.js';
 import { pushStepRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
-import { parseMetadata, selectedOption, textValue, viewSubmissionSchema } from '../../payloads.js';
+import { selectedOption, submissionWithMetadata, textValue } from '../../payloads.js';
 import { announcePushUpdate } from '../../pushes.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -14,15 +14,13 @@ const statusSchema = z.enum(OPEN_STATUSES);
 /** A status update. Manager or owner only, decided from the submitting user. */
 export function pushUpdateView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
-    const parsed = viewSubmissionSchema.safeParse(body);
-    const metadata = parsed.success
-      ? parseMetadata(metadataSchema, parsed.data.view.private_metadata)
-      : undefined;
-    if (!parsed.success || !metadata) {
+    const input = submissionWithMetadata(body, metadataSchema);
+    if (!input) {
       await ack({ response_action: 'errors', errors: { note: SOMETHING_WENT_WRONG } });
       return;
     }
-    const values = parsed.data.view.state.values;
+    const { submission, metadata } = input;
+    const values = submission.view.state.values;
     const status = statusSchema.safeParse(selectedOption(values, 'status'));
     if (!status.success) {
       await ack({
@@ -32,7 +30,7 @@ export function pushUpdateView(deps: Deps) {
       return;
     }
     const note = textValue(values, 'note');
-    const actorId = parsed.data.user.id;
+    const actorId = submission.user.id;
     const result = updatePush(deps.db, metadata.pushId, actorId, status.data, note, deps.clock());
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: { note: pushStepRefusal(result.reason) } });
