@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations, openDatabase } from '../src/db/client.js';
 import { members, pulls, pushes } from '../src/db/schema.js';
+import { currentQuarter } from '../src/domain/quarters.js';
 import { runCli } from '../test/support/cli.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';
@@ -25,7 +26,7 @@ export async function benchDigestFanOut(): Promise<string[]> {
     const store = openDatabase(dbPath);
     applyMigrations(store);
     const now = Date.now();
-    const quarter = `${new Date(now).getUTCFullYear()}-Q${Math.floor(new Date(now).getUTCMonth() / 3) + 1}`;
+    const quarter = currentQuarter(now, 'UTC', 1).key;
     store.sqlite.transaction(() => {
       for (let i = 0; i < MANAGERS; i++) {
         const id = `UMGR${String(i).padStart(5, '0')}`;

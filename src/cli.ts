@@ -1,15 +1,11 @@
 // The `pushpull` command: start, migrate, backup (and the digest and data verbs as they arrive).
 import { resolve } from 'node:path';
 import { backupDatabase } from './db/client.js';
-import { digestFor } from './domain/digest.js';
 import { forgetPerson } from './domain/forget.js';
-import { getMember } from './domain/members.js';
-import { currentQuarter } from './domain/quarters.js';
-import { localDate } from './domain/time.js';
 import { start } from './index.js';
 import { boltLogger } from './logger.js';
 import { configOrExit, loggerFor, openMigrated } from './runtime.js';
-import { sendDigests } from './scheduler/digest.js';
+import { digestContentFor, sendDigests } from './scheduler/digest.js';
 import { fanOutClient } from './scheduler/pace.js';
 import { digestPreview } from './slack/blocks/digest.js';
 
@@ -100,15 +96,7 @@ async function digest(args: string[]): Promise<number> {
     const deps = { db: store.db, config, logger, clock: Date.now };
     if (verb === 'preview' && managerId) {
       const now = Date.now();
-      const tz = getMember(store.db, managerId)?.timezone ?? config.defaultTimezone;
-      const quarter = currentQuarter(now, config.defaultTimezone, config.fiscalYearStartMonth);
-      const content = digestFor(store.db, managerId, {
-        quarterKey: quarter.key,
-        quarterLabel: quarter.label,
-        now,
-        localDate: localDate(now, tz),
-      });
-      process.stdout.write(`${digestPreview(content, now)}\n`);
+      process.stdout.write(`${digestPreview(digestContentFor(deps, managerId, now), now)}\n`);
       return 0;
     }
     const client = fanOutClient(

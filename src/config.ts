@@ -1,5 +1,6 @@
 // The environment, validated once at start into a typed, frozen Config.
 import { z } from 'zod';
+import { isTimeZone } from './domain/time.js';
 
 export const WEEKDAYS = [
   'monday',
@@ -11,15 +12,6 @@ export const WEEKDAYS = [
   'sunday',
 ] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-
-function isTimeZoneName(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const optionalText = z
   .string()
@@ -92,7 +84,7 @@ const envSchema = z
       .string()
       .trim()
       .default('UTC')
-      .refine(isTimeZoneName, 'must be an IANA timezone name, such as UTC or Europe/Paris'),
+      .refine(isTimeZone, 'must be an IANA timezone name, such as UTC or Europe/Paris'),
     LOG_LEVEL: z
       .string()
       .trim()

@@ -11,7 +11,7 @@ import {
   overduePulls,
 } from '../domain/digest.js';
 import { claimDigest, markEmpty, markFailed, markSent } from '../domain/digest-claims.js';
-import { getMember, profileIsStale } from '../domain/members.js';
+import { getMember } from '../domain/members.js';
 import { currentQuarter } from '../domain/quarters.js';
 import { digestDue, reminderDue, weekOf } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
@@ -46,10 +46,24 @@ function timezoneOf(deps: Deps, userId: string): string {
 /** Refresh timezones older than a day (users.info), so digests read a cached one and never ask per send. */
 async function refreshStaleTimezones(run: FanOut, userIds: string[], pace: SlackPace): Promise<void> {
   const { deps, client } = run;
-  const stale = userIds.filter((id) => profileIsStale(getMember(deps.db, id), deps.clock()));
-  await eachWithConcurrency(stale, run.concurrency ?? 4, (userId) =>
+  await eachWithConcurrency(userIds, run.concurrency ?? 4, (userId) =>
     refreshProfile(client, deps, userId, (send) => pace.call(send)),
   );
+}
+
+/** What `managerId`'s digest holds at `now`, read in their own timezone. */
+export function digestContentFor(
+  deps: Deps,
+  managerId: string,
+  now: number,
+  quarter = currentQuarter(now, deps.config.defaultTimezone, deps.config.fiscalYearStartMonth),
+) {
+  return digestFor(deps.db, managerId, {
+    quarterKey: quarter.key,
+    quarterLabel: quarter.label,
+    now,
+    localDate: localDate(now, timezoneOf(deps, managerId)),
+  });
 }
 
 /**
@@ -77,12 +91,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
       return;
     }
     try {
-      const content = digestFor(deps.db, managerId, {
-        quarterKey: quarter.key,
-        quarterLabel: quarter.label,
-        now,
-        localDate: localDate(now, tz),
-      });
+      const content = digestContentFor(deps, managerId, now, quarter);
       if (digestIsEmpty(content)) {
         markEmpty(deps.db, managerId, week);
         result.empty += 1;

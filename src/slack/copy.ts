@@ -43,14 +43,13 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
 export const SOMETHING_WENT_WRONG =
   'Sorry — something went wrong on my side and nothing was changed. Please try again in a moment.';
 
-export function pushLimitMessage(limit: number, quarterLabel: string): string {
-  return `You are already pushing on ${limit} things in ${quarterLabel} — that is the limit, and it is the point: you can only stay deeply involved in a few. Finish one (\`/push done N\`) or drop one (\`/push drop N\`) first. Everything else is the team's to own; they will pull you in when they need you.`;
-}
-
-export function addPushRefusal(reason: AddPushRefusal, titleLength = 0): string {
+export function addPushRefusal(
+  reason: AddPushRefusal,
+  { limit, quarterLabel, titleLength }: { limit: number; quarterLabel: string; titleLength: number },
+): string {
   switch (reason) {
     case 'limit':
-      return 'You are at your push limit.';
+      return `You are already pushing on ${limit} things in ${quarterLabel} — that is the limit, and it is the point: you can only stay deeply involved in a few. Finish one (\`/push done N\`) or drop one (\`/push drop N\`) first. Everything else is the team's to own; they will pull you in when they need you.`;
     case 'title-empty':
       return 'Give the push a title — what are you pushing on?';
     case 'title-too-long':

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { ensureMember } from '../../../domain/members.js';
 import { addPush, lastUpdate, listPushes, mayUpdatePush, updatePush } from '../../../domain/pushes.js';
 import { pushHelp, pushModal, pushUpdateModal } from '../../blocks/pushes.js';
-import { addPushRefusal, pushLimitMessage, pushStepRefusal } from '../../copy.js';
+import { addPushRefusal, pushStepRefusal } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import { quarterNow } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
@@ -66,10 +66,11 @@ export function pushCommand(deps: Deps) {
         if (!result.ok) {
           await ack(
             ephemeral({
-              text:
-                result.reason === 'limit'
-                  ? pushLimitMessage(deps.config.pushLimit, quarter.label)
-                  : addPushRefusal(result.reason, request.title.length),
+              text: addPushRefusal(result.reason, {
+                limit: deps.config.pushLimit,
+                quarterLabel: quarter.label,
+                titleLength: request.title.length,
+              }),
             }),
           );
           return;

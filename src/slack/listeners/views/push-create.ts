@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ensureMember, getMember } from '../../../domain/members.js';
 import { addPush } from '../../../domain/pushes.js';
-import { addPushRefusal, pushLimitMessage, SOMETHING_WENT_WRONG } from '../../copy.js';
+import { addPushRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import { quarterNow } from '../../modals.js';
 import { selectedUser, textValue, viewSubmissionSchema } from '../../payloads.js';
@@ -45,10 +45,11 @@ export function pushCreateView(deps: Deps) {
       now,
     );
     if (!result.ok) {
-      const message =
-        result.reason === 'limit'
-          ? pushLimitMessage(deps.config.pushLimit, quarter.label)
-          : addPushRefusal(result.reason, title.length);
+      const message = addPushRefusal(result.reason, {
+        limit: deps.config.pushLimit,
+        quarterLabel: quarter.label,
+        titleLength: title.length,
+      });
       await ack({ response_action: 'errors', errors: { title: message } });
       return;
     }
