@@ -7,6 +7,7 @@ import { databaseAnswers, type Store } from './db/client.js';
 import { boltLogger, type Logger } from './logger.js';
 import type { Deps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { type AppTokenRefused, SocketModeLink, socketModeReceiver } from './socket-mode.js';
 
 /** Counts work in progress so shutdown can wait for it. */
 export class InFlight {
@@ -46,6 +47,8 @@ export interface PushpullAppOptions {
   clock?: () => number;
   slackRetry?: webApi.RetryOptions;
   slackTimeoutMs?: number;
+  /** Socket Mode only: Slack refused the app token on a reconnect, so the app can no longer hear Slack. */
+  onAppTokenRefused?: (error: AppTokenRefused) => void;
 }
 
 export interface PushpullApp {
@@ -63,7 +66,6 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
   const { config, store, logger } = options;
   const deps: Deps = { db: store.db, config, logger, clock: options.clock ?? Date.now };
   const inflight = new InFlight();
-  const socketMode = Boolean(config.slack.appToken);
   const health = {
     path: '/healthz',
     method: ['GET'],
@@ -74,21 +76,39 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     },
   };
 
+  const slackLogger = boltLogger(logger.child({ source: 'bolt' }), config.logLevel);
+  const slackRetry = options.slackRetry ?? DEFAULT_SLACK_RETRY;
+  const slackTimeoutMs = options.slackTimeoutMs ?? 10_000;
+  const receiver = config.slack.appToken
+    ? socketModeReceiver({
+        appToken: config.slack.appToken,
+        apiUrl: config.slack.apiUrl,
+        port: config.port,
+        customRoutes: [health],
+        logger: slackLogger,
+        retry: slackRetry,
+        timeoutMs: slackTimeoutMs,
+      })
+    : undefined;
+
   const app = new App({
     token: config.slack.botToken,
-    logger: boltLogger(logger.child({ source: 'bolt' }), config.logLevel),
+    logger: slackLogger,
     convoStore: false,
     extendedErrorHandler: true,
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
-      retryConfig: options.slackRetry ?? DEFAULT_SLACK_RETRY,
-      timeout: options.slackTimeoutMs ?? 10_000,
+      retryConfig: slackRetry,
+      timeout: slackTimeoutMs,
       rejectRateLimitedCalls: false,
     },
-    customRoutes: [health],
-    ...(socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
-      : { signingSecret: config.slack.signingSecret ?? '', endpoints: '/slack/events' }),
+    ...(receiver
+      ? { socketMode: true, receiver }
+      : {
+          customRoutes: [health],
+          signingSecret: config.slack.signingSecret ?? '',
+          endpoints: '/slack/events',
+        }),
   });
 
   app.use(async ({ next }) => {
@@ -115,8 +135,16 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     client: app.client,
     inflight,
     async start() {
-      if (socketMode) {
-        await app.start();
+      if (receiver) {
+        const link = new SocketModeLink(
+          receiver,
+          logger,
+          options.onAppTokenRefused ?? ((error) => logger.error(error.message)),
+        );
+        await link.open(() => app.start()).catch(async (error: unknown) => {
+          await app.stop(); // closes the health port, so a refused token does not leave the process up
+          throw error;
+        });
         logger.info('Pushpull is connected to Slack in Socket Mode', { healthPort: config.port });
         return { port: undefined };
       }

@@ -5,12 +5,28 @@ import { boltLogger } from './logger.js';
 import { configOrExit, loggerFor, openMigrated } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
 import { fanOutClient } from './scheduler/pace.js';
+import { AppTokenRefused } from './socket-mode.js';
 
 export async function start(config: Config = configOrExit()): Promise<void> {
   const logger = loggerFor(config);
   const store = openMigrated(config, logger);
-  const pushpull = createPushpullApp({ config, store, logger });
-  await pushpull.start();
+  const pushpull = createPushpullApp({
+    config,
+    store,
+    logger,
+    onAppTokenRefused: (error) => {
+      console.error(error.message);
+      void shutdown('SLACK_APP_TOKEN refused', 1);
+    },
+  });
+  try {
+    await pushpull.start();
+  } catch (error) {
+    if (!(error instanceof AppTokenRefused)) throw error;
+    store.close();
+    console.error(error.message);
+    process.exit(1);
+  }
   const client = fanOutClient(
     config.slack.botToken,
     config.slack.apiUrl,
@@ -19,7 +35,7 @@ export async function start(config: Config = configOrExit()): Promise<void> {
   const scheduler = startScheduler({ deps: pushpull.deps, client, logger });
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  async function shutdown(signal: string, exitCode = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down: no new requests, finishing what is in flight', {
@@ -31,12 +47,12 @@ export async function start(config: Config = configOrExit()): Promise<void> {
       await pushpull.stop();
       store.close();
       logger.info('stopped cleanly');
-      process.exit(0);
+      process.exit(exitCode);
     } catch (error) {
       logger.error('shutdown failed', { error });
       process.exit(1);
     }
-  };
+  }
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -33,6 +33,8 @@ export class FakeSlack {
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
   rateLimitedCount = 0;
+  /** Answers for methods this fake does not model itself (e.g. `apps.connections.open` from the Socket Mode fake). */
+  readonly answers = new Map<string, (args: Record<string, unknown>) => Record<string, unknown>>();
   private faults = new Map<string, Fault[]>();
   private limits = new Map<string, Limit>();
   private server: Server | undefined;
@@ -185,6 +187,8 @@ export class FakeSlack {
       const channel = String(value ?? '');
       return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
     };
+    const custom = this.answers.get(method);
+    if (custom) return custom(args);
     switch (method) {
       case 'auth.test':
         return {
