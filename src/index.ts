@@ -16,7 +16,7 @@ export async function start(config: Config = configOrExit()): Promise<void> {
     logger,
     onAppTokenRefused: (error) => {
       console.error(error.message);
-      void shutdown('SLACK_APP_TOKEN refused', 1);
+      void shutdown('app token refused', 1);
     },
   });
   try {
