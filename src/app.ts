@@ -141,10 +141,12 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
           logger,
           options.onAppTokenRefused ?? ((error) => logger.error(error.message)),
         );
-        await link.open(() => app.start()).catch(async (error: unknown) => {
-          await app.stop(); // closes the health port, so a refused token does not leave the process up
-          throw error;
-        });
+        await link
+          .open(() => app.start())
+          .catch(async (error: unknown) => {
+            await app.stop(); // closes the health port, so a refused token does not leave the process up
+            throw error;
+          });
         logger.info('Pushpull is connected to Slack in Socket Mode', { healthPort: config.port });
         return { port: undefined };
       }

@@ -187,11 +187,7 @@ export class FakeSocketMode {
   }
 
   /** Sends one envelope on the newest open link and resolves with the app's ack; fails past Slack's deadline. */
-  send(
-    type: EnvelopeType,
-    payload: Record<string, unknown>,
-    options: EnvelopeOptions = {},
-  ): Promise<Ack> {
+  send(type: EnvelopeType, payload: Record<string, unknown>, options: EnvelopeOptions = {}): Promise<Ack> {
     const link = this.current;
     if (!link) return Promise.reject(new Error('fake Socket Mode: the app has no open link'));
     const envelopeId = randomUUID();
@@ -246,7 +242,12 @@ export class FakeSocketMode {
   }
 
   /** A button press in a message, as `block_actions` (no response payload: changes go through the Web API). */
-  action(user: string, actionId: string, value: string, where: { channel: string; ts: string }): Promise<Ack> {
+  action(
+    user: string,
+    actionId: string,
+    value: string,
+    where: { channel: string; ts: string },
+  ): Promise<Ack> {
     const id = randomUUID();
     return this.interactive({
       type: 'block_actions',
@@ -398,5 +399,11 @@ function readFrame(
   const mask = buffer.subarray(offset, offset + maskLength);
   const data = Buffer.from(buffer.subarray(offset + maskLength, offset + maskLength + length));
   if (masked) for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) ^ (mask[i % 4] ?? 0);
-  return { fin: (first & 0x80) !== 0, opcode: first & 0x0f, masked, data, length: offset + maskLength + length };
+  return {
+    fin: (first & 0x80) !== 0,
+    opcode: first & 0x0f,
+    masked,
+    data,
+    length: offset + maskLength + length,
+  };
 }
