@@ -116,6 +116,25 @@ describe('Socket Mode', () => {
   });
 });
 
+describe('Socket Mode start with Slack briefly failing', () => {
+  it('retries apps.connections.open after an error that is not about the token, then serves', async () => {
+    fake = await new FakeSlack().start();
+    socket = await new FakeSocketMode(fake).start();
+    fake.failNext('apps.connections.open', { kind: 'error', error: 'internal_error' });
+    try {
+      h = await startHarness({ fake, env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' } });
+      expect(fake.callsTo('apps.connections.open#internal_error')).toHaveLength(1);
+      expect(fake.callsTo('apps.connections.open')).toHaveLength(1);
+      const { ack } = await pullFromSocket('after a hiccup');
+      expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+      await h.stop();
+    } finally {
+      await socket.stop();
+      await fake.stop();
+    }
+  });
+});
+
 /** A free local port for the health endpoint (Socket Mode logs the configured port, so 0 would hide it). */
 async function freePort(): Promise<number> {
   const server = createServer();
