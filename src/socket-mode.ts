@@ -85,6 +85,8 @@ export class SocketModeLink {
   private connected = false;
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Set while `open` waits for a retry to connect: the first connection settles it instead of `onRefused`. */
+  private opening: { resolve: () => void; reject: (error: AppTokenRefused) => void } | undefined;
   private readonly client: SocketModeReceiver['client'];
 
   constructor(
@@ -97,6 +99,7 @@ export class SocketModeLink {
     this.client.on('disconnecting', () => {
       this.stopping = true;
       clearTimeout(this.timer);
+      this.opening?.resolve();
     });
     this.client.on('disconnected', () => {
       if (!this.connected || this.stopping) return;
@@ -111,26 +114,34 @@ export class SocketModeLink {
     try {
       await start();
       this.connected = true;
+      return;
     } catch (error) {
       const refused = refusalOf(error);
       if (refused) throw new AppTokenRefused(refused, false);
-      this.failures += 1;
-      this.logger.warn('could not connect to Slack in Socket Mode; trying again', {
-        error,
-        inMs: reconnectDelayMs(this.failures),
-      });
-      await new Promise<void>((resolve, reject) => {
-        this.schedule(resolve, reject);
-      });
+      this.failed(error);
     }
+    await new Promise<void>((resolve, reject) => {
+      this.opening = { resolve, reject };
+      this.schedule();
+    }).finally(() => {
+      this.opening = undefined;
+    });
   }
 
-  private schedule(connected?: () => void, refused?: (error: AppTokenRefused) => void): void {
+  private schedule(): void {
     if (this.stopping) return;
-    this.timer = setTimeout(() => void this.attempt(connected, refused), reconnectDelayMs(this.failures));
+    this.timer = setTimeout(() => void this.attempt(), reconnectDelayMs(this.failures));
   }
 
-  private async attempt(connected?: () => void, refused?: (error: AppTokenRefused) => void): Promise<void> {
+  private failed(error: unknown): void {
+    this.failures += 1;
+    this.logger.warn('could not connect to Slack in Socket Mode; trying again', {
+      error,
+      inMs: reconnectDelayMs(this.failures),
+    });
+  }
+
+  private async attempt(): Promise<void> {
     this.timer = undefined;
     try {
       await this.client.start();
@@ -139,25 +150,20 @@ export class SocketModeLink {
         return;
       }
       this.connected = true;
-      if (this.failures > 0) this.logger.info('reconnected to Slack in Socket Mode');
+      if (this.failures > 0) this.logger.info('connected to Slack in Socket Mode again');
       this.failures = 0;
-      connected?.();
+      this.opening?.resolve();
     } catch (error) {
       if (this.stopping) return;
       const code = refusalOf(error);
       if (code) {
         this.stopping = true;
-        const failure = new AppTokenRefused(code, connected === undefined);
-        if (refused) refused(failure);
-        else this.onRefused(failure);
+        if (this.opening) this.opening.reject(new AppTokenRefused(code, false));
+        else this.onRefused(new AppTokenRefused(code, true));
         return;
       }
-      this.failures += 1;
-      this.logger.warn('could not reconnect to Slack in Socket Mode; trying again', {
-        error,
-        inMs: reconnectDelayMs(this.failures),
-      });
-      this.schedule(connected, refused);
+      this.failed(error);
+      this.schedule();
     }
   }
 }

@@ -133,6 +133,25 @@ describe('Socket Mode start with Slack briefly failing', () => {
       await fake.stop();
     }
   });
+
+  it('gives up with the SLACK_APP_TOKEN line when the retry is refused', async () => {
+    fake = await new FakeSlack().start();
+    socket = await new FakeSocketMode(fake).start();
+    fake.failNext('apps.connections.open', { kind: 'error', error: 'internal_error' });
+    socket.refuseWith = 'invalid_auth';
+    const dir = tempDir();
+    try {
+      await expect(
+        startHarness({ fake, dir, env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' } }),
+      ).rejects.toThrow(/^SLACK_APP_TOKEN was refused by Slack \(invalid_auth\): .*App-Level Tokens/);
+      expect(fake.callsTo('apps.connections.open#invalid_auth')).toHaveLength(1);
+      expect(socket.links).toHaveLength(0);
+    } finally {
+      await socket.stop();
+      await fake.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** A free local port for the health endpoint (Socket Mode logs the configured port, so 0 would hide it). */
