@@ -81,14 +81,13 @@ export const isMarkup = (token: string): boolean => new RegExp(`^${MARKUP.source
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const UNBREAKABLE = /(<[^<>]*>|&(?:amp|lt|gt);)/;
 
-/** The pieces a cut may fall between: a piece of markup, an entity, or one grapheme. */
-export function atoms(text: string): string[] {
-  const out: string[] = [];
-  text.split(UNBREAKABLE).forEach((part, i) => {
-    if (i % 2 === 1) out.push(part);
-    else for (const { segment } of graphemes.segment(part)) out.push(segment);
-  });
-  return out;
+/** The pieces a cut may fall between: a piece of markup, an entity, or one grapheme; read lazily. */
+export function* atoms(text: string): Generator<string> {
+  const parts = text.split(UNBREAKABLE);
+  for (const [i, part] of parts.entries()) {
+    if (i % 2 === 1) yield part;
+    else for (const { segment } of graphemes.segment(part)) yield segment;
+  }
 }
 
 /** At most `max` UTF-16 units (Slack's count, and never less than the characters), ending in `…` when cut. */

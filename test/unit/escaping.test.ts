@@ -1,7 +1,9 @@
-// No user-supplied string, rendered by any Block Kit builder, can become a broadcast, a mention or a link.
+// No user-supplied string, rendered by any Block Kit builder, can become a broadcast or markup it did not hold,
+// and every character is escaped exactly once (the text model: src/slack/text.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Pull, Push, PushUpdate, Recognition } from '../../src/db/schema.js';
+import { MARKUP } from '../../src/domain/text.js';
 import { digestMessage } from '../../src/slack/blocks/digest.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import {
@@ -25,6 +27,7 @@ import {
   recognitionModal,
   recognizerReceipt,
 } from '../../src/slack/blocks/recognitions.js';
+import { fromSlack } from '../../src/slack/text.js';
 
 const NOW = Date.UTC(2026, 10, 24);
 const KNOWN_IDS = ['UREQ1', 'UMGR1', 'UOWN1', 'UADV1'];
@@ -45,21 +48,43 @@ function mrkdwnStrings(node: unknown, top = true): string[] {
   ];
 }
 
-/** Every `<…>` token Slack would parse must be one the builder made itself: a known mention or our permalink. */
+/**
+ * Every `<…>` token Slack would parse is one the builder made (a known mention, our permalink) or markup the
+ * stored text held (a person, a channel, a link: `MARKUP`); nothing is a broadcast; every `&` starts an entity.
+ */
 function onlyOurTokens(output: unknown, hasMrkdwn = true) {
   const strings = mrkdwnStrings(output);
   if (hasMrkdwn) expect(strings.length).toBeGreaterThan(0);
   const json = strings.join('\n');
   for (const match of json.matchAll(/<([^>]*)>/g)) {
     const token = match[1] ?? '';
-    const allowed = KNOWN_IDS.some((id) => token === `@${id}`) || token.startsWith(`${PERMALINK}|`);
+    const allowed =
+      KNOWN_IDS.some((id) => token === `@${id}`) ||
+      token.startsWith(`${PERMALINK}|`) ||
+      new RegExp(`^${MARKUP.source}$`).test(match[0]);
     expect(allowed, `unexpected token <${token}> in ${json.slice(0, 300)}`).toBe(true);
   }
-  expect(json).not.toMatch(/<!(channel|here|everyone)/);
+  expect(json).not.toMatch(/<!/);
+  expect(json).not.toMatch(/&(?!amp;|lt;|gt;)/);
+  expect(json).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
 }
 
+/** Modal values (raw) and command or message text (Slack's form, decoded at the edge). */
 const text = fc.oneof(
   fc.string({ maxLength: 300 }),
+  fc
+    .array(
+      fc.constantFrom(
+        '<!channel>',
+        '<!here|here>',
+        '<@U0MARIA1|maria>',
+        'Q&amp;A',
+        '&lt;b&gt;',
+        '<!subteam^S1|@x>',
+        ' ',
+      ),
+    )
+    .map((parts) => fromSlack(parts.join(''))),
   fc.constantFrom(
     '<!channel>',
     '<!here>',
