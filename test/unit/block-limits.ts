@@ -9,7 +9,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Every string anywhere in `value`: none may hold half a character. */
 function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
   if (typeof value === 'string') out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) strings(v, `${path}[${i}]`, out);
   else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) strings(v, `${path}.${k}`, out);
   return out;
@@ -17,7 +17,9 @@ function strings(value: unknown, path: string, out: [string, string][]): [string
 
 export function checkLimits(surface: 'message' | 'modal' | 'home', payload: Node): string[] {
   const errors: string[] = [];
-  const fail = (path: string, rule: string) => errors.push(`${path}: ${rule}`);
+  const fail = (path: string, rule: string): void => {
+    errors.push(`${path}: ${rule}`);
+  };
   const text = (path: string, t: unknown, max: number, kind?: 'plain_text' | 'mrkdwn') => {
     const o = t as Node | undefined;
     if (!o || typeof o.text !== 'string') return fail(path, 'text object without text');
