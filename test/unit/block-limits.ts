@@ -95,20 +95,20 @@ export function checkLimits(surface: 'message' | 'modal' | 'home', payload: Node
         if (b.fields) {
           const fields = b.fields as Node[];
           if (fields.length > 10) fail(path, 'more than 10 fields');
-          fields.forEach((f, j) => text(`${path}.fields[${j}]`, f, 2000));
+          for (const [j, f] of fields.entries()) text(`${path}.fields[${j}]`, f, 2000);
         }
         if (b.accessory) element(`${path}.accessory`, b.accessory as Node, actionIds);
         break;
       case 'context': {
         const elements = (b.elements as Node[] | undefined) ?? [];
         if (elements.length < 1 || elements.length > 10) fail(path, `${elements.length} context elements`);
-        elements.forEach((e, j) => text(`${path}.elements[${j}]`, e, 3000));
+        for (const [j, e] of elements.entries()) text(`${path}.elements[${j}]`, e, 3000);
         break;
       }
       case 'actions': {
         const elements = (b.elements as Node[] | undefined) ?? [];
         if (elements.length < 1 || elements.length > 25) fail(path, `${elements.length} actions elements`);
-        elements.forEach((e, j) => element(`${path}.elements[${j}]`, e, actionIds));
+        for (const [j, e] of elements.entries()) element(`${path}.elements[${j}]`, e, actionIds);
         break;
       }
       case 'header':
