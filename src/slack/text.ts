@@ -21,7 +21,7 @@
 // keeps its mentions. `cut` is the only way text is shortened: by whole graphemes, never inside a surrogate
 // pair, an emoji, an entity or a piece of markup; `excerpt` is a one-line cut, `quoteChunks` spreads a whole
 // text over as many ≤ 3,000-character pieces as it needs.
-import { decodeEntities, MARKUP, shownText, splitMarkup, typedLength } from '../domain/text.js';
+import { decodeEntities, shownText, splitMarkup, typedLength } from '../domain/text.js';
 
 export { decodeEntities, shownText, typedLength };
 
@@ -74,9 +74,6 @@ export function renderText(stored: string): string {
     .map((part, i) => (i % 2 === 1 ? renderToken(part) : escapeText(part)))
     .join('');
 }
-
-/** A stored-text token is markup Pushpull keeps; anything else in `<…>` is text. */
-export const isMarkup = (token: string): boolean => new RegExp(`^${MARKUP.source}$`).test(token);
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const UNBREAKABLE = /(<[^<>]*>|&(?:amp|lt|gt);)/;
