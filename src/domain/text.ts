@@ -9,6 +9,18 @@ export const MARKUP =
   /<(?:@[UW][A-Z0-9]+|#[CG][A-Z0-9]+(?:\|[^<>]*)?|(?:https?:\/\/|mailto:)[^<>|\s]+(?:\|[^<>]*)?)>/;
 
 const MARKUP_SPLIT = new RegExp(`(${MARKUP.source})`);
+const MARKUP_ALL = new RegExp(MARKUP.source, 'g');
+
+/**
+ * Kept after a typed `<` that would otherwise read as markup (`<@U123>` typed out in a form, or `&lt;@U123&gt;`
+ * in a command): a word joiner, which no reader sees and which makes the text no longer markup.
+ */
+export const INERT = '\u2060';
+
+/** Text the person typed character by character: any markup-looking part of it stays plain text. */
+export function literal(typed: string): string {
+  return typed.replace(MARKUP_ALL, (token) => `<${INERT}${token.slice(1)}`);
+}
 
 /** Stored text as alternating plain text (even indexes) and markup tokens (odd indexes). */
 export function splitMarkup(stored: string): string[] {
@@ -35,7 +47,7 @@ export function shownToken(token: string): string {
 /** Stored text as a reader sees it, with no markup: for plain-text places and counting. */
 export function shownText(stored: string): string {
   return splitMarkup(stored)
-    .map((part, i) => (i % 2 === 1 ? shownToken(part) : part))
+    .map((part, i) => (i % 2 === 1 ? shownToken(part) : part.replaceAll(INERT, '')))
     .join('');
 }
 

@@ -9,9 +9,11 @@
 // shortcut), into what the person typed: the entities become `&`, `<`, `>`; a person stays a mention as the
 // canonical `<@U123>`; a channel stays `<#C123|general>`; a link stays `<https://x>` or `<https://x|label>`;
 // `<!channel>`, `<!here>`, `<!everyone>` and group mentions become the plain words `@channel`, `@here`,
-// `@everyone`, `@team` (plain words never ping). Modal values are stored as they arrive. Those three kinds of
-// token (`MARKUP` in domain/text.ts) are the only markup stored text can hold: a modal value that spells one
-// out literally reads as one, as if it had come through Slack, and can still never ping a crowd.
+// `@everyone`, `@team` (plain words never ping). Modal values are stored as they arrive (`literal`, in the
+// payload readers). Those three kinds of token (`MARKUP` in domain/text.ts) are the only markup stored text
+// holds. Text a person typed character by character that merely looks like one (`<@U123>` typed in a form, or
+// `&lt;@U123&gt;` in a command) is kept plain by a word joiner after its `<` (`INERT`), which no reader sees
+// and which rendering and counting drop: a reader sees exactly what was typed, and only Slack makes mentions.
 //
 // Counting. Limits count what a reader sees, in graphemes: `Q&A` is 3, an emoji is 1, a mention is `@U123`
 // (`typedLength`, in the domain). Never the escaped form.
@@ -21,9 +23,9 @@
 // keeps its mentions. `cut` is the only way text is shortened: by whole graphemes, never inside a surrogate
 // pair, an emoji, an entity or a piece of markup; `excerpt` is a one-line cut, `quoteChunks` spreads a whole
 // text over as many ≤ 3,000-character pieces as it needs.
-import { decodeEntities, shownText, splitMarkup, typedLength } from '../domain/text.js';
+import { decodeEntities, INERT, literal, shownText, splitMarkup, typedLength } from '../domain/text.js';
 
-export { decodeEntities, shownText, typedLength };
+export { decodeEntities, literal, shownText, typedLength };
 
 /** Slack's three control characters, escaped; for text that is plain by nature (an error code, a config value). */
 export function escapeText(text: string): string {
@@ -44,18 +46,18 @@ function fromMarkup(inner: string): string {
   if (head.startsWith('!')) {
     const word = head.slice(1).split('^')[0] ?? '';
     if (BROADCASTS.has(word)) return `@${word}`;
-    if (label) return decodeEntities(label);
-    return word === 'subteam' ? '@group' : decodeEntities(word);
+    if (label) return literal(decodeEntities(label));
+    return word === 'subteam' ? '@group' : literal(decodeEntities(word));
   }
   if (LINK.test(head)) return label ? `<${head}|${label}>` : `<${head}>`;
-  return decodeEntities(`<${inner}>`);
+  return literal(decodeEntities(`<${inner}>`));
 }
 
 /** Slack's mrkdwn (command or message text) → what the person typed. Call once, at the edge. */
 export function fromSlack(mrkdwn: string): string {
   return mrkdwn
     .split(/<([^<>]*)>/)
-    .map((part, i) => (i % 2 === 1 ? fromMarkup(part) : decodeEntities(part)))
+    .map((part, i) => (i % 2 === 1 ? fromMarkup(part) : literal(decodeEntities(part))))
     .join('');
 }
 
@@ -71,7 +73,7 @@ function renderToken(token: string): string {
 /** Stored text → mrkdwn: escaped exactly once; mentions, channels and links stay what they are. */
 export function renderText(stored: string): string {
   return splitMarkup(stored)
-    .map((part, i) => (i % 2 === 1 ? renderToken(part) : escapeText(part)))
+    .map((part, i) => (i % 2 === 1 ? renderToken(part) : escapeText(part.replaceAll(INERT, ''))))
     .join('');
 }
 

@@ -135,14 +135,17 @@ describe('recognition', () => {
       {
         advocate: input.user(ADV),
         function: input.option('legal'),
-        what: input.text('Q&A on the <draft> contract'),
+        what: input.text('Q&A on the <draft> contract, thanks to <@UFAKE999> <!here>'),
         project: input.text(''),
         share: input.checkboxes(['share']),
       },
       JSON.stringify({ source: { channel: 'C0SALES', ts: '1700000000.000100' } }),
     );
     const thanks = await h.fake.waitFor('chat.postMessage', (a) => a.channel === ADV);
-    expect(JSON.stringify(thanks.args.blocks)).toContain('Q&amp;A on the &lt;draft&gt; contract');
+    expect(JSON.stringify(thanks.args.blocks)).toContain(
+      'Q&amp;A on the &lt;draft&gt; contract, thanks to &lt;@UFAKE999&gt; &lt;!here&gt;',
+    );
+    expect(JSON.stringify(thanks.args)).not.toContain('\\u2060');
   });
 
   it('opens the form for a channel name at the 80-character maximum', async () => {

@@ -7,6 +7,7 @@ import {
   escapeText,
   excerpt,
   fromSlack,
+  literal,
   parseMention,
   parsePullCommand,
   parsePushCommand,
@@ -128,7 +129,21 @@ const typed = fc
   .array(
     fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 12 }),
-      fc.constantFrom('&', '<', '>', '&amp;', '<draft>', '\n', ' ', 'Q&A', '@channel', ...EMOJI),
+      fc.constantFrom(
+        '&',
+        '<',
+        '>',
+        '&amp;',
+        '<draft>',
+        '\n',
+        ' ',
+        'Q&A',
+        '@channel',
+        '<@U1AB>',
+        '<https://x.io|x>',
+        '<!here>',
+        ...EMOJI,
+      ),
     ),
     { maxLength: 40 },
   )
@@ -170,22 +185,29 @@ describe('fromSlack: decoding at the edge', () => {
     expect(fromSlack('due <!date^1700000000^{date}|Nov 14>')).toBe('due Nov 14');
   });
 
+  it('keeps typed-out markup plain, from a command or a form', () => {
+    expect(renderText(fromSlack('&lt;@U1AB&gt; &lt;!channel&gt; &lt;https://x.io|x&gt;'))).toBe(
+      '&lt;@U1AB&gt; &lt;!channel&gt; &lt;https://x.io|x&gt;',
+    );
+    expect(renderText(literal('<@UFAKE999> <https://evil.example|x> <#C1>'))).toBe(
+      '&lt;@UFAKE999&gt; &lt;https://evil.example|x&gt; &lt;#C1&gt;',
+    );
+    expect(typedLength(literal('<@U1AB>'))).toBe(7);
+  });
+
   it('round trips: typed text, sent as Slack sends it, decodes to exactly what was typed', () => {
     fc.assert(
       fc.property(typed, (t) => {
-        expect(fromSlack(slackForm(t))).toBe(t);
+        expect(shownText(fromSlack(slackForm(t)))).toBe(t);
       }),
     );
   });
 
   it('round trips: rendering decoded text gives Slack form back, escaped exactly once', () => {
     fc.assert(
-      fc.property(
-        typed.filter((t) => !MARKUP.test(t)),
-        (t) => {
-          expect(renderText(fromSlack(slackForm(t)))).toBe(slackForm(t));
-        },
-      ),
+      fc.property(typed, (t) => {
+        expect(renderText(fromSlack(slackForm(t)))).toBe(slackForm(t));
+      }),
     );
   });
 
