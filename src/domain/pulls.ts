@@ -6,6 +6,7 @@ import { prepared } from '../db/prepared.js';
 import { PULL_KINDS, type Pull, type PullStatus, pulls, RESOLUTIONS, type Resolution } from '../db/schema.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
+import { typedLength, withinTyped } from './text.js';
 
 export const NEED_MAX = 3000;
 export const CONTEXT_MAX = 3000;
@@ -18,11 +19,11 @@ export const newPullSchema = z.object({
   teamId: z.string().optional(),
   requesterId: slackUserId,
   managerId: slackUserId,
-  need: z.string().trim().min(1, 'empty').max(NEED_MAX, 'too-long'),
+  need: z.string().trim().min(1, 'empty').refine(withinTyped(NEED_MAX), 'too-long'),
   context: z
     .string()
     .trim()
-    .max(CONTEXT_MAX, 'too-long')
+    .refine(withinTyped(CONTEXT_MAX), 'too-long')
     .optional()
     .transform((v) => (v ? v : undefined)),
   kind: z.enum(PULL_KINDS).default('decision'),
@@ -171,7 +172,7 @@ export function resolvePull(
   if (refusal) return fail(refusal);
   const text = note?.trim() ?? '';
   if (NOTE_REQUIRED[resolution] && text === '') return fail('note-required');
-  if (text.length > NOTE_MAX) return fail('note-too-long');
+  if (typedLength(text) > NOTE_MAX) return fail('note-too-long');
   const row = db
     .update(pulls)
     .set({ status: 'resolved', resolution, resolutionNote: text || null, resolvedAt: now })

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { type Push, type PushStatus, type PushUpdate, pushes, pushUpdates } from '../db/schema.js';
 import { fail, ok, type Result } from './result.js';
+import { typedLength, withinTyped } from './text.js';
 
 export const TITLE_MAX = 150;
 export const FIELD_MAX = 3000;
@@ -14,7 +15,7 @@ export const STALE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 const longText = z
   .string()
   .trim()
-  .max(FIELD_MAX, 'too-long')
+  .refine(withinTyped(FIELD_MAX), 'too-long')
   .optional()
   .transform((v) => (v ? v : undefined));
 
@@ -22,7 +23,7 @@ export const newPushSchema = z.object({
   teamId: z.string().optional(),
   managerId: z.string().min(1),
   ownerId: z.string().min(1).optional(),
-  title: z.string().trim().min(1, 'empty').max(TITLE_MAX, 'too-long'),
+  title: z.string().trim().min(1, 'empty').refine(withinTyped(TITLE_MAX), 'too-long'),
   why: longText,
   guardrails: longText,
   success: longText,
@@ -127,7 +128,7 @@ export function updatePush(
   const refusal = mayUpdatePush(push, actorId);
   if (refusal) return fail(refusal);
   const text = note?.trim() ?? '';
-  if (text.length > FIELD_MAX) return fail('note-too-long');
+  if (typedLength(text) > FIELD_MAX) return fail('note-too-long');
   return db.transaction(
     (tx) => {
       const row = tx

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { ADVOCATE_FUNCTIONS, members, pulls, type Recognition, recognitions } from '../db/schema.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
+import { withinTyped } from './text.js';
 
 export const WHAT_MAX = 1000;
 export const PROJECT_MAX = 150;
@@ -14,11 +15,11 @@ export const newRecognitionSchema = z.object({
   recognizerId: z.string().min(1),
   advocateId: z.string().min(1),
   advocateFunction: z.enum(ADVOCATE_FUNCTIONS),
-  what: z.string().trim().min(1, 'empty').max(WHAT_MAX, 'too-long'),
+  what: z.string().trim().min(1, 'empty').refine(withinTyped(WHAT_MAX), 'too-long'),
   project: z
     .string()
     .trim()
-    .max(PROJECT_MAX, 'too-long')
+    .refine(withinTyped(PROJECT_MAX), 'too-long')
     .optional()
     .transform((v) => (v ? v : undefined)),
   permalink: z.url().optional(),

@@ -1,5 +1,6 @@
 // zod schemas for the parts of Slack's payloads that listeners rely on. Anything else in a payload is ignored.
 import { z } from 'zod';
+import { literal } from './text.js';
 
 export const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
 
@@ -49,9 +50,10 @@ const element = (values: Values, block: string): unknown => {
   return first && typeof first === 'object' ? first : undefined;
 };
 
+/** A text input's value. Modal values arrive raw, exactly as typed: stored as typed text (see text.ts). */
 export function textValue(values: Values, block: string): string | undefined {
   const r = z.object({ value: z.string().nullish() }).safeParse(element(values, block));
-  return r.success ? (r.data.value ?? undefined) : undefined;
+  return r.success && r.data.value != null ? literal(r.data.value) : undefined;
 }
 
 export function selectedUser(values: Values, block: string): string | undefined {

@@ -1,4 +1,5 @@
-// No user-supplied string, rendered by any Block Kit builder, can become a broadcast, a mention or a link.
+// No user-supplied string, rendered by any Block Kit builder, can become a broadcast or markup it did not hold,
+// and every character is escaped exactly once (the text model: src/slack/text.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Pull, Push, PushUpdate, Recognition } from '../../src/db/schema.js';
@@ -25,9 +26,10 @@ import {
   recognitionModal,
   recognizerReceipt,
 } from '../../src/slack/blocks/recognitions.js';
+import { fromSlack, literal } from '../../src/slack/text.js';
 
 const NOW = Date.UTC(2026, 10, 24);
-const KNOWN_IDS = ['UREQ1', 'UMGR1', 'UOWN1', 'UADV1'];
+const KNOWN_IDS = ['UREQ1', 'UMGR1', 'UOWN1', 'UADV1', 'U0MARIA1'];
 const PERMALINK = 'https://acme.slack.com/archives/C1/p1';
 
 /** The strings Slack parses as mrkdwn: `mrkdwn` text objects and a message's fallback `text`. plain_text is shown as typed. */
@@ -45,7 +47,10 @@ function mrkdwnStrings(node: unknown, top = true): string[] {
   ];
 }
 
-/** Every `<…>` token Slack would parse must be one the builder made itself: a known mention or our permalink. */
+/**
+ * Every `<…>` token Slack would parse is one the builder made (a known mention, our permalink) or a mention Slack
+ * itself sent in command text; nothing is a broadcast; every `&` starts an entity; no half characters.
+ */
 function onlyOurTokens(output: unknown, hasMrkdwn = true) {
   const strings = mrkdwnStrings(output);
   if (hasMrkdwn) expect(strings.length).toBeGreaterThan(0);
@@ -55,10 +60,30 @@ function onlyOurTokens(output: unknown, hasMrkdwn = true) {
     const allowed = KNOWN_IDS.some((id) => token === `@${id}`) || token.startsWith(`${PERMALINK}|`);
     expect(allowed, `unexpected token <${token}> in ${json.slice(0, 300)}`).toBe(true);
   }
-  expect(json).not.toMatch(/<!(channel|here|everyone)/);
+  expect(json).not.toMatch(/<!/);
+  expect(json).not.toMatch(/&(?!amp;|lt;|gt;)/);
+  expect(json).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
 }
 
-const text = fc.oneof(
+/** Modal values (raw) and command or message text (Slack's form, decoded at the edge). */
+/** Command or message text as Slack sends it, decoded at the edge. */
+const slackText = fc
+  .array(
+    fc.constantFrom(
+      '<!channel>',
+      '<!here|here>',
+      '<@U0MARIA1|maria>',
+      'Q&amp;A',
+      '&lt;b&gt;',
+      '&lt;@UEVIL1&gt;',
+      '<!subteam^S1|@x>',
+      ' ',
+    ),
+  )
+  .map((parts) => fromSlack(parts.join('')));
+
+/** Modal values, raw as typed, read through `literal` as the payload readers do. */
+const raw = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.constantFrom(
     '<!channel>',
@@ -78,6 +103,8 @@ const text = fc.oneof(
     )
     .map((p) => p.join('')),
 );
+
+const text = fc.oneof(raw.map(literal), slackText);
 
 const pull = (t: string): Pull => ({
   id: 1,

@@ -49,6 +49,22 @@ describe('managerPullMessage', () => {
     expect(JSON.stringify(blocks)).toContain('asked 3h ago');
   });
 
+  it('says a new pull was asked just now, not "just now ago"', () => {
+    const json = JSON.stringify(managerPullMessage({ pull: pull({ createdAt: NOW }), now: NOW }));
+    expect(json).toContain('asked just now');
+    expect(json).not.toContain('just now ago');
+  });
+
+  it('carries the whole request, split over sections of at most 3,000 characters', () => {
+    const need = `${'&'.repeat(99)}\n`.repeat(30).trim();
+    const { blocks } = managerPullMessage({ pull: pull({ need }), now: NOW });
+    const quoted = blocks
+      .flatMap((b) => (b.type === 'section' && b.text?.text.startsWith('>') ? [b.text.text] : []))
+      .join('\n');
+    for (const b of blocks) if (b.type === 'section') expect(b.text?.text.length).toBeLessThanOrEqual(3000);
+    expect(quoted.replace(/^>/gm, '')).toBe(need.replace(/&/g, '&amp;'));
+  });
+
   it('drops Acknowledge once acknowledged and shows the state', () => {
     const { blocks } = managerPullMessage({ pull: pull({ status: 'acknowledged' }), now: NOW });
     expect(buttonsOf(blocks)).toEqual(['Your call', 'Input', 'Decision', "Let's talk"]);
@@ -95,6 +111,8 @@ describe('pullList', () => {
     const { blocks } = pullList(many, many, NOW);
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(blocks)).toContain('190 more pulls');
+    const ids = blocks.flatMap((b) => (b.block_id ? [b.block_id] : []));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
@@ -110,7 +128,7 @@ describe('modals', () => {
 
   it('resolve modal requires a note only for Input and Decision', () => {
     const optional = (r: 'your-call' | 'input' | 'decision' | 'talk') =>
-      (resolveModal(pull(), r).blocks[1] as { optional: boolean }).optional;
+      (resolveModal(pull(), r).blocks.find((b) => b.type === 'input') as { optional: boolean }).optional;
     expect([optional('your-call'), optional('input'), optional('decision'), optional('talk')]).toEqual([
       true,
       false,

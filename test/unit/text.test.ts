@@ -1,6 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeText, parseMention, parsePullCommand, parsePushCommand } from '../../src/slack/text.js';
+import { MARKUP, typedLength } from '../../src/domain/text.js';
+import {
+  atoms,
+  cut,
+  escapeText,
+  excerpt,
+  fromSlack,
+  literal,
+  parseMention,
+  parsePullCommand,
+  parsePushCommand,
+  quoteChunks,
+  renderText,
+  shownText,
+  split,
+} from '../../src/slack/text.js';
 
 describe('parseMention', () => {
   it('reads both escaped forms', () => {
@@ -99,12 +114,236 @@ describe('escapeText', () => {
     expect(escapeText('a & b < c > d')).toBe('a &amp; b &lt; c &gt; d');
     expect(escapeText('<!channel>')).toBe('&lt;!channel&gt;');
   });
-  it('leaves no raw angle bracket in any output', () => {
+});
+
+// ---- The text model: Slack's form in, typed text stored, escaped once out. ----
+
+/** How Slack delivers text a person typed with no markup: the three characters as entities. */
+const slackForm = escapeText;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const EMOJI = ['👍', '👍🏽', '👩‍👩‍👧‍👦', '🇫🇷', 'é', '☕️', '𝄞'];
+/** Typed text heavy in the characters that break things: entities, brackets, emoji, newlines. */
+const typed = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+      fc.constantFrom(
+        '&',
+        '<',
+        '>',
+        '&amp;',
+        '<draft>',
+        '\n',
+        ' ',
+        'Q&A',
+        '@channel',
+        '<@U1AB>',
+        '<https://x.io|x>',
+        '<!here>',
+        ...EMOJI,
+      ),
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => parts.join(''));
+
+/** Slack markup as it arrives in a command or message. */
+const markup = fc.constantFrom(
+  '<@U0MARIA1|maria>',
+  '<@W0GRID01>',
+  '<#C0GENERAL|general>',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<!here|here>',
+  '<!subteam^S0TEAM01|@design>',
+  '<https://example.com/a?b=1&amp;c=2|the doc>',
+  '<https://example.com>',
+  '<mailto:ana@example.com|ana@example.com>',
+);
+/** Command text exactly as Slack sends it: typed parts escaped, markup between them. */
+const delivered = fc
+  .array(fc.oneof(typed.map(slackForm), markup), { maxLength: 12 })
+  .map((parts) => parts.join(' '));
+
+describe('fromSlack: decoding at the edge', () => {
+  it('gives back what the person typed', () => {
+    expect(fromSlack('Q&amp;A on the &lt;draft&gt;')).toBe('Q&A on the <draft>');
+    expect(fromSlack('&amp;lt; is how you write &lt;')).toBe('&lt; is how you write <');
+  });
+
+  it('keeps people as canonical mentions, channels and links as markup, and never keeps a broadcast', () => {
+    expect(fromSlack('<@U0MARIA1|maria> and <@W0GRID01>')).toBe('<@U0MARIA1> and <@W0GRID01>');
+    expect(fromSlack('see <#C0GENERAL|general>')).toBe('see <#C0GENERAL|general>');
+    expect(fromSlack('<https://x.io/a?b&amp;c|doc> <https://x.io>')).toBe(
+      '<https://x.io/a?b&amp;c|doc> <https://x.io>',
+    );
+    expect(fromSlack('<!channel> <!here|here> <!everyone>')).toBe('@channel @here @everyone');
+    expect(fromSlack('ping <!subteam^S0TEAM01|@design>')).toBe('ping @design');
+    expect(fromSlack('due <!date^1700000000^{date}|Nov 14>')).toBe('due Nov 14');
+  });
+
+  it('keeps typed-out markup plain, from a command or a form', () => {
+    expect(renderText(fromSlack('&lt;@U1AB&gt; &lt;!channel&gt; &lt;https://x.io|x&gt;'))).toBe(
+      '&lt;@U1AB&gt; &lt;!channel&gt; &lt;https://x.io|x&gt;',
+    );
+    expect(renderText(literal('<@UFAKE999> <https://evil.example|x> <#C1>'))).toBe(
+      '&lt;@UFAKE999&gt; &lt;https://evil.example|x&gt; &lt;#C1&gt;',
+    );
+    expect(typedLength(literal('<@U1AB>'))).toBe(7);
+  });
+
+  it('round trips: typed text, sent as Slack sends it, decodes to exactly what was typed', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), (text) => {
-        const out = escapeText(text);
-        expect(out).not.toMatch(/[<>]/);
+      fc.property(typed, (t) => {
+        expect(shownText(fromSlack(slackForm(t)))).toBe(t);
       }),
     );
+  });
+
+  it('round trips: rendering decoded text gives Slack form back, escaped exactly once', () => {
+    fc.assert(
+      fc.property(typed, (t) => {
+        expect(renderText(fromSlack(slackForm(t)))).toBe(slackForm(t));
+      }),
+    );
+  });
+
+  it('renders any delivered text with mentions kept, broadcasts inert, and every & an entity', () => {
+    fc.assert(
+      fc.property(delivered, (text) => {
+        const out = renderText(fromSlack(text));
+        expect(out).not.toMatch(/<!/);
+        expect(out).not.toMatch(/&(?!amp;|lt;|gt;)/);
+        for (const id of text.matchAll(/<@([UW][A-Z0-9]+)\|?[^>]*>/g)) expect(out).toContain(`<@${id[1]}>`);
+        for (const token of out.matchAll(/<[^>]*>/g)) expect(token[0]).toMatch(MARKUP);
+      }),
+    );
+  });
+});
+
+describe('typedLength: limits count what was typed', () => {
+  it('counts characters a person sees', () => {
+    expect(typedLength('Q&A on the <draft>')).toBe(18);
+    expect(typedLength(fromSlack('Q&amp;A'))).toBe(3);
+    expect(typedLength('👍🏽👩‍👩‍👧‍👦🇫🇷')).toBe(3);
+    expect(typedLength('<@U0MARIA1>')).toBe('@U0MARIA1'.length);
+    expect(typedLength('<https://x.io|doc>')).toBe(3);
+    expect(typedLength(fromSlack('&amp;'.repeat(3000)))).toBe(3000);
+  });
+  it('shows markup as a reader sees it', () => {
+    expect(shownText('<@U1AB> see <#C1|general> and <https://x.io|the doc> &amp;')).toBe(
+      '@U1AB see #general and the doc &amp;',
+    );
+  });
+});
+
+/** Does `prefix` end on a boundary between whole pieces of `text`? */
+function onBoundary(text: string, prefix: string): boolean {
+  let at = 0;
+  for (const atom of atoms(text)) {
+    if (at === prefix.length) return true;
+    at += atom.length;
+  }
+  return at === prefix.length;
+}
+
+describe('cut: never half a character, an entity or a piece of markup', () => {
+  it('cuts by grapheme and says so', () => {
+    expect(cut('abcdef', 4)).toBe('abc…');
+    expect(cut('abc', 3)).toBe('abc');
+    expect(cut('ab👍🏽cd', 4)).toBe('ab…');
+    expect(cut('a&amp;b', 4)).toBe('a…');
+    expect(cut('a <@U123> b', 8)).toBe('a …');
+  });
+
+  it('holds at every cut point of rendered text', () => {
+    fc.assert(
+      fc.property(delivered, fc.integer({ min: 1, max: 400 }), (text, max) => {
+        const rendered = renderText(fromSlack(text));
+        const out = cut(rendered, max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        expect(out).not.toMatch(LONE_SURROGATE);
+        if (out === rendered) return;
+        const prefix = out.slice(0, -1);
+        expect(out.endsWith('…')).toBe(true);
+        expect(rendered.startsWith(prefix)).toBe(true);
+        expect(onBoundary(rendered, prefix)).toBe(true);
+        expect(prefix).not.toMatch(/&[a-z]*$/);
+        expect(prefix).not.toMatch(/<[^>]*$/);
+      }),
+    );
+  });
+
+  it('cuts an emoji nowhere, whatever its position', () => {
+    for (const emoji of EMOJI)
+      for (let at = 0; at < 6; at++)
+        for (let max = 1; max < 12; max++) {
+          const out = cut(`${'x'.repeat(at)}${emoji}${'y'.repeat(4)}`, max);
+          expect(out).not.toMatch(LONE_SURROGATE);
+          expect(out.replace(/…$/, '')).toMatch(new RegExp(`^x{0,${at}}(${emoji}y{0,4})?$`, 'u'));
+        }
+  });
+});
+
+describe('split and quoteChunks: the whole text, in pieces Slack accepts', () => {
+  it('split loses nothing and keeps every piece within the limit', () => {
+    fc.assert(
+      fc.property(delivered, fc.integer({ min: 60, max: 300 }), (text, max) => {
+        const rendered = renderText(fromSlack(text));
+        const parts = split(rendered, max);
+        expect(parts.join('')).toBe(rendered);
+        for (const part of parts) {
+          expect(part.length).toBeLessThanOrEqual(max);
+          expect(part).not.toMatch(LONE_SURROGATE);
+        }
+      }),
+    );
+  });
+
+  it('quotes 3,000 typed ampersands and newlines in full, every piece ≤ 3,000 characters', () => {
+    const need = fromSlack(`${'&amp;'.repeat(99)}\n`.repeat(30).trim());
+    expect(typedLength(need)).toBe(2999);
+    const chunks = quoteChunks(need);
+    expect(chunks.length).toBeGreaterThan(4);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(3000);
+    const back = chunks
+      .join('\n')
+      .split('\n')
+      .map((line) => line.replace(/^>/, ''))
+      .join('\n');
+    expect(back).toBe(renderText(need));
+  });
+
+  it('quotes a single line of 3,000 ampersands in full too', () => {
+    const chunks = quoteChunks('&'.repeat(3000));
+    expect(chunks.join('').replace(/[>\n]/g, '')).toBe('&amp;'.repeat(3000));
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(3000);
+  });
+
+  it('excerpt flattens to one line, escaped once', () => {
+    expect(excerpt('Q&A\non the <draft>')).toBe('Q&amp;A on the &lt;draft&gt;');
+    expect(excerpt('<@U1AB> can you?')).toBe('<@U1AB> can you?');
+  });
+});
+
+describe('command parsers decode what they hand back', () => {
+  it('/pull: the need is typed text', () => {
+    expect(parsePullCommand('<@U1AB|maya> Q&amp;A on the &lt;draft&gt; <!channel>')).toEqual({
+      kind: 'create',
+      managerId: 'U1AB',
+      need: 'Q&A on the <draft> @channel',
+    });
+    expect(parsePullCommand('<!here> can someone look?')).toEqual({
+      kind: 'create',
+      managerId: undefined,
+      need: '@here can someone look?',
+    });
+  });
+  it('/push: the title and a bad input are typed text', () => {
+    expect(parsePushCommand('add R&amp;D &lt;2027&gt;')).toEqual({ kind: 'add', title: 'R&D <2027>' });
+    expect(parsePushCommand('frob &amp;')).toMatchObject({ kind: 'invalid', input: 'frob &' });
   });
 });

@@ -1,18 +1,23 @@
 // Block Kit for pulls: the manager's DM, the requester's updates, the list, and the two modals.
-import type { Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { Pull, PullKind, Resolution } from '../../db/schema.js';
 import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, NOTE_REQUIRED } from '../../domain/pulls.js';
-import { escapeText, excerpt, mention, quote } from '../text.js';
+import { cut, excerpt, mention, plainExcerpt, quote } from '../text.js';
 import {
   actions,
+  ago,
   type Blocks,
   button,
+  capBlocks,
   context,
   divider,
-  formatAge,
   formatDate,
   header,
+  LIMITS,
+  listed,
+  option,
   plural,
+  quoteSections,
   section,
 } from './common.js';
 
@@ -28,6 +33,25 @@ export const PULL_ACTIONS = {
 export const PULL_CREATE_VIEW = 'pull_create';
 export const PULL_RESOLVE_VIEW = 'pull_resolve';
 export const PULL_MANAGER_SELECTED = 'pull_manager_selected';
+
+/** Block ids of the pull form's inputs: the view handler reads and answers errors on these. */
+export const PULL_FORM = {
+  manager: 'manager',
+  need: 'need',
+  kind: 'kind',
+  context: 'context',
+  neededBy: 'needed_by',
+  push: 'push',
+} as const;
+
+/** Block id of the note in the answer form. */
+export const RESOLVE_FORM = { note: 'note' } as const;
+
+/** The action id of every single-element input in Pushpull's forms. */
+export const INPUT_ACTION = 'value';
+
+/** The block holding a pull's answer buttons; one per pull, so ids stay unique in a list. */
+export const answerBlockId = (pullId: number): string => `pull_answer_${pullId}`;
 
 export const KIND_LABEL: Record<PullKind, string> = {
   decision: 'Decision needed',
@@ -48,14 +72,39 @@ const RESOLUTION_ORDER: Resolution[] = ['your-call', 'input', 'decision', 'talk'
 export interface PullView {
   pull: Pull;
   pushTitle?: string | undefined;
+  /** Decided by the domain: past its needed-by date. */
+  overdue?: boolean | undefined;
   now: number;
 }
 
-function detailLine({ pull, pushTitle, now }: PullView): string {
-  const parts = [`*${KIND_LABEL[pull.kind]}*`, `asked ${formatAge(now - pull.createdAt)} ago`];
-  if (pull.neededBy) parts.push(`needed by ${formatDate(pull.neededBy)}`);
+/** Kind, age, needed-by and push of a pull, on one line. */
+export function pullMeta({ pull, pushTitle, overdue, now }: PullView): string {
+  const parts = [`*${KIND_LABEL[pull.kind]}*`, `asked ${ago(now - pull.createdAt)}`];
+  if (pull.neededBy)
+    parts.push(
+      overdue
+        ? `:warning: *overdue* (needed by ${formatDate(pull.neededBy)})`
+        : `needed by ${formatDate(pull.neededBy)}`,
+    );
   if (pushTitle) parts.push(`push: _${excerpt(pushTitle, 80)}_`);
   return parts.join(' · ');
+}
+
+/** A pull waiting on the reader, wherever it is listed: who asks, what, and the answer buttons. */
+export function awaitingPullBlocks(view: PullView): Blocks {
+  const { pull } = view;
+  return [
+    section(`${mention(pull.requesterId)}: ${excerpt(pull.need, 280)}\n${pullMeta(view)}`),
+    answerButtons(pull),
+  ];
+}
+
+/** A pull the reader sent, wherever it is listed: to whom, what, where it stands, and a way back out. */
+export function sentPullBlock(pull: Pull, now: number): KnownBlock {
+  return section(
+    `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${pullStateLine(pull)} · asked ${ago(now - pull.createdAt)}`,
+    button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id)),
+  );
 }
 
 /** The buttons a manager answers with; Acknowledge only makes sense while the pull is still unseen. */
@@ -72,7 +121,7 @@ export function answerButtons(pull: Pull): KnownBlock {
       ),
     );
   }
-  return actions(`pull_answer_${pull.id}`, ...buttons);
+  return actions(answerBlockId(pull.id), ...buttons);
 }
 
 export function pullStateLine(pull: Pull): string {
@@ -90,21 +139,21 @@ export function pullStateLine(pull: Pull): string {
   }
 }
 
-/** The manager's DM for a pull; rendered again after each step so the message always shows where it stands. */
+/** The manager's DM for a pull, the whole request in it; rendered again after each step to show where it stands. */
 export function managerPullMessage(view: PullView): { text: string; blocks: Blocks } {
   const { pull } = view;
   const blocks: Blocks = [
     section(`:raising_hand: ${mention(pull.requesterId)} pulled you in`),
-    section(quote(pull.need)),
+    ...quoteSections(pull.need, 20),
   ];
-  if (pull.context) blocks.push(context(`*Context:* ${escapeText(pull.context).slice(0, 2900)}`));
-  blocks.push(context(detailLine(view)));
+  if (pull.context) blocks.push(section(`*Context:*\n${quote(pull.context)}`));
+  blocks.push(context(pullMeta(view)));
   if (pull.status === 'open' || pull.status === 'acknowledged') {
     if (pull.status === 'acknowledged') blocks.push(context(pullStateLine(pull)));
     blocks.push(answerButtons(pull));
   } else {
     blocks.push(context(pullStateLine(pull)));
-    if (pull.resolutionNote) blocks.push(section(quote(pull.resolutionNote)));
+    if (pull.resolutionNote) blocks.push(...quoteSections(pull.resolutionNote, 10));
   }
   return { text: `${mention(pull.requesterId)} pulled you in: ${excerpt(pull.need)}`, blocks };
 }
@@ -136,7 +185,7 @@ export function requesterUpdate(pull: Pull): { text: string; blocks: Blocks } {
     line = `:raising_hand: Pulled in ${manager}: ${about}`;
   }
   const blocks: Blocks = [section(line)];
-  if (pull.resolutionNote) blocks.push(section(quote(pull.resolutionNote)));
+  if (pull.resolutionNote) blocks.push(...quoteSections(pull.resolutionNote, 10));
   return { text: line, blocks };
 }
 
@@ -146,7 +195,7 @@ export function pullConfirmation(pull: Pull, warning?: string): { text: string; 
   const blocks: Blocks = [
     section(text),
     section(quote(pull.need)),
-    actions(undefined, button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id), 'danger')),
+    actions(`pull_withdraw_${pull.id}`, button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id), 'danger')),
   ];
   if (warning) blocks.push(context(warning));
   return { text, blocks };
@@ -164,31 +213,27 @@ export function pullList(sent: Pull[], awaiting: Pull[], now: number): { text: s
   const blocks: Blocks = [];
   if (awaiting.length > 0) {
     blocks.push(header(`Awaiting you (${awaiting.length})`));
-    for (const pull of awaiting.slice(0, LIST_LIMIT)) {
-      blocks.push(section(`${mention(pull.requesterId)}: ${excerpt(pull.need)}`));
-      blocks.push(context(detailLine({ pull, now })));
-      blocks.push(answerButtons(pull));
-    }
-    if (awaiting.length > LIST_LIMIT) {
-      blocks.push(context(`…and ${plural(awaiting.length - LIST_LIMIT, 'more pull')} — see the Home tab.`));
-    }
+    blocks.push(
+      ...listed(
+        awaiting,
+        LIST_LIMIT,
+        (pull) => awaitingPullBlocks({ pull, now }),
+        'pull',
+        'see the Home tab',
+      ),
+    );
   }
   if (sent.length > 0) {
     if (blocks.length > 0) blocks.push(divider());
     blocks.push(header(`You pulled in (${sent.length})`));
-    for (const pull of sent.slice(0, LIST_LIMIT)) {
-      blocks.push(
-        section(
-          `${mention(pull.managerId)}: ${excerpt(pull.need)}\n${pullStateLine(pull)} · ${formatAge(now - pull.createdAt)}`,
-          button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id)),
-        ),
-      );
-    }
-    if (sent.length > LIST_LIMIT) {
-      blocks.push(context(`…and ${plural(sent.length - LIST_LIMIT, 'more pull')} — see the Home tab.`));
-    }
+    blocks.push(
+      ...listed(sent, LIST_LIMIT, (pull) => [sentPullBlock(pull, now)], 'pull', 'see the Home tab'),
+    );
   }
-  return { text: `${plural(awaiting.length, 'pull')} awaiting you, ${sent.length} sent and open.`, blocks };
+  return {
+    text: `${plural(awaiting.length, 'pull')} awaiting you, ${sent.length} sent and open.`,
+    blocks: capBlocks(blocks, LIMITS.messageBlocks, 'More on your Home tab.'),
+  };
 }
 
 export function pullHelp(): { text: string; blocks: Blocks } {
@@ -214,16 +259,13 @@ export interface PullModalInput {
   privateMetadata?: string;
 }
 
-const KIND_OPTIONS: PlainTextOption[] = (Object.keys(KIND_LABEL) as PullKind[]).map((kind) => ({
-  text: { type: 'plain_text', text: KIND_LABEL[kind] },
-  value: kind,
-}));
+const KIND_OPTIONS = (Object.keys(KIND_LABEL) as PullKind[]).map((kind) => option(KIND_LABEL[kind], kind));
 
 export function pullModal(input: PullModalInput = {}): ModalView {
   const blocks: KnownBlock[] = [
     {
       type: 'input',
-      block_id: 'manager',
+      block_id: PULL_FORM.manager,
       dispatch_action: true,
       label: { type: 'plain_text', text: 'Who do you need?' },
       element: {
@@ -235,58 +277,63 @@ export function pullModal(input: PullModalInput = {}): ModalView {
     },
     {
       type: 'input',
-      block_id: 'need',
+      block_id: PULL_FORM.need,
       label: { type: 'plain_text', text: 'What do you need from them?' },
       element: {
         type: 'plain_text_input',
-        action_id: 'value',
+        action_id: INPUT_ACTION,
         multiline: true,
         max_length: NEED_MAX,
         placeholder: { type: 'plain_text', text: 'The question, the call to make, the blocker to clear' },
-        ...(input.need ? { initial_value: input.need.slice(0, NEED_MAX) } : {}),
+        // The stored text itself: sent back, its mentions and links stay what they were.
+        ...(input.need ? { initial_value: cut(input.need, NEED_MAX) } : {}),
       },
     },
     {
       type: 'input',
-      block_id: 'kind',
+      block_id: PULL_FORM.kind,
       label: { type: 'plain_text', text: 'Kind of pull' },
       element: {
         type: 'static_select',
-        action_id: 'value',
+        action_id: INPUT_ACTION,
         options: KIND_OPTIONS,
         initial_option: KIND_OPTIONS[0],
       },
     },
     {
       type: 'input',
-      block_id: 'context',
+      block_id: PULL_FORM.context,
       optional: true,
       label: { type: 'plain_text', text: 'Context' },
       hint: { type: 'plain_text', text: 'What you already know or tried, so they can answer in one go.' },
-      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: CONTEXT_MAX },
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT_ACTION,
+        multiline: true,
+        max_length: CONTEXT_MAX,
+      },
     },
     {
       type: 'input',
-      block_id: 'needed_by',
+      block_id: PULL_FORM.neededBy,
       optional: true,
       label: { type: 'plain_text', text: 'Needed by' },
-      element: { type: 'datepicker', action_id: 'value' },
+      element: { type: 'datepicker', action_id: INPUT_ACTION },
     },
   ];
   if (input.pushOptions && input.pushOptions.length > 0) {
     blocks.push({
       type: 'input',
-      block_id: 'push',
+      block_id: PULL_FORM.push,
       optional: true,
       label: { type: 'plain_text', text: 'Related push' },
       hint: { type: 'plain_text', text: 'One of their priorities this quarter, if this is about it.' },
       element: {
         type: 'static_select',
-        action_id: 'value',
-        options: input.pushOptions.map((p) => ({
-          text: { type: 'plain_text', text: p.title.slice(0, 75) },
-          value: String(p.id),
-        })),
+        action_id: INPUT_ACTION,
+        options: input.pushOptions
+          .slice(0, LIMITS.options)
+          .map((p) => option(plainExcerpt(p.title, LIMITS.optionText), String(p.id))),
       },
     });
   }
@@ -296,7 +343,9 @@ export function pullModal(input: PullModalInput = {}): ModalView {
     title: { type: 'plain_text', text: 'Pull in your manager' },
     submit: { type: 'plain_text', text: 'Pull in' },
     close: { type: 'plain_text', text: 'Cancel' },
-    ...(input.privateMetadata ? { private_metadata: input.privateMetadata } : {}),
+    ...(input.privateMetadata && input.privateMetadata.length <= LIMITS.privateMetadata
+      ? { private_metadata: input.privateMetadata }
+      : {}),
     blocks,
   };
 }
@@ -317,15 +366,16 @@ export function resolveModal(pull: Pull, resolution: Resolution): ModalView {
     submit: { type: 'plain_text', text: 'Send' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`${mention(pull.requesterId)} asked:\n${quote(pull.need.slice(0, 2000))}`),
+      section(`${mention(pull.requesterId)} asked:`),
+      ...quoteSections(pull.need, 20),
       {
         type: 'input',
-        block_id: 'note',
+        block_id: RESOLVE_FORM.note,
         optional: !required,
         label: { type: 'plain_text', text: required ? 'Note' : 'Note (optional)' },
         element: {
           type: 'plain_text_input',
-          action_id: 'value',
+          action_id: INPUT_ACTION,
           multiline: true,
           max_length: NOTE_MAX,
           placeholder: { type: 'plain_text', text: prompts[resolution] },

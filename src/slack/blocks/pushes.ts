@@ -1,13 +1,42 @@
 // Block Kit for push priorities: the numbered list, the three-A's modal, the status update modal.
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { Push, PushStatus, PushUpdate } from '../../db/schema.js';
-import { FIELD_MAX, needsNudge, OPEN_STATUSES, TITLE_MAX } from '../../domain/pushes.js';
-import { escapeText, excerpt, mention } from '../text.js';
-import { type Blocks, button, context, formatAge, header, section } from './common.js';
+import { CLOSED, FIELD_MAX, needsNudge, OPEN_STATUSES, TITLE_MAX } from '../../domain/pushes.js';
+import { cut, excerpt, mention } from '../text.js';
+import {
+  ago,
+  type Blocks,
+  button,
+  capBlocks,
+  context,
+  header,
+  joinedWithin,
+  LIMITS,
+  listed,
+  option,
+  section,
+} from './common.js';
+import { INPUT_ACTION } from './pulls.js';
 
 export const PUSH_CREATE_VIEW = 'push_create';
 export const PUSH_UPDATE_VIEW = 'push_update';
 export const PUSH_UPDATE_OPEN = 'push_update_open';
+
+/** Block ids of the push form's inputs. */
+export const PUSH_FORM = {
+  title: 'title',
+  why: 'why',
+  guardrails: 'guardrails',
+  success: 'success',
+  owner: 'owner',
+  support: 'support',
+} as const;
+
+/** Block ids of the status-update form's inputs. */
+export const PUSH_UPDATE_FORM = { status: 'status', note: 'note' } as const;
+
+/** Room for a whole title (150 typed characters, escaped) in a sentence. */
+const TITLE_SHOWN = 2000;
 
 export const PUSH_STATUS_LABEL: Record<PushStatus, string> = {
   'on-track': ':large_green_circle: On track',
@@ -28,24 +57,61 @@ const STATUS_TEXT: Record<PushStatus, string> = {
 export interface PushLine {
   push: Push;
   last: PushUpdate | undefined;
+  /** Decided by the domain; when absent, a push with no word in a week is nudged. */
+  nudge?: boolean | undefined;
 }
 
-/** One push as a line: number, status, title, owner when it is not the manager, and the latest word on it. */
-export function pushLine({ push, last }: PushLine, position: number | undefined, now: number): string {
+const isClosed = (push: Push) => CLOSED.includes(push.status);
+
+/** One push, wherever it is shown: number, status, title, owner when not the manager, and the latest word. */
+export function pushLine({ push, last, nudge }: PushLine, position: number | undefined, now: number): string {
   const number = position !== undefined ? `*${position}.* ` : '';
   const owner = push.ownerId !== push.managerId ? ` · owner ${mention(push.ownerId)}` : '';
-  const lines = [`${number}${PUSH_STATUS_LABEL[push.status]} · *${escapeText(push.title)}*${owner}`];
+  const lines = [
+    `${number}${PUSH_STATUS_LABEL[push.status]} · *${excerpt(push.title, TITLE_SHOWN)}*${owner}`,
+  ];
   if (last) {
     const note = last.note ? `: ${excerpt(last.note, 120)}` : '';
-    lines.push(`_Last update ${formatAge(now - last.createdAt)} ago by ${mention(last.authorId)}${note}_`);
+    lines.push(`_Last update ${ago(now - last.createdAt)} by ${mention(last.authorId)}${note}_`);
   } else {
-    lines.push(`_No update yet · added ${formatAge(now - push.createdAt)} ago_`);
+    lines.push(`_No update yet · added ${ago(now - push.createdAt)}_`);
   }
-  if (needsNudge(push, last, now)) {
+  if (nudge ?? needsNudge(push, last, now)) {
     lines.push(':bell: No word on this for over a week. A push is where you stay close: post an update.');
   }
   return lines.join('\n');
 }
+
+/** A closed push in a few words: number, status, title. */
+function closedLine(push: Push, position: number): string {
+  return `*${position}.* ${STATUS_TEXT[push.status]}: ${excerpt(push.title, 80)}`;
+}
+
+/**
+ * A quarter's pushes, numbered as `/push done N` counts them: each open one in its own section (with its
+ * Update button on Home), the closed ones together on one line, so add-and-drop cycles cannot grow the list.
+ */
+export function pushSections(lines: PushLine[], now: number, withButtons: boolean): Blocks {
+  const numbered = lines.map((line, i) => ({ line, position: i + 1 }));
+  const open = numbered.filter(({ line }) => !isClosed(line.push));
+  const closed = numbered.filter(({ line }) => isClosed(line.push));
+  const blocks = listed(
+    open,
+    OPEN_SHOWN,
+    ({ line, position }) => [
+      section(pushLine(line, position, now), withButtons ? updateButton(line.push) : undefined),
+    ],
+    ['push', 'pushes'],
+  );
+  if (closed.length > 0) {
+    const parts = closed.map(({ line, position }) => closedLine(line.push, position));
+    blocks.push(context(`Closed: ${joinedWithin(parts, ' · ', LIMITS.text - 10, ['push', 'pushes'])}`));
+  }
+  return blocks;
+}
+
+/** More open pushes than this is far past any sane limit; the rest are counted, not shown. */
+const OPEN_SHOWN = 20;
 
 export interface PushListInput {
   managerId: string;
@@ -70,12 +136,8 @@ export function pushList(input: PushListInput): { text: string; blocks: Blocks }
       ),
     );
   }
-  input.lines.forEach((line, i) => {
-    blocks.push(section(pushLine(line, i + 1, input.now)));
-  });
-  const active = input.lines.filter((l) =>
-    (OPEN_STATUSES as readonly string[]).includes(l.push.status),
-  ).length;
+  blocks.push(...pushSections(input.lines, input.now, false));
+  const active = input.lines.filter((l) => !isClosed(l.push)).length;
   if (own && input.lines.length > 0) {
     blocks.push(
       context(
@@ -84,14 +146,15 @@ export function pushList(input: PushListInput): { text: string; blocks: Blocks }
     );
   }
   if (input.previous && input.previous.pushes.length > 0) {
-    const summary = input.previous.pushes
-      .map((p) => `${STATUS_TEXT[p.status]}: ${excerpt(p.title, 60)}`)
-      .join(' · ');
-    blocks.push(context(`*${input.previous.quarterLabel}:* ${summary}`));
+    const parts = input.previous.pushes.map((p) => `${STATUS_TEXT[p.status]}: ${excerpt(p.title, 60)}`);
+    const label = `*${input.previous.quarterLabel}:* `;
+    blocks.push(
+      context(`${label}${joinedWithin(parts, ' · ', LIMITS.text - label.length, ['push', 'pushes'])}`),
+    );
   }
   return {
     text: `${own ? 'Your' : 'Their'} pushes for ${input.quarterLabel}: ${input.lines.length}`,
-    blocks,
+    blocks: capBlocks(blocks, LIMITS.messageBlocks, 'More on your Home tab.'),
   };
 }
 
@@ -119,7 +182,7 @@ const longInput = (blockId: string, label: string, placeholder: string, hint?: s
   ...(hint ? { hint: { type: 'plain_text', text: hint } } : {}),
   element: {
     type: 'plain_text_input',
-    action_id: 'value',
+    action_id: INPUT_ACTION,
     multiline: true,
     max_length: FIELD_MAX,
     placeholder: { type: 'plain_text', text: placeholder },
@@ -141,40 +204,37 @@ export function pushModal(input: {
       context(`A push for *${input.quarterLabel}*: something you will stay deeply involved in.`),
       {
         type: 'input',
-        block_id: 'title',
+        block_id: PUSH_FORM.title,
         label: { type: 'plain_text', text: 'What are you pushing on?' },
         element: {
           type: 'plain_text_input',
-          action_id: 'value',
+          action_id: INPUT_ACTION,
           max_length: TITLE_MAX,
-          ...(input.title ? { initial_value: input.title.slice(0, TITLE_MAX) } : {}),
+          ...(input.title ? { initial_value: cut(input.title, TITLE_MAX) } : {}),
         },
       },
       header('Alignment'),
-      longInput('why', 'Why it matters', 'The goal this serves, in a sentence or two'),
-      longInput('guardrails', 'Guardrails', 'What must stay true: budget, scope, brand, risk'),
-      longInput('success', 'What success looks like', 'How you will know it landed'),
+      longInput(PUSH_FORM.why, 'Why it matters', 'The goal this serves, in a sentence or two'),
+      longInput(PUSH_FORM.guardrails, 'Guardrails', 'What must stay true: budget, scope, brand, risk'),
+      longInput(PUSH_FORM.success, 'What success looks like', 'How you will know it landed'),
       header('Accountability'),
       {
         type: 'input',
-        block_id: 'owner',
+        block_id: PUSH_FORM.owner,
         label: { type: 'plain_text', text: 'Owner' },
         hint: {
           type: 'plain_text',
           text: 'You by default. Naming someone else can be the stretch that grows them.',
         },
-        element: { type: 'users_select', action_id: 'value', initial_user: input.managerId },
+        element: { type: 'users_select', action_id: INPUT_ACTION, initial_user: input.managerId },
       },
       header('Ability'),
-      longInput('support', 'What support it needs', 'People, budget, tools, air cover'),
+      longInput(PUSH_FORM.support, 'What support it needs', 'People, budget, tools, air cover'),
     ],
   };
 }
 
-const STATUS_OPTIONS: PlainTextOption[] = OPEN_STATUSES.map((status) => ({
-  text: { type: 'plain_text', text: STATUS_TEXT[status] },
-  value: status,
-}));
+const STATUS_OPTIONS = OPEN_STATUSES.map((status) => option(STATUS_TEXT[status], status));
 
 export function pushUpdateModal(push: Push): ModalView {
   const current = STATUS_OPTIONS.find((o) => o.value === push.status) ?? STATUS_OPTIONS[0];
@@ -186,26 +246,26 @@ export function pushUpdateModal(push: Push): ModalView {
     submit: { type: 'plain_text', text: 'Post update' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`*${escapeText(push.title)}*`),
+      section(`*${excerpt(push.title, TITLE_SHOWN)}*`),
       {
         type: 'input',
-        block_id: 'status',
+        block_id: PUSH_UPDATE_FORM.status,
         label: { type: 'plain_text', text: 'Status' },
         element: {
           type: 'static_select',
-          action_id: 'value',
+          action_id: INPUT_ACTION,
           options: STATUS_OPTIONS,
           ...(current ? { initial_option: current } : {}),
         },
       },
       {
         type: 'input',
-        block_id: 'note',
+        block_id: PUSH_UPDATE_FORM.note,
         optional: true,
         label: { type: 'plain_text', text: 'Note' },
         element: {
           type: 'plain_text_input',
-          action_id: 'value',
+          action_id: INPUT_ACTION,
           multiline: true,
           max_length: FIELD_MAX,
           placeholder: { type: 'plain_text', text: 'What moved, what is in the way, what you need' },
@@ -220,7 +280,7 @@ export function updateButton(push: Push) {
 }
 
 export function ownerNamedMessage(push: Push, quarterLabel: string): { text: string; blocks: Blocks } {
-  const text = `:dart: ${mention(push.managerId)} named you owner of their push *${escapeText(push.title)}* for ${quarterLabel}. It's yours to drive — post updates from your Pushpull Home tab, and pull them in when you need them.`;
+  const text = `:dart: ${mention(push.managerId)} named you owner of their push *${excerpt(push.title, TITLE_SHOWN)}* for ${quarterLabel}. It's yours to drive — post updates from your Pushpull Home tab, and pull them in when you need them.`;
   const blocks: Blocks = [section(text)];
   const details = [
     push.why ? `*Why it matters:* ${excerpt(push.why, 400)}` : undefined,
@@ -236,6 +296,6 @@ export function pushUpdatedMessage(
   update: { authorId: string; note: string | null },
 ): { text: string; blocks: Blocks } {
   const note = update.note ? `\n>${excerpt(update.note, 500)}` : '';
-  const text = `${mention(update.authorId)} updated *${escapeText(push.title)}*: ${PUSH_STATUS_LABEL[push.status]}${note}`;
+  const text = `${mention(update.authorId)} updated *${excerpt(push.title, TITLE_SHOWN)}*: ${PUSH_STATUS_LABEL[push.status]}${note}`;
   return { text, blocks: [section(text)] };
 }

@@ -8,7 +8,7 @@ import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
-import { escapeText, mention, parsePullCommand } from '../../text.js';
+import { excerpt, mention, parsePullCommand, typedLength } from '../../text.js';
 import { ephemeral, openView } from '../reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -36,7 +36,7 @@ export function pullCommand(deps: Deps) {
       case 'unresolved-mention':
         await ack(
           ephemeral({
-            text: `I couldn't tell who ${escapeText(request.name)} is. Pick them from the list Slack suggests as you type @, then send again.`,
+            text: `I couldn't tell who ${excerpt(request.name, 80)} is. Pick them from the list Slack suggests as you type @, then send again.`,
           }),
         );
         return;
@@ -66,7 +66,7 @@ export function pullCommand(deps: Deps) {
         ensureMember(deps.db, userId, teamId, now);
         const result = openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now);
         if (!result.ok) {
-          await ack(ephemeral({ text: openPullRefusal(result.reason, request.need.length) }));
+          await ack(ephemeral({ text: openPullRefusal(result.reason, typedLength(request.need)) }));
           return;
         }
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.

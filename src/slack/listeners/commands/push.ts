@@ -7,7 +7,7 @@ import type { Deps } from '../../deps.js';
 import { quarterNow } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
 import { announcePush, announcePushUpdate, renderPushList } from '../../pushes.js';
-import { escapeText, parsePushCommand } from '../../text.js';
+import { excerpt, parsePushCommand, typedLength } from '../../text.js';
 import { ephemeral, openView } from '../reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -38,8 +38,8 @@ export function pushCommand(deps: Deps) {
           request.reason === 'position'
             ? 'Which one? Use the number from `/push list`, like `/push done 2`.'
             : request.reason === 'mention'
-              ? `I couldn't tell who ${escapeText(request.input.trim())} is. Pick them from the list Slack suggests as you type @.`
-              : `I don't know \`/push ${escapeText(request.input.slice(0, 50))}\`. Try \`/push help\`.`;
+              ? `I couldn't tell who ${excerpt(request.input, 80)} is. Pick them from the list Slack suggests as you type @.`
+              : `I don't know \`/push ${excerpt(request.input, 50)}\`. Try \`/push help\`.`;
         await ack(ephemeral({ text }));
         return;
       }
@@ -69,7 +69,7 @@ export function pushCommand(deps: Deps) {
               text: addPushRefusal(result.reason, {
                 limit: deps.config.pushLimit,
                 quarterLabel: quarter.label,
-                titleLength: request.title.length,
+                titleLength: typedLength(request.title),
               }),
             }),
           );
@@ -77,7 +77,7 @@ export function pushCommand(deps: Deps) {
         }
         await ack(
           ephemeral({
-            text: `:dart: Pushing on *${escapeText(result.value.title)}* for ${quarter.label}. Add why it matters, what success looks like and what support it needs on your Home tab or with \`/push update\`.`,
+            text: `:dart: Pushing on *${excerpt(result.value.title, 2000)}* for ${quarter.label}. Add why it matters, what success looks like and what support it needs on your Home tab or with \`/push update\`.`,
           }),
         );
         await announcePush(client, deps, result.value);
@@ -116,8 +116,8 @@ export function pushCommand(deps: Deps) {
           ephemeral({
             text:
               status === 'done'
-                ? `:white_check_mark: *${escapeText(push.title)}* is done. Well pushed — that frees a slot for the next thing worth your close attention.`
-                : `:heavy_minus_sign: Dropped *${escapeText(push.title)}*. Letting go is part of focus.`,
+                ? `:white_check_mark: *${excerpt(push.title, 2000)}* is done. Well pushed — that frees a slot for the next thing worth your close attention.`
+                : `:heavy_minus_sign: Dropped *${excerpt(push.title, 2000)}*. Letting go is part of focus.`,
           }),
         );
         await announcePushUpdate(client, deps, result.value, {

@@ -9,6 +9,7 @@ import { recognitionModal } from '../../blocks/recognitions.js';
 import { refreshProfile } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { globalShortcutSchema, userId } from '../../payloads.js';
+import { fromSlack } from '../../text.js';
 import { openView, tellActor } from '../reply.js';
 
 type GlobalArgs = SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs;
@@ -73,7 +74,8 @@ export function recognizeMessageShortcut(deps: Deps) {
     }
     const view = recognitionModal({
       advocateId: message.user,
-      quotedText: message.text,
+      // A message's text is Slack mrkdwn: decoded here, once, like a command's.
+      quotedText: fromSlack(message.text),
       source: { channel: channel.id, ts: message_ts },
       recognitionChannel: deps.config.recognitionChannel,
     });

@@ -3,7 +3,7 @@ import { PULL_KINDS } from '../../../db/schema.js';
 import { ensureMember, getMember } from '../../../domain/members.js';
 import { openPull } from '../../../domain/pulls.js';
 import { getPush } from '../../../domain/pushes.js';
-import { pullConfirmation } from '../../blocks/pulls.js';
+import { PULL_FORM, pullConfirmation } from '../../blocks/pulls.js';
 import { openPullRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
@@ -15,7 +15,7 @@ import {
   textValue,
   viewSubmissionSchema,
 } from '../../payloads.js';
-import { mention } from '../../text.js';
+import { mention, typedLength } from '../../text.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -24,26 +24,26 @@ export function pullCreateView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
-      await ack({ response_action: 'errors', errors: { need: SOMETHING_WENT_WRONG } });
+      await ack({ response_action: 'errors', errors: { [PULL_FORM.need]: SOMETHING_WENT_WRONG } });
       return;
     }
     const userId = parsed.data.user.id;
     const teamId = parsed.data.team?.id ?? parsed.data.user.team_id;
     const values = parsed.data.view.state.values;
-    const managerId = selectedUser(values, 'manager');
-    const need = textValue(values, 'need') ?? '';
-    const kindValue = selectedOption(values, 'kind');
+    const managerId = selectedUser(values, PULL_FORM.manager);
+    const need = textValue(values, PULL_FORM.need) ?? '';
+    const kindValue = selectedOption(values, PULL_FORM.kind);
     const kind = PULL_KINDS.find((k) => k === kindValue) ?? 'decision';
-    const pushValue = Number(selectedOption(values, 'push'));
+    const pushValue = Number(selectedOption(values, PULL_FORM.push));
     const push = Number.isInteger(pushValue) && pushValue > 0 ? getPush(deps.db, pushValue) : undefined;
 
     const errors: Record<string, string> = {};
-    if (!managerId) errors.manager = 'Choose who you are pulling in.';
-    else if (managerId === userId) errors.manager = openPullRefusal('self');
-    else if (getMember(deps.db, managerId)?.isBot) errors.manager = openPullRefusal('bot');
-    if (need.trim() === '') errors.need = openPullRefusal('need-empty');
+    if (!managerId) errors[PULL_FORM.manager] = 'Choose who you are pulling in.';
+    else if (managerId === userId) errors[PULL_FORM.manager] = openPullRefusal('self');
+    else if (getMember(deps.db, managerId)?.isBot) errors[PULL_FORM.manager] = openPullRefusal('bot');
+    if (need.trim() === '') errors[PULL_FORM.need] = openPullRefusal('need-empty');
     if (push && push.managerId !== managerId)
-      errors.push = 'That push belongs to someone else — pick one of theirs.';
+      errors[PULL_FORM.push] = 'That push belongs to someone else — pick one of theirs.';
     if (!managerId || Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -57,9 +57,9 @@ export function pullCreateView(deps: Deps) {
         requesterId: userId,
         managerId,
         need,
-        context: textValue(values, 'context'),
+        context: textValue(values, PULL_FORM.context),
         kind,
-        neededBy: selectedDate(values, 'needed_by'),
+        neededBy: selectedDate(values, PULL_FORM.neededBy),
         pushId: push?.id,
       },
       now,
@@ -67,13 +67,13 @@ export function pullCreateView(deps: Deps) {
     if (!result.ok) {
       const field =
         result.reason === 'context-too-long'
-          ? 'context'
+          ? PULL_FORM.context
           : result.reason === 'self' || result.reason === 'bot'
-            ? 'manager'
-            : 'need';
+            ? PULL_FORM.manager
+            : PULL_FORM.need;
       await ack({
         response_action: 'errors',
-        errors: { [field]: openPullRefusal(result.reason, need.length) },
+        errors: { [field]: openPullRefusal(result.reason, typedLength(need)) },
       });
       return;
     }

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { getPull, resolutionSchema, resolvePull } from '../../../domain/pulls.js';
+import { RESOLVE_FORM } from '../../blocks/pulls.js';
 import { requesterNotReached, SOMETHING_WENT_WRONG, stepRefusal } from '../../copy.js';
 import { directMessage, refreshManagerMessage, tellRequester } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
@@ -16,11 +17,11 @@ export function pullResolveView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const input = submissionWithMetadata(body, metadataSchema);
     if (!input) {
-      await ack({ response_action: 'errors', errors: { note: SOMETHING_WENT_WRONG } });
+      await ack({ response_action: 'errors', errors: { [RESOLVE_FORM.note]: SOMETHING_WENT_WRONG } });
       return;
     }
     const { submission, metadata } = input;
-    const note = textValue(submission.view.state.values, 'note');
+    const note = textValue(submission.view.state.values, RESOLVE_FORM.note);
     const result = resolvePull(
       deps.db,
       metadata.pullId,
@@ -32,7 +33,7 @@ export function pullResolveView(deps: Deps) {
     if (!result.ok) {
       await ack({
         response_action: 'errors',
-        errors: { note: stepRefusal(result.reason, getPull(deps.db, metadata.pullId)) },
+        errors: { [RESOLVE_FORM.note]: stepRefusal(result.reason, getPull(deps.db, metadata.pullId)) },
       });
       return;
     }

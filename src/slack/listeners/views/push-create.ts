@@ -1,11 +1,13 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ensureMember, getMember } from '../../../domain/members.js';
 import { addPush } from '../../../domain/pushes.js';
+import { PUSH_FORM } from '../../blocks/pushes.js';
 import { addPushRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import { quarterNow } from '../../modals.js';
 import { selectedUser, textValue, viewSubmissionSchema } from '../../payloads.js';
 import { announcePush } from '../../pushes.js';
+import { typedLength } from '../../text.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -14,16 +16,19 @@ export function pushCreateView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
-      await ack({ response_action: 'errors', errors: { title: SOMETHING_WENT_WRONG } });
+      await ack({ response_action: 'errors', errors: { [PUSH_FORM.title]: SOMETHING_WENT_WRONG } });
       return;
     }
     const managerId = parsed.data.user.id;
     const teamId = parsed.data.team?.id ?? parsed.data.user.team_id;
     const values = parsed.data.view.state.values;
-    const title = textValue(values, 'title') ?? '';
-    const ownerId = selectedUser(values, 'owner') ?? managerId;
+    const title = textValue(values, PUSH_FORM.title) ?? '';
+    const ownerId = selectedUser(values, PUSH_FORM.owner) ?? managerId;
     if (getMember(deps.db, ownerId)?.isBot) {
-      await ack({ response_action: 'errors', errors: { owner: 'A bot cannot own a push. Pick a person.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [PUSH_FORM.owner]: 'A bot cannot own a push. Pick a person.' },
+      });
       return;
     }
     const quarter = quarterNow(deps);
@@ -36,10 +41,10 @@ export function pushCreateView(deps: Deps) {
         managerId,
         ownerId,
         title,
-        why: textValue(values, 'why'),
-        guardrails: textValue(values, 'guardrails'),
-        success: textValue(values, 'success'),
-        support: textValue(values, 'support'),
+        why: textValue(values, PUSH_FORM.why),
+        guardrails: textValue(values, PUSH_FORM.guardrails),
+        success: textValue(values, PUSH_FORM.success),
+        support: textValue(values, PUSH_FORM.support),
       },
       { quarter: quarter.key, limit: deps.config.pushLimit },
       now,
@@ -48,9 +53,9 @@ export function pushCreateView(deps: Deps) {
       const message = addPushRefusal(result.reason, {
         limit: deps.config.pushLimit,
         quarterLabel: quarter.label,
-        titleLength: title.length,
+        titleLength: typedLength(title),
       });
-      await ack({ response_action: 'errors', errors: { title: message } });
+      await ack({ response_action: 'errors', errors: { [PUSH_FORM.title]: message } });
       return;
     }
     await ack();

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { OPEN_STATUSES, updatePush } from '../../../domain/pushes.js';
+import { PUSH_UPDATE_FORM } from '../../blocks/pushes.js';
 import { pushStepRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import { selectedOption, submissionWithMetadata, textValue } from '../../payloads.js';
@@ -16,24 +17,27 @@ export function pushUpdateView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const input = submissionWithMetadata(body, metadataSchema);
     if (!input) {
-      await ack({ response_action: 'errors', errors: { note: SOMETHING_WENT_WRONG } });
+      await ack({ response_action: 'errors', errors: { [PUSH_UPDATE_FORM.note]: SOMETHING_WENT_WRONG } });
       return;
     }
     const { submission, metadata } = input;
     const values = submission.view.state.values;
-    const status = statusSchema.safeParse(selectedOption(values, 'status'));
+    const status = statusSchema.safeParse(selectedOption(values, PUSH_UPDATE_FORM.status));
     if (!status.success) {
       await ack({
         response_action: 'errors',
-        errors: { status: 'Pick a status: on track, at risk or off track.' },
+        errors: { [PUSH_UPDATE_FORM.status]: 'Pick a status: on track, at risk or off track.' },
       });
       return;
     }
-    const note = textValue(values, 'note');
+    const note = textValue(values, PUSH_UPDATE_FORM.note);
     const actorId = submission.user.id;
     const result = updatePush(deps.db, metadata.pushId, actorId, status.data, note, deps.clock());
     if (!result.ok) {
-      await ack({ response_action: 'errors', errors: { note: pushStepRefusal(result.reason) } });
+      await ack({
+        response_action: 'errors',
+        errors: { [PUSH_UPDATE_FORM.note]: pushStepRefusal(result.reason) },
+      });
       return;
     }
     await ack();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ADVOCATE_FUNCTIONS } from '../../../db/schema.js';
 import { ensureMember } from '../../../domain/members.js';
 import { PROJECT_MAX, type RecognitionRefusal, recognize, WHAT_MAX } from '../../../domain/recognitions.js';
+import { RECOGNIZE_FORM, SHARE_VALUE } from '../../blocks/recognitions.js';
 import { SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import {
@@ -22,13 +23,13 @@ const metadataSchema = z.object({
 });
 
 const REFUSALS: Record<RecognitionRefusal, [string, string]> = {
-  self: ['advocate', 'Recognize someone who helped you — not yourself.'],
-  bot: ['advocate', 'That is a bot. Recognize the people who helped.'],
-  'what-empty': ['what', 'Say what they did — that is what makes recognition count.'],
-  'what-too-long': ['what', `Keep it to ${WHAT_MAX.toLocaleString('en-US')} characters.`],
-  'project-too-long': ['project', `Keep it to ${PROJECT_MAX} characters.`],
-  'function-missing': ['function', 'Pick their function.'],
-  invalid: ['what', SOMETHING_WENT_WRONG],
+  self: [RECOGNIZE_FORM.advocate, 'Recognize someone who helped you — not yourself.'],
+  bot: [RECOGNIZE_FORM.advocate, 'That is a bot. Recognize the people who helped.'],
+  'what-empty': [RECOGNIZE_FORM.what, 'Say what they did — that is what makes recognition count.'],
+  'what-too-long': [RECOGNIZE_FORM.what, `Keep it to ${WHAT_MAX.toLocaleString('en-US')} characters.`],
+  'project-too-long': [RECOGNIZE_FORM.project, `Keep it to ${PROJECT_MAX} characters.`],
+  'function-missing': [RECOGNIZE_FORM.function, 'Pick their function.'],
+  invalid: [RECOGNIZE_FORM.what, SOMETHING_WENT_WRONG],
 };
 
 /** The recognition form: stored first, then announced; refused with field errors when it cannot count. */
@@ -36,20 +37,20 @@ export function recognizeView(deps: Deps) {
   return async ({ ack, body, client }: Args): Promise<void> => {
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
-      await ack({ response_action: 'errors', errors: { what: SOMETHING_WENT_WRONG } });
+      await ack({ response_action: 'errors', errors: { [RECOGNIZE_FORM.what]: SOMETHING_WENT_WRONG } });
       return;
     }
     const values = parsed.data.view.state.values;
     const recognizerId = parsed.data.user.id;
     const teamId = parsed.data.team?.id ?? parsed.data.user.team_id;
-    const advocateId = selectedUser(values, 'advocate');
+    const advocateId = selectedUser(values, RECOGNIZE_FORM.advocate);
     if (!advocateId) {
-      await ack({ response_action: 'errors', errors: { advocate: 'Pick who helped.' } });
+      await ack({ response_action: 'errors', errors: { [RECOGNIZE_FORM.advocate]: 'Pick who helped.' } });
       return;
     }
-    const fn = ADVOCATE_FUNCTIONS.find((f) => f === selectedOption(values, 'function'));
+    const fn = ADVOCATE_FUNCTIONS.find((f) => f === selectedOption(values, RECOGNIZE_FORM.function));
     const metadata = parseMetadata(metadataSchema, parsed.data.view.private_metadata) ?? {};
-    const shareChoice = checkedValues(values, 'share');
+    const shareChoice = checkedValues(values, RECOGNIZE_FORM.share);
     const now = deps.clock();
     const result = recognize(
       deps.db,
@@ -58,9 +59,9 @@ export function recognizeView(deps: Deps) {
         recognizerId,
         advocateId,
         advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
-        what: textValue(values, 'what') ?? '',
-        project: textValue(values, 'project'),
-        shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes('share'),
+        what: textValue(values, RECOGNIZE_FORM.what) ?? '',
+        project: textValue(values, RECOGNIZE_FORM.project),
+        shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes(SHARE_VALUE),
       },
       now,
     );

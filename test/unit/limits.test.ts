@@ -1,0 +1,280 @@
+// Every builder keeps to Slack's Block Kit limits, whatever the data: many rows, long text, emoji, entities.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Pull, Push, PushStatus, PushUpdate, Recognition } from '../../src/db/schema.js';
+import { digestMessage, overdueReminder } from '../../src/slack/blocks/digest.js';
+import { homeView } from '../../src/slack/blocks/home.js';
+import {
+  managerPullMessage,
+  pullConfirmation,
+  pullHelp,
+  pullList,
+  pullModal,
+  requesterUpdate,
+  resolveModal,
+} from '../../src/slack/blocks/pulls.js';
+import {
+  ownerNamedMessage,
+  pushHelp,
+  pushList,
+  pushModal,
+  pushUpdatedMessage,
+  pushUpdateModal,
+} from '../../src/slack/blocks/pushes.js';
+import {
+  advocateThanks,
+  channelPost,
+  managerNotice,
+  recognitionModal,
+  recognizerReceipt,
+} from '../../src/slack/blocks/recognitions.js';
+import { escapeText, fromSlack } from '../../src/slack/text.js';
+import { checkLimits } from './block-limits.js';
+
+const NOW = Date.UTC(2026, 10, 24, 12);
+
+const ok = (surface: 'message' | 'modal' | 'home', payload: unknown) =>
+  expect(checkLimits(surface, payload as Record<string, unknown>)).toEqual([]);
+
+const EMOJI = ['👍🏽', '👩‍👩‍👧‍👦', '🇫🇷', '&', '<', '>', '\n'];
+/** What a person may have typed, stored: up to the longest any limit allows, heavy in what escapes or splits. */
+const stored = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...EMOJI, 'Q&A '), fc.integer({ min: 1, max: 3000 }))
+      .map(([s, n]) => s.repeat(n)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.constantFrom('<@U0MARIA1|maria>', '<!channel>', '<https://x.io|doc>', 'Q&amp;A', '&lt;b&gt;'))
+      .map((parts) => fromSlack(parts.join(' '))),
+  },
+);
+
+const STATUSES: PushStatus[] = ['on-track', 'at-risk', 'off-track', 'done', 'dropped'];
+
+const pullOf = (t: string, i: number, over: Partial<Pull> = {}): Pull => ({
+  id: i + 1,
+  teamId: 'T1',
+  requesterId: 'UREQ1',
+  managerId: 'UMGR1',
+  need: t || 'x',
+  context: t || null,
+  kind: 'decision',
+  neededBy: '2026-11-20',
+  pushId: 1,
+  status: 'open',
+  resolution: null,
+  resolutionNote: t || null,
+  createdAt: NOW - i * 60_000,
+  acknowledgedAt: null,
+  resolvedAt: null,
+  withdrawnAt: null,
+  managerChannel: null,
+  managerTs: null,
+  overdueRemindedAt: null,
+  ...over,
+});
+const pushOf = (t: string, i: number): Push => ({
+  id: i + 1,
+  teamId: 'T1',
+  managerId: 'UMGR1',
+  quarter: '2026-Q4',
+  title: t || 'x',
+  why: t,
+  guardrails: t,
+  success: t,
+  ownerId: i % 2 ? 'UOWN1' : 'UMGR1',
+  support: t,
+  status: STATUSES[i % STATUSES.length] ?? 'on-track',
+  createdAt: NOW - 20 * 86_400_000,
+  updatedAt: NOW,
+  closedAt: null,
+});
+const updateOf = (t: string, i: number): PushUpdate => ({
+  id: i + 1,
+  pushId: i + 1,
+  authorId: 'UOWN1',
+  status: 'at-risk',
+  note: t,
+  createdAt: NOW - 1000,
+});
+const recognitionOf = (t: string, i: number): Recognition => ({
+  id: i + 1,
+  teamId: 'T1',
+  recognizerId: i % 2 ? 'UREQ1' : 'UMGR1',
+  advocateId: 'UADV1',
+  advocateFunction: 'legal',
+  what: t || 'x',
+  project: [...t].slice(0, 150).join('') || null,
+  permalink: 'https://acme.slack.com/archives/C1/p1',
+  shared: true,
+  createdAt: NOW,
+});
+
+const data = fc.record({
+  texts: fc.array(stored, { minLength: 1, maxLength: 4 }),
+  pulls: fc.integer({ min: 0, max: 70 }),
+  pushes: fc.integer({ min: 0, max: 70 }),
+  recognitions: fc.integer({ min: 0, max: 25 }),
+});
+
+describe('Block Kit limits in every builder', () => {
+  it('holds for any number of rows and any text', () => {
+    fc.assert(
+      fc.property(data, ({ texts, pulls: np, pushes: nq, recognitions: nr }) => {
+        const t = (i: number) => texts[i % texts.length] ?? '';
+        const pulls = Array.from({ length: np }, (_, i) => pullOf(t(i), i));
+        const pushes = Array.from({ length: nq }, (_, i) => pushOf(t(i), i));
+        const lines = pushes.map((push, i) => ({ push, last: i % 3 ? updateOf(t(i), i) : undefined }));
+        const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
+        const one = pullOf(t(0), 0);
+        const resolved = pullOf(t(1), 1, { status: 'resolved', resolution: 'input' });
+
+        ok('message', managerPullMessage({ pull: one, pushTitle: t(1), now: NOW }));
+        ok('message', managerPullMessage({ pull: resolved, pushTitle: t(1), now: NOW }));
+        ok('message', requesterUpdate(resolved));
+        ok('message', pullConfirmation(one, t(2)));
+        ok('message', pullList(pulls, pulls, NOW));
+        ok('message', pullHelp());
+        ok(
+          'modal',
+          pullModal({
+            managerId: 'UMGR1',
+            need: t(0),
+            pushOptions: pushes.map((p) => ({ id: p.id, title: p.title })),
+          }),
+        );
+        ok('modal', resolveModal(one, 'decision'));
+        ok(
+          'message',
+          pushList({
+            managerId: 'UMGR1',
+            viewerId: 'UMGR1',
+            quarterLabel: 'Q4 2026',
+            lines,
+            limit: 3,
+            previous: { quarterLabel: 'Q3 2026', pushes },
+            now: NOW,
+          }),
+        );
+        ok('message', pushHelp(3));
+        ok('modal', pushModal({ managerId: 'UMGR1', title: t(0), quarterLabel: 'Q4 2026' }));
+        if (pushes[0]) {
+          ok('modal', pushUpdateModal(pushes[0]));
+          ok('message', ownerNamedMessage(pushes[0], 'Q4 2026'));
+          ok('message', pushUpdatedMessage(pushes[0], { authorId: 'UOWN1', note: t(1) }));
+        }
+        ok(
+          'modal',
+          recognitionModal({
+            advocateId: 'UADV1',
+            quotedText: t(0),
+            recognitionChannel: `#${'x'.repeat(80)}`,
+          }),
+        );
+        for (const r of recognitions.slice(0, 2)) {
+          ok('message', advocateThanks(r));
+          ok('message', managerNotice(r));
+          ok('message', channelPost(r));
+          ok('message', recognizerReceipt(r, ['<@UADV1>'], t(2)));
+        }
+        ok(
+          'home',
+          homeView(
+            {
+              userId: 'UMGR1',
+              quarterLabel: 'Q4 2026',
+              awaiting: pulls,
+              sent: pulls,
+              pushes: lines,
+              owned: lines,
+              pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
+              pushLimit: 3,
+              recognitions,
+            },
+            NOW,
+          ),
+        );
+        ok(
+          'message',
+          digestMessage(
+            {
+              managerId: 'UMGR1',
+              quarterLabel: 'Q4 2026',
+              pushes: lines.map((l) => ({ ...l, nudge: true })),
+              awaiting: pulls.map((pull, i) => ({ pull, overdue: i % 2 === 0 })),
+              resolved: pulls.map((p) => ({
+                ...p,
+                status: 'resolved' as const,
+                resolution: 'decision' as const,
+              })),
+              medianAnswerMs: 1000,
+              recognitions,
+              pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
+            },
+            NOW,
+          ),
+        );
+        ok('message', overdueReminder(one, NOW));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps /push list under 50 blocks after many add-and-drop cycles, showing the open ones', () => {
+    const pushes = Array.from({ length: 54 }, (_, i) => ({
+      ...pushOf(`Push ${i + 1}`, i),
+      status: (i < 53 ? 'dropped' : 'on-track') as PushStatus,
+    }));
+    const list = pushList({
+      managerId: 'UMGR1',
+      viewerId: 'UMGR1',
+      quarterLabel: 'Q4 2026',
+      lines: pushes.map((push) => ({ push, last: undefined })),
+      limit: 3,
+      now: NOW,
+    });
+    ok('message', list);
+    expect(JSON.stringify(list.blocks)).toContain('*54.* :large_green_circle: On track');
+  });
+
+  it('keeps the previous quarter summary within one text object', () => {
+    const previous = Array.from({ length: 80 }, (_, i) => pushOf('R&D '.repeat(40), i));
+    const list = pushList({
+      managerId: 'UMGR1',
+      viewerId: 'UMGR1',
+      quarterLabel: 'Q4 2026',
+      lines: [],
+      limit: 3,
+      previous: { quarterLabel: 'Q3 2026', pushes: previous },
+      now: NOW,
+    });
+    ok('message', list);
+    expect(JSON.stringify(list.blocks)).toMatch(/and \d+ more pushes/);
+  });
+
+  it('opens the recognition form even for an 80-character channel name', () => {
+    const view = recognitionModal({
+      recognitionChannel: `#${'a-very-long-channel-name-'.repeat(4)}`.slice(0, 81),
+    });
+    ok('modal', view);
+  });
+
+  it('the checker itself catches a breach', () => {
+    const errors = checkLimits('message', {
+      text: 'x',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeText('&'.repeat(700)) } }],
+    });
+    expect(errors).toEqual(['blocks[0].text: text 3500 > 3000']);
+    expect(checkLimits('message', { blocks: [{ type: 'divider' }] })).toEqual([
+      'text: a message with blocks needs a text fallback',
+    ]);
+    expect(checkLimits('modal', { title: { type: 'plain_text', text: '\uD83D' }, blocks: [] })).toEqual([
+      '.title.text: lone surrogate',
+    ]);
+  });
+});
