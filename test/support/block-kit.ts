@@ -105,6 +105,7 @@ const length = (s: string): number => [...s].length;
 
 class Checker {
   readonly breaches: Breach[] = [];
+  /** Per block: reset as each block starts. */
   private actionIds = new Map<string, string>();
   private blockIds = new Map<string, string>();
 
@@ -155,6 +156,7 @@ class Checker {
     else this.blockIds.set(value, pointer);
   }
 
+  /** "Should be unique among all other action_ids in the containing block" (every element's page). */
   actionId(value: unknown, pointer: string, doc: string): void {
     if (value === undefined) return;
     this.string(value, pointer, 255, doc, { min: 1 });
@@ -313,6 +315,7 @@ class Checker {
       return false;
     }
     this.blockId(value.block_id, `${pointer}/block_id`, DOCS.blocks);
+    this.actionIds = new Map();
     switch (type) {
       case 'section': {
         if (value.text === undefined && value.fields === undefined)

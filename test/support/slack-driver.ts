@@ -31,7 +31,10 @@ export const channel = (channelId: string, name?: string): SlackMarkup =>
   );
 
 export const link = (url: string, label?: string): SlackMarkup =>
-  new SlackMarkup(label === undefined ? `<${url}>` : `<${url}|${escapeTyped(label)}>`, label ?? url);
+  new SlackMarkup(
+    label === undefined ? `<${escapeTyped(url)}>` : `<${escapeTyped(url)}|${escapeTyped(label)}>`,
+    label ?? url,
+  );
 
 /** `@channel`, `@here`, `@everyone` as Slack sends them: `<!channel>`. */
 export const special = (name: 'channel' | 'here' | 'everyone'): SlackMarkup =>
