@@ -116,7 +116,9 @@ describe('/pull with a default manager', () => {
     await h.slack.command('/pull', typed`which vendor for the <pilot> & when?`, REQ);
     const open = await h.fake.waitFor('views.open');
     // A plain_text_input shows initial_value as is: it must be what was typed, not Slack's entities.
-    expect(JSON.stringify(open.args.view)).toContain('"initial_value":"which vendor for the <pilot> & when?"');
+    expect(JSON.stringify(open.args.view)).toContain(
+      '"initial_value":"which vendor for the <pilot> & when?"',
+    );
     expect(allPulls()).toHaveLength(0);
   });
 
