@@ -79,6 +79,16 @@ describe('/pull @manager text', () => {
     expect(pull.need).toBe('&'.repeat(3000));
   });
 
+  it('takes Enterprise Grid W… ids, mentioned without a name', async () => {
+    await h.slack.command('/pull', typed`${mention('W0MGR001')} Budget sign-off?`, 'W0REQ001');
+    await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'W0MGR001');
+    expect(allPulls()[0]).toMatchObject({
+      requesterId: 'W0REQ001',
+      managerId: 'W0MGR001',
+      need: 'Budget sign-off?',
+    });
+  });
+
   it('refuses an over-long request with a message and stores nothing', async () => {
     const res = await h.slack.command('/pull', `<@${MGR}> ${'x'.repeat(3001)}`, REQ);
     expect(res.status).toBe(200);
@@ -290,7 +300,11 @@ describe("the manager's answers", () => {
 describe('withdrawing', () => {
   it('lets the requester withdraw from the confirmation, updating the manager DM', async () => {
     const { pull } = await createPull();
-    await h.slack.action(REQ, 'pull_withdraw', String(pull.id));
+    // The confirmation is the ephemeral reply to /pull: Slack sends no `message` for it.
+    await h.slack.action(REQ, 'pull_withdraw', String(pull.id), {
+      container: 'ephemeral',
+      channel: 'C0GENERAL',
+    });
     const update = await h.fake.waitFor('chat.update');
     expect(JSON.stringify(update.args.blocks)).toContain('withdrew');
     expect(allPulls()[0]?.status).toBe('withdrawn');
@@ -299,7 +313,10 @@ describe('withdrawing', () => {
 
   it('refuses a withdraw from anyone else', async () => {
     const { pull } = await createPull();
-    await h.slack.action(MGR, 'pull_withdraw', String(pull.id));
+    await h.slack.action(MGR, 'pull_withdraw', String(pull.id), {
+      container: 'ephemeral',
+      channel: 'C0GENERAL',
+    });
     await h.fake.waitForResponse((b) => String(b.text).includes('Only'));
     expect(allPulls()[0]?.status).toBe('open');
   });
