@@ -168,7 +168,10 @@ class Checker {
 
   confirm(value: unknown, pointer: string): void {
     if (value === undefined) return;
-    if (!isObject(value)) return this.add(pointer, 'must be a confirmation dialog object', DOCS.confirm);
+    if (!isObject(value)) {
+      this.add(pointer, 'must be a confirmation dialog object', DOCS.confirm);
+      return;
+    }
     this.text(value.title, `${pointer}/title`, 100, DOCS.confirm, 'plain_text');
     this.text(value.text, `${pointer}/text`, 300, DOCS.confirm);
     this.text(value.confirm, `${pointer}/confirm`, 30, DOCS.confirm, 'plain_text');
@@ -186,7 +189,10 @@ class Checker {
     const out: Json[] = [];
     value.forEach((option, i) => {
       const at = `${pointer}/${i}`;
-      if (!isObject(option)) return this.add(at, 'must be an option object', DOCS.option);
+      if (!isObject(option)) {
+        this.add(at, 'must be an option object', DOCS.option);
+        return;
+      }
       out.push(option);
       this.text(option.text, `${at}/text`, 75, DOCS.option, plainOnly ? 'plain_text' : 'any');
       this.string(option.value, `${at}/value`, 150, DOCS.option, { min: 1 });
@@ -208,7 +214,10 @@ class Checker {
   }
 
   element(value: unknown, pointer: string, allowed: Set<string>, where: string): void {
-    if (!isObject(value)) return this.add(pointer, 'must be an element object', DOCS.blocks);
+    if (!isObject(value)) {
+      this.add(pointer, 'must be an element object', DOCS.blocks);
+      return;
+    }
     const type = String(value.type);
     if (!allowed.has(type)) {
       this.add(`${pointer}/type`, `'${type}' is not an element allowed in ${where}`, DOCS.blocks);
@@ -237,7 +246,10 @@ class Checker {
           if (groups.length > 100) this.add(`${pointer}/option_groups`, 'must have at most 100 groups', doc);
           groups.forEach((group, g) => {
             const at = `${pointer}/option_groups/${g}`;
-            if (!isObject(group)) return this.add(at, 'must be an option group', DOCS.optionGroup);
+            if (!isObject(group)) {
+              this.add(at, 'must be an option group', DOCS.optionGroup);
+              return;
+            }
             this.text(group.label, `${at}/label`, 75, DOCS.optionGroup, 'plain_text');
             options = options.concat(
               this.options(group.options, `${at}/options`, 100, DOCS.optionGroup, true),
@@ -254,12 +266,10 @@ class Checker {
           });
         break;
       }
-      case 'overflow': {
+      case 'overflow':
         // "Maximum number of options is 5, minimum is 1."
-        const options = this.options(value.options, `${pointer}/options`, 5, DOCS.overflow, true);
-        void options;
+        this.options(value.options, `${pointer}/options`, 5, DOCS.overflow, true);
         break;
-      }
       case 'checkboxes': {
         const options = this.options(value.options, `${pointer}/options`, 10, DOCS.checkboxes, false);
         if (value.initial_options !== undefined) {
@@ -304,7 +314,7 @@ class Checker {
     }
   }
 
-  block(value: unknown, pointer: string, surface: Surface): boolean {
+  block(value: unknown, pointer: string): boolean {
     if (!isObject(value)) {
       this.add(pointer, 'must be a block object', DOCS.blocks);
       return false;
@@ -392,7 +402,6 @@ class Checker {
       default:
         break;
     }
-    void surface;
     return type === 'input';
   }
 
@@ -411,7 +420,7 @@ class Checker {
       );
     let hasInput = false;
     value.forEach((b, i) => {
-      if (this.block(b, `${pointer}/${i}`, surface)) hasInput = true;
+      if (this.block(b, `${pointer}/${i}`)) hasInput = true;
     });
     return { hasInput };
   }
