@@ -1,5 +1,7 @@
 // The strict validator behind the fake Slack, and the fake's answers to a breach: known-good blocks pass,
 // each known-bad one is caught with Slack's pointer, and the fake answers the way Slack does.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Breach, validateBlocks, validateMessage, validateView } from '../support/block-kit.js';
 import { FakeSlack } from '../support/fake-slack.js';
@@ -9,6 +11,7 @@ import {
   escapeTyped,
   link,
   mention,
+  SlackDriver,
   special,
   typed,
 } from '../support/slack-driver.js';
@@ -473,5 +476,37 @@ describe('text as Slack sends it', () => {
       '',
     ])
       expect(() => assertSlackForm(ok), ok).not.toThrow();
+  });
+});
+
+describe('the driver checks what the app answers in its ack', () => {
+  it('records a bad view in a view_submission ack and a bad command reply on the fake', async () => {
+    const fake = await new FakeSlack().start();
+    // A stand-in app that answers every request with whatever `reply` holds.
+    let reply: unknown = {};
+    const app = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const { port } = app.address() as AddressInfo;
+    const slack = new SlackDriver(`http://127.0.0.1:${port}`, 'secret', fake);
+    try {
+      reply = { response_action: 'update', view: modal({ title: plain('t'.repeat(25)) }) };
+      await slack.viewSubmission('U1', 'cb', {});
+      reply = { response_type: 'ephemeral', text: 'x', blocks: [section('s'.repeat(3001))] };
+      await slack.command('/pull', 'list', 'U1');
+      reply = { response_action: 'errors', errors: { need: '' } };
+      await slack.viewSubmission('U1', 'cb', {});
+      reply = { response_type: 'ephemeral', text: 'fine' };
+      await slack.command('/pull', 'list', 'U1');
+      expect(fake.takeViolations().map((v) => [v.method, v.breaches[0]?.pointer])).toEqual([
+        ['ack:view_submission', '/view/title/text'],
+        ['ack:/pull', '/blocks/0/text/text'],
+        ['ack:view_submission', '/errors'],
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => app.close(() => resolve()));
+      await fake.stop();
+    }
   });
 });
