@@ -49,8 +49,13 @@ export class FakeSlack {
   /** Breaches of Slack's rules since the last `takeViolations()`; the test hook fails the test on any. */
   readonly violations: Violation[] = [];
   rateLimitedCount = 0;
-  /** Trigger ids are single-use: Slack answers `expired_trigger_id` to a second use. */
+  /**
+   * Trigger ids the driver handed out, and when. Slack: "trigger_id ... expires in three seconds" and is
+   * exchanged for one view (https://docs.slack.dev/interactivity/handling-user-interaction#modal_responses).
+   */
+  private triggers = new Map<string, number>();
   private usedTriggers = new Set<string>();
+  triggerTtlMs = 3000;
   private faults = new Map<string, Fault[]>();
   private limits = new Map<string, Limit>();
   private server: Server | undefined;
@@ -88,6 +93,12 @@ export class FakeSlack {
     this.server = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Remembers a trigger id sent to the app, so a late use answers `expired_trigger_id`. */
+  issueTrigger(id: string): string {
+    this.triggers.set(id, Date.now());
+    return id;
   }
 
   /** Record a breach found outside the Web API, such as in an ack body the driver received. */
@@ -277,8 +288,10 @@ export class FakeSlack {
         if (breaches.length > 0) return refusal('invalid_arguments', breaches);
         const trigger = args.trigger_id;
         if (typeof trigger === 'string') {
-          // "Trigger IDs ... expire in three seconds" and are exchanged for one view; a second use is refused.
-          if (this.usedTriggers.has(trigger)) return { ok: false, error: 'expired_trigger_id' };
+          // Exchanged for one view, within three seconds; a second or late use is refused.
+          const issued = this.triggers.get(trigger);
+          const late = issued !== undefined && Date.now() - issued > this.triggerTtlMs;
+          if (this.usedTriggers.has(trigger) || late) return { ok: false, error: 'expired_trigger_id' };
           this.usedTriggers.add(trigger);
         }
         return undefined;

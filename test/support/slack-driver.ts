@@ -160,7 +160,7 @@ export class SlackDriver {
       api_app_id: 'A0PUSHPULL',
       is_enterprise_install: 'false',
       response_url: this.fake.responseUrl(`cmd-${id}`),
-      trigger_id: `trigger-${id}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${id}`),
     });
     const sent = await this.post(form.toString(), 'application/x-www-form-urlencoded', options);
     // A command's ack body is posted as a message: https://docs.slack.dev/interactivity/implementing-slash-commands
@@ -224,7 +224,7 @@ export class SlackDriver {
       user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
       api_app_id: 'A0PUSHPULL',
       token: 'legacy-verification-token',
-      trigger_id: `trigger-${id}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${id}`),
       is_enterprise_install: false,
       enterprise: null,
       container: inView
@@ -278,7 +278,7 @@ export class SlackDriver {
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, team_id: TEAM },
       api_app_id: 'A0PUSHPULL',
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
       container: { type: 'view', view_id: 'VMODAL' },
       view: { id: 'VMODAL', type: 'modal', hash: 'h1', private_metadata: '', state: { values: {} }, ...view },
       actions: [{ action_id: actionId, block_id: 'b', action_ts: '1.2', ...action }],
@@ -296,7 +296,7 @@ export class SlackDriver {
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, username: user.toLowerCase(), team_id: TEAM },
       api_app_id: 'A0PUSHPULL',
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
       is_enterprise_install: false,
       enterprise: null,
       response_urls: [],
@@ -322,7 +322,7 @@ export class SlackDriver {
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, username: user.toLowerCase(), team_id: TEAM },
       callback_id: callbackId,
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
       action_ts: '1.2',
       token: 'legacy-verification-token',
     });
@@ -346,7 +346,7 @@ export class SlackDriver {
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, username: user.toLowerCase(), team_id: TEAM },
       callback_id: callbackId,
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
       action_ts: '1.2',
       message_ts: message.ts,
       channel: { id: channel, name: 'sales' },

@@ -441,6 +441,14 @@ describe('the fake answers a breach as Slack does and records it', () => {
     });
   });
 
+  it('refuses a trigger id used after three seconds', async () => {
+    fake.triggerTtlMs = -1; // every use is later than that, without waiting three real seconds
+    fake.issueTrigger('t3');
+    expect((await call('views.open', { trigger_id: 't3', view: modal() })).body.error).toBe(
+      'expired_trigger_id',
+    );
+  });
+
   it('refuses a response_url body with bad blocks and records it', async () => {
     const res = await fetch(fake.responseUrl('r1'), {
       method: 'POST',
