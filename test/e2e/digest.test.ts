@@ -86,7 +86,7 @@ describe('exactly once per manager per week', () => {
     h = await startHarness({ now: MONDAY_0930_UTC });
     await managerWithPull('UMGRUTC1', 'UTC');
     const pull = h.store.db.select().from(pulls).get();
-    await h.slack.action('UREQ0001', 'pull_withdraw', String(pull?.id));
+    await h.slack.action('UREQ0001', 'pull_withdraw', String(pull?.id), { container: 'ephemeral' });
     await h.fake.waitFor('chat.update');
     h.clock.now += 7 * DAY;
     const result = await sendDigests(run());

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pulls, pushes, pushUpdates, recognitions } from '../../src/db/schema.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { escapeTyped } from '../support/slack-driver.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -41,21 +42,21 @@ function rowsAreWhole() {
 }
 
 const ids = fc.constantFrom('UREQ0001', 'UMGR0001', 'UOTH0001', 'W0ENTER1', 'UNOBODY9');
-const nasty = fc.oneof(
+/** Anything a person could type, as Slack delivers it (escaped), or markup Slack itself writes. */
+const typedNasty = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.string({ unit: 'grapheme', maxLength: 200 }),
   fc.string({ maxLength: 10_000, minLength: 2_900 }),
+  fc.constantFrom('\u0000\u001b[31m', '‮reversed', '  ', '', 'list', 'help', 'manager', '<&>'),
+);
+const nasty = fc.oneof(
+  typedNasty.map(escapeTyped),
   fc.constantFrom(
     '<!channel>',
     '<!here|here>',
     '<@UFAKE1>',
-    '\u0000\u001b[31m',
-    '‮reversed',
-    '  ',
-    '',
-    'list',
-    'help',
-    'manager',
+    '<#C0KUDOS1|kudos>',
+    '<https://example.com/?a=1&amp;b=2|a &amp; b>',
   ),
 );
 const commandText = fc.oneof(
@@ -88,7 +89,8 @@ describe('slash commands with arbitrary text', () => {
 /** A value of any shape, or the shape Slack sends filled with hostile text or wrong types. */
 const element = fc.oneof(
   fc.anything(),
-  nasty.map((value) => ({ value: { type: 'plain_text_input', value } })),
+  // Modal inputs arrive raw, exactly as typed.
+  typedNasty.map((value) => ({ value: { type: 'plain_text_input', value } })),
   fc.oneof(ids, fc.anything()).map((selected_user) => ({ value: { type: 'users_select', selected_user } })),
   fc
     .oneof(fc.constantFrom('decision', 'unblock', 'finance', 'on-track', 'at-risk', '99'), fc.anything())

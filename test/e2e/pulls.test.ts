@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { members, pulls } from '../../src/db/schema.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
+import { link, mention, special, typed } from '../support/slack-driver.js';
 
 const REQ = 'UREQ0001';
 const MGR = 'UMGR0001';
@@ -19,6 +20,7 @@ const allPulls = () => h.store.db.select().from(pulls).all();
 const blocksText = (args: Record<string, unknown>) =>
   JSON.stringify(args.blocks ?? '') + String(args.text ?? '');
 
+/** `need` is in Slack's form: build it with `typed`. */
 async function createPull(need = 'Can we give Initech a 20% discount?') {
   const res = await h.slack.command('/pull', `<@${MGR}|maria> ${need}`, REQ);
   expect(res.status).toBe(200);
@@ -51,14 +53,40 @@ describe('/pull @manager text', () => {
     expect(allPulls()[0]?.managerTs).toBeTruthy();
   });
 
-  it('escapes user text so <!channel> and forged mentions reach the manager as text', async () => {
-    await createPull('<!channel> urgent & <@UFAKE123> said <https://evil.example|click>');
+  it('stores what the person typed and shows it to the manager exactly once escaped', async () => {
+    const { dm, pull } = await createPull(typed`Q&A on the <draft> — 3 > 2 & "quotes" 🎉`);
+    expect(pull.need).toBe('Q&A on the <draft> — 3 > 2 & "quotes" 🎉');
+    const text = blocksText(dm.args);
+    expect(text).toContain('Q&amp;A on the &lt;draft&gt; — 3 &gt; 2 &amp;');
+    expect(text).not.toContain('&amp;amp;');
+    expect(text).not.toContain('&amp;lt;');
+  });
+
+  it('never pings @channel, keeps the writer’s mentions and links', async () => {
+    await createPull(
+      typed`${special('channel')} urgent & ${mention('UFAKE123')} said ${link('https://example.com/a?b=1&c=2', 'the doc')}`,
+    );
     const dm = h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR)[0];
     const text = blocksText(dm?.args ?? {});
     expect(text).not.toContain('<!channel>');
-    expect(text).not.toContain('<@UFAKE123>');
-    expect(text).not.toContain('<https://evil');
-    expect(text).toContain('&lt;!channel&gt; urgent &amp; &lt;@UFAKE123&gt;');
+    expect(text).toContain('urgent &amp;');
+    expect(text).toContain('<@UFAKE123>');
+    expect(text).toContain('<https://example.com/a?b=1&amp;c=2|the doc>');
+  });
+
+  it('counts the 3,000-character limit on what was typed, not on its escaped form', async () => {
+    const { pull } = await createPull(typed`${'&'.repeat(3000)}`);
+    expect(pull.need).toBe('&'.repeat(3000));
+  });
+
+  it('takes Enterprise Grid W… ids, mentioned without a name', async () => {
+    await h.slack.command('/pull', typed`${mention('W0MGR001')} Budget sign-off?`, 'W0REQ001');
+    await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'W0MGR001');
+    expect(allPulls()[0]).toMatchObject({
+      requesterId: 'W0REQ001',
+      managerId: 'W0MGR001',
+      need: 'Budget sign-off?',
+    });
   });
 
   it('refuses an over-long request with a message and stores nothing', async () => {
@@ -95,9 +123,12 @@ describe('/pull with a default manager', () => {
   });
 
   it('opens the modal prefilled when no default manager is set', async () => {
-    await h.slack.command('/pull', 'which vendor for the pilot?', REQ);
+    await h.slack.command('/pull', typed`which vendor for the <pilot> & when?`, REQ);
     const open = await h.fake.waitFor('views.open');
-    expect(JSON.stringify(open.args.view)).toContain('which vendor for the pilot?');
+    // A plain_text_input shows initial_value as is: it must be what was typed, not Slack's entities.
+    expect(JSON.stringify(open.args.view)).toContain(
+      '"initial_value":"which vendor for the <pilot> & when?"',
+    );
     expect(allPulls()).toHaveLength(0);
   });
 
@@ -269,7 +300,11 @@ describe("the manager's answers", () => {
 describe('withdrawing', () => {
   it('lets the requester withdraw from the confirmation, updating the manager DM', async () => {
     const { pull } = await createPull();
-    await h.slack.action(REQ, 'pull_withdraw', String(pull.id));
+    // The confirmation is the ephemeral reply to /pull: Slack sends no `message` for it.
+    await h.slack.action(REQ, 'pull_withdraw', String(pull.id), {
+      container: 'ephemeral',
+      channel: 'C0GENERAL',
+    });
     const update = await h.fake.waitFor('chat.update');
     expect(JSON.stringify(update.args.blocks)).toContain('withdrew');
     expect(allPulls()[0]?.status).toBe('withdrawn');
@@ -278,7 +313,10 @@ describe('withdrawing', () => {
 
   it('refuses a withdraw from anyone else', async () => {
     const { pull } = await createPull();
-    await h.slack.action(MGR, 'pull_withdraw', String(pull.id));
+    await h.slack.action(MGR, 'pull_withdraw', String(pull.id), {
+      container: 'ephemeral',
+      channel: 'C0GENERAL',
+    });
     await h.fake.waitForResponse((b) => String(b.text).includes('Only'));
     expect(allPulls()[0]?.status).toBe('open');
   });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { recognitions } from '../../src/db/schema.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
+import { mention, special, typed } from '../support/slack-driver.js';
 
 const LEAD = 'ULEAD001';
 const ADV = 'UADV0001';
@@ -38,7 +39,7 @@ describe('the message shortcut', () => {
     await start();
     const res = await h.slack.messageShortcut(LEAD, 'recognize_advocate_message', {
       user: ADV,
-      text: 'Credit check is done, <!here> you are clear to sign',
+      text: typed`Credit check is done, ${special('here')} you are clear to sign & ${mention(ADV_MGR, 'ana')} has the <final> copy`,
       ts: '1732000000.000100',
     });
     expect(res.status).toBe(200);
@@ -46,8 +47,12 @@ describe('the message shortcut', () => {
     const view = open.args.view as { private_metadata: string; blocks: unknown[] };
     const json = JSON.stringify(view);
     expect(json).toContain(`"initial_user":"${ADV}"`);
-    expect(json).toContain('Credit check is done, &lt;!here&gt;');
+    // The quote reads as the message did: @here never pings, the mention stays a mention, text escaped once.
+    expect(json).toContain('Credit check is done,');
     expect(json).not.toContain('<!here>');
+    expect(json).not.toContain('&lt;!here');
+    expect(json).toContain(`you are clear to sign &amp; <@${ADV_MGR}> has the &lt;final&gt; copy`);
+    expect(json).not.toContain('&amp;amp;');
     await submit({}, view.private_metadata);
     await h.fake.waitFor(
       'chat.getPermalink',
@@ -68,19 +73,31 @@ describe('the message shortcut', () => {
       ts: '1.1',
     });
     await h.fake.waitForResponse((b) => String(b.text).includes('your own message'));
-    await h.slack.interactive({
-      type: 'message_action',
-      team: { id: 'T0001' },
-      user: { id: LEAD },
-      callback_id: 'recognize_advocate_message',
-      trigger_id: 't',
-      message_ts: '1.2',
-      channel: { id: 'C0SALES' },
-      message: { type: 'message', bot_id: 'B123', text: 'deploy finished', ts: '1.2' },
-      response_url: h.fake.responseUrl('bot'),
+    await h.slack.messageShortcut(LEAD, 'recognize_advocate_message', {
+      bot_id: 'B123',
+      text: 'deploy finished',
+      ts: '1.2',
     });
     await h.fake.waitForResponse((b) => String(b.text).includes('came from an app'));
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it('opens from a reply in a thread, linking the reply itself', async () => {
+    await start();
+    await h.slack.messageShortcut(LEAD, 'recognize_advocate_message', {
+      user: ADV,
+      text: 'Legal signed off',
+      ts: '1732000000.000300',
+      thread_ts: '1732000000.000100',
+    });
+    const open = await h.fake.waitFor('views.open');
+    const view = open.args.view as { private_metadata: string };
+    expect(JSON.stringify(view)).toContain(`"initial_user":"${ADV}"`);
+    await submit({}, view.private_metadata);
+    await h.fake.waitFor(
+      'chat.getPermalink',
+      (a) => a.channel === 'C0SALES' && a.message_ts === '1732000000.000300',
+    );
   });
 });
 

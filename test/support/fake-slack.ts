@@ -1,7 +1,10 @@
 // A local stand-in for Slack's Web API and response URLs: records every call, answers as Slack documents,
 // and can be told to fail (429 with Retry-After, HTTP 500, ok:false errors, slow answers) or to enforce rate limits.
+// Every message, view and response_url body is checked against Slack's documented rules (block-kit.ts): a breach
+// is answered the way Slack answers it and recorded in `violations`, which fails the test (slack-rules.setup.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Breach, DOCS, slackMessage, validateMessage, validateView } from './block-kit.js';
 
 export interface SlackCall {
   method: string;
@@ -21,6 +24,17 @@ export interface FakeUser {
   name?: string;
 }
 
+/** A request Slack would refuse (or silently mangle), and why. */
+export interface Violation {
+  /** `chat.postMessage`, `views.open`, `response_url`, or `ack:<callback>` for a body the app answered with. */
+  method: string;
+  breaches: Breach[];
+  args: Record<string, unknown>;
+}
+
+/** Every fake still running, so a test hook can fail the test whose requests broke Slack's rules. */
+export const liveFakes = new Set<FakeSlack>();
+
 interface Limit {
   perSecond: number;
   sent: number[];
@@ -32,15 +46,28 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
+  /** Breaches of Slack's rules since the last `takeViolations()`; the test hook fails the test on any. */
+  readonly violations: Violation[] = [];
   rateLimitedCount = 0;
   /** Answers for methods this fake does not model itself (e.g. `apps.connections.open` from the Socket Mode fake). */
   readonly answers = new Map<string, (args: Record<string, unknown>) => Record<string, unknown>>();
+  /**
+   * Trigger ids the driver handed out, and when. Slack: "trigger_id ... expires in three seconds" and is
+   * exchanged for one view (https://docs.slack.dev/interactivity/handling-user-interaction#modal_responses).
+   */
+  private triggers = new Map<string, number>();
+  private usedTriggers = new Set<string>();
+  triggerTtlMs = 3000;
   private faults = new Map<string, Fault[]>();
   private limits = new Map<string, Limit>();
   private server: Server | undefined;
   private tsCounter = 1_700_000_000_000;
   private viewCounter = 0;
   url = '';
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
 
   get apiUrl(): string {
     return `${this.url}api/`;
@@ -58,14 +85,32 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}/`;
+    liveFakes.add(this);
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    this.server = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Remembers a trigger id sent to the app, so a late use answers `expired_trigger_id`. */
+  issueTrigger(id: string): string {
+    this.triggers.set(id, Date.now());
+    return id;
+  }
+
+  /** Record a breach found outside the Web API, such as in an ack body the driver received. */
+  recordViolation(method: string, breaches: Breach[], args: Record<string, unknown>): void {
+    if (breaches.length > 0) this.violations.push({ method, breaches, args });
+  }
+
+  /** Hands over and clears the recorded breaches (a test that provokes one on purpose takes it). */
+  takeViolations(): Violation[] {
+    return this.violations.splice(0, this.violations.length);
   }
 
   /** The next `times` calls to `method` (or '*' for any) meet `fault`. */
@@ -129,6 +174,14 @@ export class FakeSlack {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const args = parseBody(raw, req.headers['content-type'] ?? '');
     if (path.startsWith('/respond/')) {
+      // https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
+      const breaches = validateMessage(args, { requireText: false, doc: DOCS.responseUrl });
+      if (breaches.length > 0) {
+        this.recordViolation('response_url', breaches, args);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'invalid_blocks' }));
+        return;
+      }
       this.responses.push({ id: path.slice('/respond/'.length), body: args, at: Date.now() });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
@@ -149,7 +202,10 @@ export class FakeSlack {
       res.writeHead(fault.status, { 'content-type': 'text/plain' }).end('upstream trouble');
       return;
     }
-    const answer = fault?.kind === 'error' ? { ok: false, error: fault.error } : this.answer(method, args);
+    const answer =
+      fault?.kind === 'error'
+        ? { ok: false, error: fault.error }
+        : (this.refuse(method, args) ?? this.answer(method, args));
     // A call Slack refused is recorded as `method#error`, so `callsTo(method)` counts only what landed.
     this.calls.push({
       method: answer.ok === false ? `${method}#${String(answer.error)}` : method,
@@ -157,6 +213,94 @@ export class FakeSlack {
       at: Date.now(),
     });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
+  /**
+   * Slack's answer to a request that breaks its rules, or undefined when the request may proceed.
+   * Blocks in chat.* → `invalid_blocks`; anything wrong in a view or a missing argument → `invalid_arguments`
+   * (Slack reports view problems, blocks included, as `invalid_arguments` with the pointers in
+   * `response_metadata.messages`).
+   */
+  private refuse(method: string, args: Record<string, unknown>): Record<string, unknown> | undefined {
+    const refusal = (error: string, breaches: Breach[]) => {
+      this.recordViolation(method, breaches, args);
+      const messages = breaches.map(slackMessage);
+      return {
+        ok: false,
+        error,
+        ...(error === 'invalid_blocks' ? { errors: messages } : {}),
+        response_metadata: { messages: messages.map((m) => `[ERROR] ${m}`) },
+      };
+    };
+    const missing = (name: string, doc: string): Breach[] =>
+      args[name] === undefined || args[name] === ''
+        ? [{ pointer: `/${name}`, message: 'is required', doc }]
+        : [];
+    switch (method) {
+      case 'chat.postMessage':
+      case 'chat.postEphemeral':
+      case 'chat.update': {
+        const doc =
+          method === 'chat.postMessage'
+            ? DOCS.postMessage
+            : method === 'chat.update'
+              ? DOCS.update
+              : DOCS.postEphemeral;
+        const required = [
+          ...missing('channel', doc),
+          ...(method === 'chat.postEphemeral' ? missing('user', doc) : []),
+          ...(method === 'chat.update' ? missing('ts', doc) : []),
+        ];
+        if (required.length > 0)
+          return refusal(args.channel === undefined ? 'channel_not_found' : 'invalid_arguments', required);
+        const breaches = validateMessage(args, { requireText: true, doc });
+        const blockBreaches = breaches.filter((b) => b.pointer.startsWith('/blocks'));
+        if (blockBreaches.length > 0) return refusal('invalid_blocks', breaches);
+        // A missing fallback or a truncated text: Slack still posts, but the test fails.
+        this.recordViolation(method, breaches, args);
+        if (breaches.some((b) => b.message.startsWith('missing_text_or_fallback: a message needs')))
+          return refusal('no_text', breaches);
+        return undefined;
+      }
+      case 'views.open':
+      case 'views.push':
+      case 'views.update':
+      case 'views.publish': {
+        const doc = {
+          'views.open': DOCS.viewsOpen,
+          'views.push': DOCS.viewsPush,
+          'views.update': DOCS.viewsUpdate,
+          'views.publish': DOCS.viewsPublish,
+        }[method];
+        const required = [
+          ...missing('view', doc),
+          ...(method === 'views.open' || method === 'views.push' ? missing('trigger_id', doc) : []),
+          ...(method === 'views.publish' ? missing('user_id', doc) : []),
+        ];
+        if (method === 'views.update' && args.view_id === undefined && args.external_id === undefined)
+          required.push({ pointer: '/view_id', message: 'view_id or external_id is required', doc });
+        if (required.length > 0) return refusal('invalid_arguments', required);
+        const breaches = validateView(args.view);
+        const view = typeof args.view === 'string' ? safeJson(args.view) : args.view;
+        const type =
+          typeof view === 'object' && view !== null ? (view as Record<string, unknown>).type : undefined;
+        const wanted = method === 'views.publish' ? 'home' : 'modal';
+        if (type !== undefined && type !== wanted)
+          breaches.push({ pointer: '/view/type', message: `must be ${wanted} for ${method}`, doc });
+        if (breaches.length > 0) return refusal('invalid_arguments', breaches);
+        const trigger = args.trigger_id;
+        if (typeof trigger === 'string') {
+          // Exchanged for one view, within three seconds; a second or late use is refused.
+          const issued = this.triggers.get(trigger);
+          const late = issued !== undefined && Date.now() - issued > this.triggerTtlMs;
+          if (this.usedTriggers.has(trigger) || late) return { ok: false, error: 'expired_trigger_id' };
+          this.usedTriggers.add(trigger);
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
   }
 
   private takeFault(method: string): Fault | undefined {

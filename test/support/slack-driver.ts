@@ -1,6 +1,97 @@
-// Sends requests the way Slack does: signed with the signing secret, in Slack's documented shapes.
+// Sends requests the way Slack does: signed with the signing secret, in Slack's documented shapes, with text
+// in Slack's escaped form. Bodies the app answers with (command replies, view_submission acks) are checked
+// against Slack's rules too, and a breach is recorded on the fake, which fails the test.
 import { createHmac, randomUUID } from 'node:crypto';
+import { DOCS, validateMessage, validateView } from './block-kit.js';
 import type { FakeSlack } from './fake-slack.js';
+
+/**
+ * Markup Slack puts in text for something the person picked from autocomplete (a mention, a channel) or a
+ * link. Built with `mention`, `channel`, `link` or `special`, and placed in text with `typed`.
+ */
+export class SlackMarkup {
+  constructor(
+    readonly slack: string,
+    /** What the person sees in their message box. */
+    readonly shown: string,
+  ) {}
+}
+
+/** `<@U…|name>` (or `<@U…>` without a name): how Slack sends a mention picked from autocomplete. */
+export const mention = (userId: string, name?: string): SlackMarkup =>
+  new SlackMarkup(
+    name === undefined ? `<@${userId}>` : `<@${userId}|${escapeTyped(name)}>`,
+    `@${name ?? userId}`,
+  );
+
+export const channel = (channelId: string, name?: string): SlackMarkup =>
+  new SlackMarkup(
+    name === undefined ? `<#${channelId}>` : `<#${channelId}|${escapeTyped(name)}>`,
+    `#${name ?? channelId}`,
+  );
+
+export const link = (url: string, label?: string): SlackMarkup =>
+  new SlackMarkup(
+    label === undefined ? `<${escapeTyped(url)}>` : `<${escapeTyped(url)}|${escapeTyped(label)}>`,
+    label ?? url,
+  );
+
+/** `@channel`, `@here`, `@everyone` as Slack sends them: `<!channel>`. */
+export const special = (name: 'channel' | 'here' | 'everyone'): SlackMarkup =>
+  new SlackMarkup(`<!${name}>`, `@${name}`);
+
+/** The three characters Slack escapes in text a person typed. */
+export function escapeTyped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Text as Slack delivers what a person typed: literal parts escaped, markup inserted as is.
+ * `typed\`${mention('UMGR0001', 'maya')} Q&A on the <draft>\`` → `<@UMGR0001|maya> Q&amp;A on the &lt;draft&gt;`.
+ * A plain string interpolated is typed text too, and is escaped.
+ */
+export function typed(strings: TemplateStringsArray, ...parts: (SlackMarkup | string | number)[]): string {
+  let out = escapeTyped(strings[0] ?? '');
+  parts.forEach((part, i) => {
+    out += part instanceof SlackMarkup ? part.slack : escapeTyped(String(part));
+    out += escapeTyped(strings[i + 1] ?? '');
+  });
+  return out;
+}
+
+const MARKUP =
+  /^(?:@[UW][A-Z0-9]+(?:\|[^|]*)?|#[CG][A-Z0-9]+(?:\|[^|]*)?|!(?:channel|here|everyone)(?:\|[^|]*)?|!subteam\^S[A-Z0-9]+(?:\|[^|]*)?|!date\^[^|]+(?:\|[^|]*)?|(?:https?|mailto|tel|slack):[^|\s]+(?:\|[^|]*)?)$/;
+
+/**
+ * Throws unless `text` is something Slack could send as command or message text: every `&` starts one of
+ * the entities Slack writes (`&amp;`, `&lt;`, `&gt;`), and every `<`…`>` is markup. Raw text in a test would
+ * exercise a path real users never reach; build it with `typed` or `escapeTyped`.
+ */
+export function assertSlackForm(text: string): void {
+  const token = /<([^<>]*)>|&(?:amp|lt|gt);|[<>&]/g;
+  for (const match of text.matchAll(token)) {
+    const [whole, inner] = match;
+    const at = match.index;
+    if (inner !== undefined) {
+      if (!MARKUP.test(inner) || /&(?!amp;|lt;|gt;)/.test(inner))
+        throw new Error(`Slack never sends ${JSON.stringify(whole)} (at ${at}): build text with typed\`…\``);
+    } else if (whole.length === 1) {
+      throw new Error(
+        `Slack never sends a raw ${JSON.stringify(whole)} (at ${at} in ${JSON.stringify(text.slice(0, 80))}): ` +
+          'it arrives as &amp; &lt; &gt; — build text with typed`…` or escapeTyped()',
+      );
+    }
+  }
+}
+
+/** A message as the message shortcut receives it: a person's message, a thread reply, or a bot's message. */
+export interface ShortcutMessage {
+  text: string;
+  ts: string;
+  user?: string;
+  thread_ts?: string;
+  bot_id?: string;
+}
 
 export interface Sent {
   status: number;
@@ -53,7 +144,8 @@ export class SlackDriver {
   }
 
   /** A slash command, form-encoded as Slack sends it. */
-  command(command: string, text: string, user = 'UREQ0001', options: SignOptions = {}): Promise<Sent> {
+  async command(command: string, text: string, user = 'UREQ0001', options: SignOptions = {}): Promise<Sent> {
+    assertSlackForm(text);
     const id = randomUUID();
     const form = new URLSearchParams({
       token: 'legacy-verification-token',
@@ -68,48 +160,109 @@ export class SlackDriver {
       api_app_id: 'A0PUSHPULL',
       is_enterprise_install: 'false',
       response_url: this.fake.responseUrl(`cmd-${id}`),
-      trigger_id: `trigger-${id}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${id}`),
     });
-    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    const sent = await this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    // A command's ack body is posted as a message: https://docs.slack.dev/interactivity/implementing-slash-commands
+    if (typeof sent.body === 'object' && sent.status === 200)
+      this.fake.recordViolation(
+        `ack:${command}`,
+        validateMessage(sent.body, { requireText: false, doc: DOCS.responseUrl }),
+        sent.body,
+      );
+    return sent;
   }
 
-  interactive(payload: Record<string, unknown>, options: SignOptions = {}): Promise<Sent> {
+  async interactive(payload: Record<string, unknown>, options: SignOptions = {}): Promise<Sent> {
     const form = new URLSearchParams({ payload: JSON.stringify(payload) });
-    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    const sent = await this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    const body = sent.body;
+    // A view_submission ack may carry a view: https://docs.slack.dev/surfaces/modals#updating_response
+    if (typeof body === 'object' && (body.response_action === 'update' || body.response_action === 'push'))
+      this.fake.recordViolation(`ack:${String(payload.type)}`, validateView(body.view), body);
+    if (typeof body === 'object' && body.response_action === 'errors') {
+      const errors = body.errors;
+      const ok =
+        typeof errors === 'object' &&
+        errors !== null &&
+        Object.values(errors).every((e) => typeof e === 'string' && e.length > 0);
+      if (!ok)
+        this.fake.recordViolation(
+          `ack:${String(payload.type)}`,
+          [{ pointer: '/errors', message: 'must map block_id to a message', doc: DOCS.viewSubmission }],
+          body,
+        );
+    }
+    return sent;
   }
 
-  /** A button press in a message (a DM, an ephemeral message) or in a view such as the Home tab. */
+  /**
+   * A button press, shaped as https://docs.slack.dev/reference/interaction-payloads/block_actions-payload:
+   * in a message (a DM), in an ephemeral message (`is_ephemeral`, and Slack sends no `message`), or in the
+   * Home tab (`container.type: 'view'`, a home view, and no `response_url`).
+   */
   action(
     user: string,
     actionId: string,
     value: string,
-    where: { container?: 'message' | 'view'; channel?: string; ts?: string; viewId?: string } = {},
+    where: {
+      container?: 'message' | 'view' | 'ephemeral';
+      channel?: string;
+      ts?: string;
+      viewId?: string;
+      blockId?: string;
+    } = {},
   ): Promise<Sent> {
     const id = randomUUID();
     const inView = where.container === 'view';
+    const ephemeral = where.container === 'ephemeral';
+    const channelId = where.channel ?? 'D0DM';
+    const ts = where.ts ?? '1.000001';
     return this.interactive({
       type: 'block_actions',
       team: { id: TEAM, domain: 'acme' },
-      user: { id: user, username: user.toLowerCase(), team_id: TEAM },
+      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
       api_app_id: 'A0PUSHPULL',
       token: 'legacy-verification-token',
-      trigger_id: `trigger-${id}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${id}`),
+      is_enterprise_install: false,
+      enterprise: null,
       container: inView
         ? { type: 'view', view_id: where.viewId ?? 'VHOME' }
-        : {
-            type: 'message',
-            message_ts: where.ts ?? '1.000001',
-            channel_id: where.channel ?? 'D0DM',
-            is_ephemeral: false,
-          },
+        : { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: ephemeral },
       ...(inView
-        ? { view: { id: where.viewId ?? 'VHOME', type: 'home', private_metadata: '', state: { values: {} } } }
+        ? {
+            view: {
+              id: where.viewId ?? 'VHOME',
+              team_id: TEAM,
+              type: 'home',
+              blocks: [],
+              private_metadata: '',
+              callback_id: '',
+              state: { values: {} },
+              hash: 'h-home',
+              app_id: 'A0PUSHPULL',
+              bot_id: 'BBOT0001',
+            },
+          }
         : {
-            channel: { id: where.channel ?? 'D0DM', name: 'directmessage' },
-            message: { ts: where.ts ?? '1.000001', text: '' },
+            channel: { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : 'general' },
+            ...(ephemeral
+              ? {}
+              : { message: { type: 'message', ts, text: '', bot_id: 'BBOT0001', blocks: [] } }),
+            state: { values: {} },
             response_url: this.fake.responseUrl(`act-${id}`),
           }),
-      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1.2' }],
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: where.blockId ?? 'b',
+          text: { type: 'plain_text', text: 'Button', emoji: true },
+          value,
+          action_ts: '1.2',
+        },
+      ],
     });
   }
 
@@ -125,7 +278,7 @@ export class SlackDriver {
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, team_id: TEAM },
       api_app_id: 'A0PUSHPULL',
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
       container: { type: 'view', view_id: 'VMODAL' },
       view: { id: 'VMODAL', type: 'modal', hash: 'h1', private_metadata: '', state: { values: {} }, ...view },
       actions: [{ action_id: actionId, block_id: 'b', action_ts: '1.2', ...action }],
@@ -143,14 +296,22 @@ export class SlackDriver {
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, username: user.toLowerCase(), team_id: TEAM },
       api_app_id: 'A0PUSHPULL',
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
+      is_enterprise_install: false,
+      enterprise: null,
+      response_urls: [],
       view: {
         id: 'VMODAL',
+        team_id: TEAM,
         type: 'modal',
+        title: { type: 'plain_text', text: 'Pushpull' },
+        blocks: [],
         callback_id: callbackId,
         private_metadata: privateMetadata,
         hash: 'h1',
         state: { values },
+        app_id: 'A0PUSHPULL',
+        bot_id: 'BBOT0001',
       },
     });
   }
@@ -161,28 +322,43 @@ export class SlackDriver {
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, username: user.toLowerCase(), team_id: TEAM },
       callback_id: callbackId,
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
       action_ts: '1.2',
       token: 'legacy-verification-token',
     });
   }
 
+  /**
+   * The message shortcut, shaped as https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload:
+   * `message.text` arrives in Slack's escaped form (checked), a thread reply carries `thread_ts`, and a bot's
+   * message has `bot_id`, `subtype: 'bot_message'` and no `user`.
+   */
   messageShortcut(
     user: string,
     callbackId: string,
-    message: { user: string; text: string; ts: string },
+    message: ShortcutMessage,
     channel = 'C0SALES',
   ): Promise<Sent> {
+    assertSlackForm(message.text);
+    const fromBot = message.bot_id !== undefined;
     return this.interactive({
       type: 'message_action',
       team: { id: TEAM, domain: 'acme' },
       user: { id: user, username: user.toLowerCase(), team_id: TEAM },
       callback_id: callbackId,
-      trigger_id: `trigger-${randomUUID()}`,
+      trigger_id: this.fake.issueTrigger(`trigger-${randomUUID()}`),
       action_ts: '1.2',
       message_ts: message.ts,
       channel: { id: channel, name: 'sales' },
-      message: { type: 'message', user: message.user, text: message.text, ts: message.ts },
+      message: {
+        type: 'message',
+        ...(fromBot
+          ? { subtype: 'bot_message', bot_id: message.bot_id }
+          : { user: message.user ?? 'UOTH0001' }),
+        text: message.text,
+        ts: message.ts,
+        ...(message.thread_ts ? { thread_ts: message.thread_ts, parent_user_id: 'UOTH0001' } : {}),
+      },
       response_url: this.fake.responseUrl(`msc-${randomUUID()}`),
       token: 'legacy-verification-token',
     });
