@@ -55,8 +55,8 @@ describe('Socket Mode', () => {
     expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(ack.payload)).toContain(`<@${MGR}>`);
     expect(pull).toMatchObject({ requesterId: REQ, managerId: MGR, status: 'open' });
-    expect(pull.need).toContain('notes by Friday');
-    expect(JSON.stringify(dm.args.blocks)).toContain('notes by Friday');
+    expect(pull.need).toBe('need Q&A notes by Friday');
+    expect(JSON.stringify(dm.args.blocks)).toContain('need Q&amp;A notes by Friday');
     expect(socket.protocolErrors).toEqual([]);
   });
 
