@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { DOCS, validateMessage, validateView } from './block-kit.js';
 import type { FakeSlack } from './fake-slack.js';
 import { TEAM } from './slack-driver.js';
 
@@ -353,6 +354,16 @@ export class FakeSocketMode {
       this.protocolErrors.push(
         `the app answered a ${pending.type} envelope that takes no response payload: ${JSON.stringify(payload)}`,
       );
+    }
+    if (payload && pending.type === 'slash_commands') {
+      // A command's response payload is posted as a message, so Slack holds it to a message's rules.
+      this.fake.recordViolation(
+        'ack:slash_commands',
+        validateMessage(payload, { requireText: false, doc: DOCS.responseUrl }),
+        payload,
+      );
+    } else if (payload && (payload.response_action === 'update' || payload.response_action === 'push')) {
+      this.fake.recordViolation(`ack:${pending.type}`, validateView(payload.view), payload);
     }
     pending.resolve({ envelope_id: envelopeId, ...(payload ? { payload } : {}) });
   }
