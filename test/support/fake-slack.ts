@@ -35,6 +35,8 @@ export class FakeSlack {
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
   rateLimitedCount = 0;
+  /** Requests received and not yet answered (a slow one goes on after its client is gone). */
+  inFlight = 0;
   /** Messages as they sit in each conversation, for conversations.history (oldest first). */
   readonly history = new Map<string, { ts: string; text: unknown; metadata?: unknown }[]>();
   private faults = new Map<string, Fault[]>();
@@ -54,7 +56,10 @@ export class FakeSlack {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void this.handle(req, res);
+      this.inFlight += 1;
+      void this.handle(req, res).finally(() => {
+        this.inFlight -= 1;
+      });
     });
     this.server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
