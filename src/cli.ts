@@ -152,6 +152,7 @@ function digestReport(r: DigestRun): string {
       `${r.unknown} outcome unknown: Slack took the post but never answered. Pushpull reads the manager's DM before sending again; if it cannot, it leaves them to you (the log names each manager).`,
     );
   }
-  if (r.gaveUp > 0) lines.push(`${r.gaveUp} refused by Slack ${MAX_ATTEMPTS} times this week; the log has Slack's error.`);
+  if (r.gaveUp > 0)
+    lines.push(`${r.gaveUp} refused by Slack ${MAX_ATTEMPTS} times this week; the log has Slack's error.`);
   return `${lines.join('\n')}\n`;
 }

@@ -55,7 +55,15 @@ export function claimDigest(
   const leaseUntil = now + LEASE_MS;
   const inserted = db
     .insert(digestClaims)
-    .values({ managerId, week, status: 'sending', attempts: 1, claimedBy: claimant, claimedAt: now, leaseUntil })
+    .values({
+      managerId,
+      week,
+      status: 'sending',
+      attempts: 1,
+      claimedBy: claimant,
+      claimedAt: now,
+      leaseUntil,
+    })
     .onConflictDoNothing()
     .run();
   if (inserted.changes === 1) return { taken: true, attempt: 1, verify: false, previous: undefined };
@@ -131,7 +139,10 @@ export function markSent(db: Db, managerId: string, week: string, now: number, m
 type Held = { managerId: string; week: string; claimant: string; attempt: number };
 
 function settleHeld(db: Db, h: Held, set: Partial<typeof digestClaims.$inferInsert>): void {
-  db.update(digestClaims).set(set).where(held(h.managerId, h.week, h.claimant, h.attempt)).run();
+  db.update(digestClaims)
+    .set(set)
+    .where(held(h.managerId, h.week, h.claimant, h.attempt))
+    .run();
 }
 
 export const markEmpty = (db: Db, h: Held) => settleHeld(db, h, { status: 'empty', leaseUntil: null });
@@ -142,7 +153,11 @@ export const markFailed = (db: Db, h: Held, error: string) =>
 
 /** Slack never answered (timeout, 5xx): the post may have landed. The DM is read before any resend. */
 export const markUnknown = (db: Db, h: Held, error: string, now: number) =>
-  settleHeld(db, h, { status: 'unknown', leaseUntil: now + UNKNOWN_SETTLE_MS, lastError: error.slice(0, 500) });
+  settleHeld(db, h, {
+    status: 'unknown',
+    leaseUntil: now + UNKNOWN_SETTLE_MS,
+    lastError: error.slice(0, 500),
+  });
 
 /**
  * This run stopped (shutdown) before posting: the row goes back to what it said before the claim, so
@@ -150,7 +165,9 @@ export const markUnknown = (db: Db, h: Held, error: string, now: number) =>
  */
 export function releaseClaim(db: Db, h: Held, previous: DigestClaim | undefined): void {
   if (!previous) {
-    db.delete(digestClaims).where(held(h.managerId, h.week, h.claimant, h.attempt)).run();
+    db.delete(digestClaims)
+      .where(held(h.managerId, h.week, h.claimant, h.attempt))
+      .run();
     return;
   }
   const { managerId: _m, week: _w, ...restore } = previous;

@@ -32,7 +32,9 @@ export function managerSince(db: Db, managerId: string, quarterKey: string, now:
   const push = db
     .select({ at: min(pushes.createdAt) })
     .from(pushes)
-    .where(and(eq(pushes.managerId, managerId), eq(pushes.quarter, quarterKey), notInArray(pushes.status, CLOSED)))
+    .where(
+      and(eq(pushes.managerId, managerId), eq(pushes.quarter, quarterKey), notInArray(pushes.status, CLOSED)),
+    )
     .get();
   const pull = db
     .select({ at: min(pulls.createdAt) })

@@ -66,7 +66,11 @@ export function digestDue(now: number, timeZone: string, schedule: DigestSchedul
   const dueFor = (since: number): Due => {
     const back = daysSinceDigestDay(since);
     const digestDay = shiftDate(p, -back);
-    const due: Due = { due: true, week: isoWeekOf(digestDay.year, digestDay.month, digestDay.day), localDate: localNow };
+    const due: Due = {
+      due: true,
+      week: isoWeekOf(digestDay.year, digestDay.month, digestDay.day),
+      localDate: localNow,
+    };
     if (back > 0) due.digestDayEnded = zonedTimeToEpoch(shiftDate(digestDay, 1), timeZone);
     return due;
   };

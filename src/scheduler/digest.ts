@@ -137,7 +137,9 @@ async function findDigestInDm(
       signal,
     );
     for (const message of history.messages ?? []) {
-      const meta = message.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+      const meta = message.metadata as
+        | { event_type?: string; event_payload?: Record<string, unknown> }
+        | undefined;
       if (
         meta?.event_type === DIGEST_EVENT &&
         meta.event_payload?.week === week &&
@@ -251,7 +253,10 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
         }
         if (found !== undefined) {
           markSent(deps.db, managerId, week, deps.clock(), found);
-          deps.logger.info('digest had landed after all; found in the DM, not sent again', { managerId, week });
+          deps.logger.info('digest had landed after all; found in the DM, not sent again', {
+            managerId,
+            week,
+          });
           result.found += 1;
           return;
         }
@@ -266,7 +271,8 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
         }
         const message = digestMessage(content, now);
         const posted = await pace.call(() => {
-          if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock())) throw new LeaseLost();
+          if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock()))
+            throw new LeaseLost();
           posting = true;
           // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
           return client.chat.postMessage({
@@ -297,11 +303,14 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
         const code = slackErrorCode(error);
         if (posting && !slackRefused(error)) {
           markUnknown(deps.db, held, code, deps.clock());
-          deps.logger.warn('digest outcome unknown (Slack did not answer); the DM is checked before any resend', {
-            managerId,
-            week,
-            error: code,
-          });
+          deps.logger.warn(
+            'digest outcome unknown (Slack did not answer); the DM is checked before any resend',
+            {
+              managerId,
+              week,
+              error: code,
+            },
+          );
           result.unknown += 1;
           return;
         }

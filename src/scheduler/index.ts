@@ -45,7 +45,10 @@ export function startScheduler(options: {
         const digests = await sendDigests(run);
         const reminders = await sendOverdueReminders(run);
         const { busyUntil: _, ...counts } = digests;
-        if (digests.sent + digests.found + digests.failed + digests.unknown + digests.stopped + reminders > 0) {
+        if (
+          digests.sent + digests.found + digests.failed + digests.unknown + digests.stopped + reminders >
+          0
+        ) {
           logger.info('digest tick', { ...counts, reminders });
         }
       } catch (error) {
@@ -80,7 +83,9 @@ export function startScheduler(options: {
       ]);
       clearTimeout(timer);
       if (gaveUp) {
-        logger.warn('stopped without waiting for the digest tick; its claims are retaken once their lease runs out');
+        logger.warn(
+          'stopped without waiting for the digest tick; its claims are retaken once their lease runs out',
+        );
       }
     },
   };

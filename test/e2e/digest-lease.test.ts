@@ -13,7 +13,14 @@ import { startScheduler } from '../../src/scheduler/index.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
 import { runCli } from '../support/cli.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { BOT_TOKEN, eventually, type Harness, SIGNING_SECRET, startHarness, tempDir } from '../support/harness.js';
+import {
+  BOT_TOKEN,
+  eventually,
+  type Harness,
+  SIGNING_SECRET,
+  startHarness,
+  tempDir,
+} from '../support/harness.js';
 import { spawnPushpull } from '../support/process.js';
 
 const DAY = 86_400_000;
@@ -35,7 +42,8 @@ const digestsIn = (fake: FakeSlack, user: string) =>
   fake.callsTo('chat.postMessage', (a) => a.channel === user && isDigest(a));
 
 /** The fan-out client as the app builds it, with a timeout short enough for a test to outlast. */
-const client = (fake: FakeSlack, timeoutMs = 150) => fanOutClient(BOT_TOKEN, fake.apiUrl, undefined, { timeoutMs });
+const client = (fake: FakeSlack, timeoutMs = 150) =>
+  fanOutClient(BOT_TOKEN, fake.apiUrl, undefined, { timeoutMs });
 
 function harness(): Harness {
   if (!h) throw new Error('no harness');
@@ -78,7 +86,10 @@ describe('a slow Slack never produces copies', () => {
       event_type: 'pushpull_digest',
       event_payload: { week: '2026-W48', manager: 'UMGRUTC1' },
     });
-    expect(claimFor(h.store.db, 'UMGRUTC1', '2026-W48')).toMatchObject({ status: 'sent', messageTs: landed?.ts });
+    expect(claimFor(h.store.db, 'UMGRUTC1', '2026-W48')).toMatchObject({
+      status: 'sent',
+      messageTs: landed?.ts,
+    });
   });
 
   it('a 5xx is an unknown outcome too: the DM is read, nothing is there, so it is sent, once', async () => {
@@ -130,7 +141,9 @@ describe('a slow Slack never produces copies', () => {
       h.clock.now += 60 * 60_000;
       await sendOverdueReminders(run);
     }
-    const reminders = h.fake.callsTo('chat.postMessage', (a) => String(a.text).includes('still waiting on you'));
+    const reminders = h.fake.callsTo('chat.postMessage', (a) =>
+      String(a.text).includes('still waiting on you'),
+    );
     expect(reminders).toHaveLength(1);
     expect(h.logs.some((l) => l.includes('overdue reminder outcome unknown'))).toBe(true);
   });
@@ -189,9 +202,13 @@ describe('due until sent within the week', () => {
       h.fake.users.set('UMGRMOVE', { tz: 'Asia/Tokyo' });
       h.clock.now = Date.UTC(2026, 10, 23, 17, 5);
       await scheduler.tick();
-      expect(h.store.db.select().from(members).all().find((m) => m.userId === 'UMGRMOVE')?.timezone).toBe(
-        'Asia/Tokyo',
-      );
+      expect(
+        h.store.db
+          .select()
+          .from(members)
+          .all()
+          .find((m) => m.userId === 'UMGRMOVE')?.timezone,
+      ).toBe('Asia/Tokyo');
       expect(digestsIn(h.fake, 'UMGRMOVE')).toHaveLength(1);
     } finally {
       await scheduler.stop();
@@ -213,7 +230,10 @@ describe('a real process stopped mid fan-out', () => {
     const now = Date.now();
     const managers = Array.from({ length: count }, (_, i) => `UMGR${String(i).padStart(4, '0')}`);
     for (const m of managers) {
-      store.db.insert(members).values({ userId: m, timezone: 'UTC', profileFetchedAt: now, updatedAt: now }).run();
+      store.db
+        .insert(members)
+        .values({ userId: m, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })
+        .run();
       store.db
         .insert(pulls)
         .values({ requesterId: 'UREQ0001', managerId: m, need: `for ${m}`, createdAt: now - DAY })
@@ -254,7 +274,11 @@ describe('a real process stopped mid fan-out', () => {
     await eventually(() => expect(fake.inFlight).toBe(0));
 
     const probe = openDatabase(join(dir, 'pushpull.db'));
-    const held = probe.db.select().from(digestClaims).all().filter((c) => c.status === 'sending');
+    const held = probe.db
+      .select()
+      .from(digestClaims)
+      .all()
+      .filter((c) => c.status === 'sending');
     probe.close();
     expect(held.length).toBeGreaterThan(0);
 
@@ -269,7 +293,13 @@ describe('a real process stopped mid fan-out', () => {
     expect(result.retaken).toBe(held.length);
     expect(result.found + result.sent).toBe(held.length);
     for (const m of managers) expect(digestsIn(fake, m), m).toHaveLength(1);
-    expect(h.store.db.select().from(digestClaims).all().map((c) => c.status)).toEqual(managers.map(() => 'sent'));
+    expect(
+      h.store.db
+        .select()
+        .from(digestClaims)
+        .all()
+        .map((c) => c.status),
+    ).toEqual(managers.map(() => 'sent'));
   }, 60_000);
 
   it('SIGTERM during a rate-limited fan-out exits at once, leaving nothing held; the next run sends everyone once', async () => {

@@ -165,7 +165,8 @@ export class FakeSlack {
       at: Date.now(),
     });
     if (fault?.kind === 'slow-after-post') await new Promise((r) => setTimeout(r, fault.ms));
-    if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    if (!res.destroyed)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 
   private takeFault(method: string): Fault | undefined {

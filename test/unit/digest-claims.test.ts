@@ -36,16 +36,27 @@ const held = (claimant: string, attempt: number) => ({ managerId: 'UMGR1', week:
 
 describe('the digest lease', () => {
   it('goes to one claimant; a live lease is not taken from it', () => {
-    expect(claimDigest(store.db, 'UMGR1', W, 'a', T0)).toMatchObject({ taken: true, attempt: 1, verify: false });
+    expect(claimDigest(store.db, 'UMGR1', W, 'a', T0)).toMatchObject({
+      taken: true,
+      attempt: 1,
+      verify: false,
+    });
     const second = claimDigest(store.db, 'UMGR1', W, 'b', T0 + LEASE_MS - 1);
-    expect(second).toMatchObject({ taken: false, claim: { status: 'sending', claimedBy: 'a', leaseUntil: T0 + LEASE_MS } });
+    expect(second).toMatchObject({
+      taken: false,
+      claim: { status: 'sending', claimedBy: 'a', leaseUntil: T0 + LEASE_MS },
+    });
   });
 
   it('expires: a claim still sending after its lease (its run died) is taken again, and the DM must be read first', () => {
     claimDigest(store.db, 'UMGR1', W, 'a', T0);
     const retaken = claimDigest(store.db, 'UMGR1', W, 'b', T0 + LEASE_MS + 1);
     expect(retaken).toMatchObject({ taken: true, attempt: 2, verify: true });
-    expect(claimFor(store.db, 'UMGR1', W)).toMatchObject({ claimedBy: 'b', claimedAt: T0, status: 'sending' });
+    expect(claimFor(store.db, 'UMGR1', W)).toMatchObject({
+      claimedBy: 'b',
+      claimedAt: T0,
+      status: 'sending',
+    });
   });
 
   it('fences the old holder: once retaken, the first claimant can no longer renew, and so never posts', () => {

@@ -22,15 +22,24 @@ describe('digestDue', () => {
       localDate: '2026-11-24',
       digestDayEnded: Date.UTC(2026, 10, 24),
     });
-    expect(digestDue(Date.UTC(2026, 10, 29, 23, 59), 'UTC', MONDAY_9)).toMatchObject({ due: true, week: '2026-W48' });
+    expect(digestDue(Date.UTC(2026, 10, 29, 23, 59), 'UTC', MONDAY_9)).toMatchObject({
+      due: true,
+      week: '2026-W48',
+    });
     // The next Monday before 09:00 waits for the next week's digest.
-    expect(digestDue(Date.UTC(2026, 10, 30, 8, 59), 'UTC', MONDAY_9)).toMatchObject({ due: false, week: '2026-W49' });
+    expect(digestDue(Date.UTC(2026, 10, 30, 8, 59), 'UTC', MONDAY_9)).toMatchObject({
+      due: false,
+      week: '2026-W49',
+    });
   });
 
   it('a late DIGEST_TIME survives the last tick of the day: 23:58 is sent by the 00:00 tick', () => {
     const late = { day: 'monday', time: '23:58' } as const;
     expect(digestDue(Date.UTC(2026, 10, 23, 23, 55), 'UTC', late).due).toBe(false);
-    expect(digestDue(Date.UTC(2026, 10, 24, 0, 0), 'UTC', late)).toMatchObject({ due: true, week: '2026-W48' });
+    expect(digestDue(Date.UTC(2026, 10, 24, 0, 0), 'UTC', late)).toMatchObject({
+      due: true,
+      week: '2026-W48',
+    });
   });
 
   it('a Sunday digest late in the day stays due until the same time Monday, for the week that Sunday ended', () => {
@@ -41,10 +50,19 @@ describe('digestDue', () => {
       week: '2026-W48',
       digestDayEnded: Date.UTC(2026, 10, 30),
     });
-    expect(digestDue(Date.UTC(2026, 10, 30, 23, 57), 'UTC', sunday)).toMatchObject({ due: true, week: '2026-W48' });
-    expect(digestDue(Date.UTC(2026, 10, 30, 23, 58), 'UTC', sunday)).toMatchObject({ due: false, week: '2026-W49' });
+    expect(digestDue(Date.UTC(2026, 10, 30, 23, 57), 'UTC', sunday)).toMatchObject({
+      due: true,
+      week: '2026-W48',
+    });
+    expect(digestDue(Date.UTC(2026, 10, 30, 23, 58), 'UTC', sunday)).toMatchObject({
+      due: false,
+      week: '2026-W49',
+    });
     // Across New Year: Sunday 2027-01-03 closes 2026-W53; caught up on Monday it still counts for it.
-    expect(digestDue(Date.UTC(2027, 0, 4, 0, 0), 'UTC', sunday)).toMatchObject({ due: true, week: '2026-W53' });
+    expect(digestDue(Date.UTC(2027, 0, 4, 0, 0), 'UTC', sunday)).toMatchObject({
+      due: true,
+      week: '2026-W53',
+    });
   });
 
   it('a timezone that moves east past the digest time does not lose the week', () => {
