@@ -86,8 +86,3 @@ export function reminderDue(now: number, timeZone: string, schedule: DigestSched
   return p.weekday <= 5 && p.hour * 60 + p.minute >= minutesOf(schedule.time);
 }
 
-/** The ISO week of `now` in a timezone, for a digest sent on demand. */
-export function weekOf(now: number, timeZone: string): string {
-  const p = zonedParts(now, timeZone);
-  return isoWeekOf(p.year, p.month, p.day);
-}
