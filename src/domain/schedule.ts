@@ -85,4 +85,3 @@ export function reminderDue(now: number, timeZone: string, schedule: DigestSched
   const p = zonedParts(now, timeZone);
   return p.weekday <= 5 && p.hour * 60 + p.minute >= minutesOf(schedule.time);
 }
-

@@ -243,7 +243,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           }
           const code = slackErrorCode(error);
           markUnknown(deps.db, held, `could not read the DM: ${code}`, deps.clock());
-          deps.logger.warn('digest outcome unknown and the DM could not be checked; it is not sent again', {
+          deps.logger.warn('digest outcome unknown and the DM could not be checked; nothing is sent until it can be', {
             managerId,
             week,
             error: code,
