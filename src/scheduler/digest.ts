@@ -243,11 +243,14 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           }
           const code = slackErrorCode(error);
           markUnknown(deps.db, held, `could not read the DM: ${code}`, deps.clock());
-          deps.logger.warn('digest outcome unknown and the DM could not be checked; nothing is sent until it can be', {
-            managerId,
-            week,
-            error: code,
-          });
+          deps.logger.warn(
+            'digest outcome unknown and the DM could not be checked; nothing is sent until it can be',
+            {
+              managerId,
+              week,
+              error: code,
+            },
+          );
           result.unknown += 1;
           return;
         }
