@@ -1,11 +1,12 @@
 // The `pushpull` command: start, migrate, backup (and the digest and data verbs as they arrive).
 import { resolve } from 'node:path';
 import { backupDatabase } from './db/client.js';
+import { MAX_ATTEMPTS } from './domain/digest-claims.js';
 import { forgetPerson } from './domain/forget.js';
 import { start } from './index.js';
 import { boltLogger } from './logger.js';
 import { configOrExit, loggerFor, openMigrated } from './runtime.js';
-import { digestContentFor, sendDigests } from './scheduler/digest.js';
+import { type DigestRun, digestContentFor, sendDigests } from './scheduler/digest.js';
 import { fanOutClient } from './scheduler/pace.js';
 import { digestPreview } from './slack/blocks/digest.js';
 
@@ -105,10 +106,8 @@ async function digest(args: string[]): Promise<number> {
       boltLogger(logger, config.logLevel),
     );
     const result = await sendDigests({ deps, client }, { force: true });
-    process.stdout.write(
-      `Digests: ${result.sent} sent, ${result.skipped} skipped (already had this week's), ${result.empty} with nothing to say, ${result.failed} failed; ${result.rateLimited} rate-limit waits.\n`,
-    );
-    return result.failed > 0 ? 1 : 0;
+    process.stdout.write(digestReport(result));
+    return result.failed + result.gaveUp + result.unknown > 0 ? 1 : 0;
   } finally {
     store.close();
   }
@@ -130,4 +129,30 @@ async function forget(userId: string | undefined): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/** What `digest send` did, including what it left and why: claims held elsewhere, unknown outcomes. */
+function digestReport(r: DigestRun): string {
+  const lines = [
+    `Digests: ${r.sent} sent, ${r.skipped} skipped (already had this week's), ${r.empty} with nothing to say, ${r.failed} failed; ${r.rateLimited} rate-limit waits.`,
+  ];
+  if (r.retaken > 0) {
+    lines.push(
+      `${r.retaken} taken again from an earlier run that stopped mid-send or got no answer from Slack; ${r.found} of them had landed after all (found in the manager's DM) and were not sent again.`,
+    );
+  } else if (r.found > 0) lines.push(`${r.found} had landed after all (found in the manager's DM).`);
+  if (r.busy > 0) {
+    const until = r.busyUntil ? new Date(r.busyUntil).toISOString() : 'soon';
+    lines.push(
+      `${r.busy} being sent by another run (claimed until ${until}); if no Pushpull is running, the next run after that sends them.`,
+    );
+  }
+  if (r.unknown > 0) {
+    lines.push(
+      `${r.unknown} outcome unknown: Slack took the post but never answered. Pushpull reads the manager's DM before sending again; if it cannot, it leaves them to you (the log names each manager).`,
+    );
+  }
+  if (r.gaveUp > 0)
+    lines.push(`${r.gaveUp} refused by Slack ${MAX_ATTEMPTS} times this week; the log has Slack's error.`);
+  return `${lines.join('\n')}\n`;
 }

@@ -116,17 +116,28 @@ export const recognitions = sqliteTable(
   ],
 );
 
-/** One row per manager per ISO week: taking the row is the right to send that week's digest. */
+/**
+ * One row per manager per ISO week: a lease on the right to send that week's digest. `sending` holds
+ * until `lease_until`; `unknown` means a post went out but Slack never answered, so the DM is read
+ * before any resend.
+ */
 export const digestClaims = sqliteTable(
   'digest_claims',
   {
     managerId: text('manager_id').notNull(),
     week: text('week').notNull(),
-    status: text('status', { enum: ['sending', 'sent', 'failed', 'empty', 'abandoned'] }).notNull(),
+    status: text('status', {
+      enum: ['sending', 'sent', 'failed', 'empty', 'abandoned', 'unknown'],
+    }).notNull(),
     attempts: integer('attempts').notNull().default(1),
     claimedBy: text('claimed_by').notNull(),
+    /** When the week's claim was first taken: no copy of this digest can be older. */
     claimedAt: integer('claimed_at').notNull(),
+    /** Until when the claimant may send; a `sending` claim past it belongs to a run that died. */
+    leaseUntil: integer('lease_until'),
     sentAt: integer('sent_at'),
+    /** The delivered message, so an operator can find it. */
+    messageTs: text('message_ts'),
     lastError: text('last_error'),
   },
   (t) => [uniqueIndex('digest_claims_manager_week').on(t.managerId, t.week)],

@@ -1,5 +1,5 @@
 // What a manager's weekly digest holds, and who gets one.
-import { and, eq, gte, inArray, isNull, lt, notInArray } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, min, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type Pull, type Push, type PushUpdate, pulls, pushes, type Recognition } from '../db/schema.js';
 import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
@@ -22,6 +22,27 @@ export function managersToDigest(db: Db, quarterKey: string, now: number): strin
     .where(gte(pulls.createdAt, now - MANAGER_WINDOW_MS))
     .all();
   return [...new Set([...pushing, ...pulled].map((r) => r.id))].sort();
+}
+
+/**
+ * Since when `managerId` has been a manager in the sense of `managersToDigest`: their first active
+ * push this quarter or first pull of the last 90 days. Undefined when they are not one.
+ */
+export function managerSince(db: Db, managerId: string, quarterKey: string, now: number): number | undefined {
+  const push = db
+    .select({ at: min(pushes.createdAt) })
+    .from(pushes)
+    .where(
+      and(eq(pushes.managerId, managerId), eq(pushes.quarter, quarterKey), notInArray(pushes.status, CLOSED)),
+    )
+    .get();
+  const pull = db
+    .select({ at: min(pulls.createdAt) })
+    .from(pulls)
+    .where(and(eq(pulls.managerId, managerId), gte(pulls.createdAt, now - MANAGER_WINDOW_MS)))
+    .get();
+  const times = [push?.at, pull?.at].filter((t): t is number => typeof t === 'number');
+  return times.length > 0 ? Math.min(...times) : undefined;
 }
 
 export interface DigestContent {
@@ -137,4 +158,12 @@ export function claimReminder(db: Db, pullId: number, now: number): boolean {
     .where(and(eq(pulls.id, pullId), isNull(pulls.overdueRemindedAt), inArray(pulls.status, UNRESOLVED)))
     .run();
   return result.changes === 1;
+}
+
+/** Gives back a reminder claim that was never sent (the fan-out stopped first), so a later tick sends it. */
+export function releaseReminder(db: Db, pullId: number, claimedAt: number): void {
+  db.update(pulls)
+    .set({ overdueRemindedAt: null })
+    .where(and(eq(pulls.id, pullId), eq(pulls.overdueRemindedAt, claimedAt)))
+    .run();
 }

@@ -1,24 +1,36 @@
 // The digest fan-out: find who is due, claim, build, send at Slack's pace; and the overdue reminders.
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
+import type { DigestClaim } from '../db/schema.js';
 import {
   claimReminder,
   digestFor,
   digestIsEmpty,
+  managerSince,
   managersToDigest,
   managersWithOverdue,
   markReminded,
   overduePulls,
+  releaseReminder,
 } from '../domain/digest.js';
-import { claimDigest, markEmpty, markFailed, markSent } from '../domain/digest-claims.js';
+import {
+  claimDigest,
+  MAX_ATTEMPTS,
+  markEmpty,
+  markFailed,
+  markSent,
+  markUnknown,
+  releaseClaim,
+  renewLease,
+} from '../domain/digest-claims.js';
 import { getMember } from '../domain/members.js';
 import { currentQuarter } from '../domain/quarters.js';
-import { digestDue, reminderDue, weekOf } from '../domain/schedule.js';
+import { digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
 import { refreshProfile, slackErrorCode } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
-import { eachWithConcurrency, SlackPace } from './pace.js';
+import { eachWithConcurrency, FanOutStopped, SlackPace, slackRefused } from './pace.js';
 
 export interface FanOut {
   deps: Deps;
@@ -27,17 +39,43 @@ export interface FanOut {
   /** Who is claiming: a process id, so a claim row says which instance sent it. */
   claimant?: string;
   concurrency?: number;
+  /** Aborted at shutdown: sends under way finish, no further manager is started, waits end at once. */
+  signal?: AbortSignal;
 }
 
 export interface DigestRun {
+  /** Posted by this run. */
   sent: number;
+  /** An earlier post that had landed after all (its run died, or Slack answered too late), found in the DM. */
+  found: number;
+  /** Not due yet, or already had this week's. */
   skipped: number;
   empty: number;
+  /** Slack refused (it said so, nothing was delivered); a later tick tries again. */
   failed: number;
+  /** Refused MAX_ATTEMPTS times: left alone for the week, the errors are in the log. */
+  gaveUp: number;
+  /** Slack may or may not have delivered: checked in the DM before any resend, or left to the operator. */
+  unknown: number;
+  /** Another run holds the lease right now (it is sending, or it died and the lease has yet to run out). */
+  busy: number;
+  /** The latest lease among `busy`: when they are taken again if their run died. */
+  busyUntil: number | undefined;
+  /** Claims taken again this run: a refused send, an unknown outcome, or a run that died mid-send. */
+  retaken: number;
+  /** Left for the next run because this one was told to stop. */
+  stopped: number;
   rateLimited: number;
 }
 
+/** The message metadata every digest carries, so a copy that landed unseen can be found before a resend. */
+export const DIGEST_EVENT = 'pushpull_digest';
+export const OVERDUE_EVENT = 'pushpull_overdue';
+
 export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
+
+/** The lease ran out and another run took the claim: this one must not post. */
+class LeaseLost extends Error {}
 
 function timezoneOf(deps: Deps, userId: string): string {
   return getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
@@ -46,8 +84,11 @@ function timezoneOf(deps: Deps, userId: string): string {
 /** Refresh timezones older than a day (users.info), so digests read a cached one and never ask per send. */
 async function refreshStaleTimezones(run: FanOut, userIds: string[], pace: SlackPace): Promise<void> {
   const { deps, client } = run;
-  await eachWithConcurrency(userIds, run.concurrency ?? 4, (userId) =>
-    refreshProfile(client, deps, userId, (send) => pace.call(send)),
+  await eachWithConcurrency(
+    userIds,
+    run.concurrency ?? 4,
+    (userId) => refreshProfile(client, deps, userId, (send) => pace.call(send, run.signal)),
+    run.signal,
   );
 }
 
@@ -67,87 +108,281 @@ export function digestContentFor(
 }
 
 /**
+ * Looks for `week`'s digest in the manager's DM (by its metadata): the ts of the copy that landed, or
+ * undefined when there is none. Throws when the DM cannot be read (then nothing may be resent).
+ * Needs `im:write` (conversations.open) and `im:history`; Pushpull's DMs are read-only for people, so
+ * all it can read there is its own messages.
+ */
+async function findDigestInDm(
+  run: FanOut,
+  pace: SlackPace,
+  managerId: string,
+  week: string,
+): Promise<string | undefined> {
+  const { client, signal } = run;
+  const opened = await pace.call(() => client.conversations.open({ users: managerId }), signal);
+  const channel = opened.channel?.id;
+  if (!channel) throw new Error('conversations.open named no channel');
+  let cursor: string | undefined;
+  // Newest first: the copy looked for is at most a week old, far fewer than 10 pages back.
+  for (let page = 0; page < 10; page++) {
+    const history = await pace.call(
+      () =>
+        client.conversations.history({
+          channel,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        }),
+      signal,
+    );
+    for (const message of history.messages ?? []) {
+      const meta = message.metadata as
+        | { event_type?: string; event_payload?: Record<string, unknown> }
+        | undefined;
+      if (
+        meta?.event_type === DIGEST_EVENT &&
+        meta.event_payload?.week === week &&
+        meta.event_payload?.manager === managerId
+      ) {
+        return message.ts ?? '';
+      }
+    }
+    cursor = history.response_metadata?.next_cursor || undefined;
+    if (!history.has_more || !cursor) return undefined;
+  }
+  throw new Error('the DM is too long to check');
+}
+
+/** How a claim another run holds (or that is done) shows in the run's report. */
+function countHeldElsewhere(result: DigestRun, claim: DigestClaim | undefined, now: number): void {
+  if (!claim || claim.status === 'sent' || claim.status === 'empty' || claim.status === 'abandoned') {
+    result.skipped += 1;
+  } else if (claim.status === 'failed' && claim.attempts >= MAX_ATTEMPTS) {
+    result.gaveUp += 1;
+  } else if (claim.status === 'unknown' || (claim.leaseUntil ?? 0) < now) {
+    // Waiting to be checked, or its checks are used up: either way, nobody resends it blindly.
+    result.unknown += 1;
+  } else {
+    result.busy += 1;
+    result.busyUntil = Math.max(result.busyUntil ?? 0, claim.leaseUntil ?? 0);
+  }
+}
+
+/**
  * Sends this week's digest to every manager who is due and has not had it. With `force`, "due" means
  * "has not had this week's yet", whatever the hour (the CLI's `digest send`).
+ *
+ * No digest is posted twice because of us: only 429s are retried (a limited call was not carried
+ * out); a post that times out or meets a 5xx is `unknown`, and before it is sent again the manager's
+ * DM is read for a message tagged with this week's digest metadata. If the DM cannot be read, the
+ * claim stays `unknown` and is reported, never resent.
  */
 export async function sendDigests(run: FanOut, options: { force?: boolean } = {}): Promise<DigestRun> {
-  const { deps, client } = run;
+  const { deps, client, signal } = run;
   const pace = run.pace ?? new SlackPace();
   const claimant = run.claimant ?? INSTANCE_ID;
   const now = deps.clock();
   const quarter = currentQuarter(now, deps.config.defaultTimezone, deps.config.fiscalYearStartMonth);
   const managers = managersToDigest(deps.db, quarter.key, now);
-  const result: DigestRun = { sent: 0, skipped: 0, empty: 0, failed: 0, rateLimited: 0 };
+  const result: DigestRun = {
+    sent: 0,
+    found: 0,
+    skipped: 0,
+    empty: 0,
+    failed: 0,
+    gaveUp: 0,
+    unknown: 0,
+    busy: 0,
+    busyUntil: undefined,
+    retaken: 0,
+    stopped: 0,
+    rateLimited: 0,
+  };
   if (managers.length === 0) return result;
   const limitedBefore = pace.rateLimited;
   await refreshStaleTimezones(run, managers, pace);
 
-  await eachWithConcurrency(managers, run.concurrency ?? 4, async (managerId) => {
-    const tz = timezoneOf(deps, managerId);
-    const due = digestDue(now, tz, deps.config.digest);
-    const week = options.force ? weekOf(now, tz) : due.week;
-    if ((!due.due && !options.force) || !claimDigest(deps.db, managerId, week, claimant, deps.clock())) {
-      result.skipped += 1;
-      return;
+  const isDue = (managerId: string) => {
+    const due = digestDue(now, timezoneOf(deps, managerId), deps.config.digest);
+    if (options.force) return { ...due, due: true };
+    if (due.due && due.digestDayEnded !== undefined) {
+      // A catch-up after the digest day: only for someone who was a manager by the end of that day.
+      const since = managerSince(deps.db, managerId, quarter.key, now);
+      return { ...due, due: since !== undefined && since < due.digestDayEnded };
     }
-    try {
-      const content = digestContentFor(deps, managerId, now, quarter);
-      if (digestIsEmpty(content)) {
-        markEmpty(deps.db, managerId, week);
-        result.empty += 1;
+    return due;
+  };
+
+  await eachWithConcurrency(
+    managers,
+    run.concurrency ?? 4,
+    async (managerId) => {
+      const due = isDue(managerId);
+      if (!due.due) {
+        result.skipped += 1;
         return;
       }
-      const message = digestMessage(content, now);
-      // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
-      await pace.call(() =>
-        client.chat.postMessage({ channel: managerId, text: message.text, blocks: message.blocks }),
-      );
-      markSent(deps.db, managerId, week, deps.clock());
-      markReminded(
-        deps.db,
-        content.awaiting.filter((a) => a.overdue).map((a) => a.pull.id),
-        deps.clock(),
-      );
-      result.sent += 1;
-    } catch (error) {
-      const code = slackErrorCode(error);
-      markFailed(deps.db, managerId, week, code);
-      deps.logger.error('digest not delivered; it will be tried again on a later tick', {
-        managerId,
-        week,
-        error: code,
-      });
-      result.failed += 1;
-    }
-  });
+      const { week } = due;
+      const claim = claimDigest(deps.db, managerId, week, claimant, deps.clock());
+      if (!claim.taken) {
+        countHeldElsewhere(result, claim.claim, deps.clock());
+        return;
+      }
+      if (claim.previous) result.retaken += 1;
+      const held = { managerId, week, claimant, attempt: claim.attempt };
+      if (claim.verify) {
+        let found: string | undefined;
+        try {
+          found = await findDigestInDm(run, pace, managerId, week);
+        } catch (error) {
+          if (error instanceof FanOutStopped) {
+            releaseClaim(deps.db, held, claim.previous);
+            result.stopped += 1;
+            return;
+          }
+          const code = slackErrorCode(error);
+          markUnknown(deps.db, held, `could not read the DM: ${code}`, deps.clock());
+          deps.logger.warn(
+            'digest outcome unknown and the DM could not be checked; nothing is sent until it can be',
+            {
+              managerId,
+              week,
+              error: code,
+            },
+          );
+          result.unknown += 1;
+          return;
+        }
+        if (found !== undefined) {
+          markSent(deps.db, managerId, week, deps.clock(), found);
+          deps.logger.info('digest had landed after all; found in the DM, not sent again', {
+            managerId,
+            week,
+          });
+          result.found += 1;
+          return;
+        }
+      }
+      let posting = false;
+      try {
+        const content = digestContentFor(deps, managerId, now, quarter);
+        if (digestIsEmpty(content)) {
+          markEmpty(deps.db, held);
+          result.empty += 1;
+          return;
+        }
+        const message = digestMessage(content, now);
+        const posted = await pace.call(() => {
+          if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock()))
+            throw new LeaseLost();
+          posting = true;
+          // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
+          return client.chat.postMessage({
+            channel: managerId,
+            text: message.text,
+            blocks: message.blocks,
+            metadata: { event_type: DIGEST_EVENT, event_payload: { week, manager: managerId } },
+          });
+        }, signal);
+        markSent(deps.db, managerId, week, deps.clock(), posted.ts);
+        markReminded(
+          deps.db,
+          content.awaiting.filter((a) => a.overdue).map((a) => a.pull.id),
+          deps.clock(),
+        );
+        result.sent += 1;
+      } catch (error) {
+        if (error instanceof FanOutStopped) {
+          // Only rate-limited tries (not carried out) came before: nothing was delivered.
+          releaseClaim(deps.db, held, claim.previous);
+          result.stopped += 1;
+          return;
+        }
+        if (error instanceof LeaseLost) {
+          result.busy += 1;
+          return;
+        }
+        const code = slackErrorCode(error);
+        if (posting && !slackRefused(error)) {
+          markUnknown(deps.db, held, code, deps.clock());
+          deps.logger.warn(
+            'digest outcome unknown (Slack did not answer); the DM is checked before any resend',
+            {
+              managerId,
+              week,
+              error: code,
+            },
+          );
+          result.unknown += 1;
+          return;
+        }
+        markFailed(deps.db, held, code);
+        const last = claim.attempt >= MAX_ATTEMPTS;
+        deps.logger.error(
+          last
+            ? `digest not delivered; giving up for this week after ${MAX_ATTEMPTS} attempts`
+            : 'digest not delivered; it will be tried again on a later tick',
+          { managerId, week, error: code },
+        );
+        result.failed += 1;
+      }
+    },
+    signal,
+  );
   result.rateLimited = pace.rateLimited - limitedBefore;
   return result;
 }
 
-/** A pull past its needed-by date reminds its manager once, on a weekday at their digest time. */
+/**
+ * A pull past its needed-by date reminds its manager once, on a weekday at their digest time. At most
+ * once: the reminder is claimed before it is posted, and only a 429 (not carried out) is tried again.
+ * A reminder whose post timed out may or may not have landed; it is logged and never sent again.
+ */
 export async function sendOverdueReminders(run: FanOut): Promise<number> {
-  const { deps, client } = run;
+  const { deps, client, signal } = run;
   const pace = run.pace ?? new SlackPace();
   const now = deps.clock();
   // The date furthest ahead anywhere on Earth: a cheap first cut before each manager's own date.
   const latest = localDate(now, 'Pacific/Kiritimati');
   let reminded = 0;
-  await eachWithConcurrency(managersWithOverdue(deps.db, latest), run.concurrency ?? 4, async (managerId) => {
-    const tz = timezoneOf(deps, managerId);
-    if (!reminderDue(now, tz, deps.config.digest)) return;
-    for (const pull of overduePulls(deps.db, managerId, localDate(now, tz))) {
-      if (!claimReminder(deps.db, pull.id, deps.clock())) continue;
-      try {
-        await pace.call(() => client.chat.postMessage({ channel: managerId, ...overdueReminder(pull, now) }));
-        reminded += 1;
-      } catch (error) {
-        deps.logger.warn('could not send an overdue reminder', {
-          pullId: pull.id,
-          managerId,
-          error: slackErrorCode(error),
-        });
+  await eachWithConcurrency(
+    managersWithOverdue(deps.db, latest),
+    run.concurrency ?? 4,
+    async (managerId) => {
+      const tz = timezoneOf(deps, managerId);
+      if (!reminderDue(now, tz, deps.config.digest)) return;
+      for (const pull of overduePulls(deps.db, managerId, localDate(now, tz))) {
+        if (signal?.aborted) return;
+        const claimedAt = deps.clock();
+        if (!claimReminder(deps.db, pull.id, claimedAt)) continue;
+        let posting = false;
+        try {
+          await pace.call(() => {
+            posting = true;
+            return client.chat.postMessage({
+              channel: managerId,
+              ...overdueReminder(pull, now),
+              metadata: { event_type: OVERDUE_EVENT, event_payload: { pull: pull.id } },
+            });
+          }, signal);
+          reminded += 1;
+        } catch (error) {
+          if (error instanceof FanOutStopped || !posting) {
+            releaseReminder(deps.db, pull.id, claimedAt);
+            continue;
+          }
+          const unknown = !slackRefused(error);
+          deps.logger.warn(
+            unknown
+              ? 'overdue reminder outcome unknown (Slack did not answer); it is not sent again'
+              : 'could not send an overdue reminder',
+            { pullId: pull.id, managerId, error: slackErrorCode(error) },
+          );
+        }
       }
-    }
-  });
+    },
+    signal,
+  );
   return reminded;
 }

@@ -4,13 +4,23 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
 import type { Deps } from '../slack/deps.js';
 import { sendDigests, sendOverdueReminders } from './digest.js';
-import { SlackPace } from './pace.js';
+import { FAN_OUT_TIMEOUT_MS, SlackPace } from './pace.js';
 
 export const TICK = '*/5 * * * *';
+
+/**
+ * How long stop() waits for the tick: enough for the posts under way to be answered (each gives up
+ * after the client's timeout), never for the managers still to come or a rate limit to pass.
+ */
+export const STOP_GRACE_MS = FAN_OUT_TIMEOUT_MS + 5_000;
 
 export interface Scheduler {
   /** One tick now (what the cron runs). */
   tick(): Promise<void>;
+  /**
+   * Stops between managers: posts under way finish, nobody else is started, rate-limit waits end and
+   * their claims are given back, so the next tick or instance takes the rest. Bounded by STOP_GRACE_MS.
+   */
   stop(): Promise<void>;
 }
 
@@ -19,19 +29,27 @@ export function startScheduler(options: {
   client: webApi.WebClient;
   logger: Logger;
   expression?: string;
+  stopGraceMs?: number;
 }): Scheduler {
   const { deps, client, logger } = options;
   const pace = new SlackPace();
+  const stopping = new AbortController();
   let running: Promise<void> | undefined;
 
   const tick = async () => {
+    if (stopping.signal.aborted) return;
     if (running) return running;
     running = (async () => {
       try {
-        const digests = await sendDigests({ deps, client, pace });
-        const reminders = await sendOverdueReminders({ deps, client, pace });
-        if (digests.sent + digests.failed + reminders > 0) {
-          logger.info('digest tick', { ...digests, reminders });
+        const run = { deps, client, pace, signal: stopping.signal };
+        const digests = await sendDigests(run);
+        const reminders = await sendOverdueReminders(run);
+        const { busyUntil: _, ...counts } = digests;
+        if (
+          digests.sent + digests.found + digests.failed + digests.unknown + digests.stopped + reminders >
+          0
+        ) {
+          logger.info('digest tick', { ...counts, reminders });
         }
       } catch (error) {
         logger.error('digest tick failed', { error });
@@ -46,14 +64,29 @@ export function startScheduler(options: {
     name: 'digest',
     noOverlap: true,
   });
-  // Catch up at start: a restart on digest day should not wait for the next tick.
+  // Catch up at start: a restart after the digest time should not wait for the next tick.
   void tick();
   return {
     tick,
     async stop() {
+      stopping.abort();
       await task.stop();
       await task.destroy();
-      await running;
+      const inFlight = running;
+      if (!inFlight) return;
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        inFlight.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), options.stopGraceMs ?? STOP_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (gaveUp) {
+        logger.warn(
+          'stopped without waiting for the digest tick; its claims are retaken once their lease runs out',
+        );
+      }
     },
   };
 }

@@ -16,7 +16,9 @@ export type Fault =
   | { kind: 'ratelimited'; retryAfter: number }
   | { kind: 'http'; status: number }
   | { kind: 'error'; error: string }
-  | { kind: 'slow'; ms: number };
+  | { kind: 'slow'; ms: number }
+  /** Slack carries the call out (the message lands) but answers only after `ms`: past a client's timeout. */
+  | { kind: 'slow-after-post'; ms: number };
 
 export interface FakeUser {
   tz?: string;
@@ -58,6 +60,10 @@ export class FakeSlack {
   private triggers = new Map<string, number>();
   private usedTriggers = new Set<string>();
   triggerTtlMs = 3000;
+  /** Requests received and not yet answered (a slow one goes on after its client is gone). */
+  inFlight = 0;
+  /** Messages as they sit in each conversation, for conversations.history (oldest first). */
+  readonly history = new Map<string, { ts: string; text: unknown; metadata?: unknown }[]>();
   private faults = new Map<string, Fault[]>();
   private limits = new Map<string, Limit>();
   private server: Server | undefined;
@@ -79,7 +85,10 @@ export class FakeSlack {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void this.handle(req, res);
+      this.inFlight += 1;
+      void this.handle(req, res).finally(() => {
+        this.inFlight -= 1;
+      });
     });
     this.server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
@@ -129,6 +138,7 @@ export class FakeSlack {
     this.calls.length = 0;
     this.responses.length = 0;
     this.faults.clear();
+    this.history.clear();
     this.limits.clear();
     this.rateLimitedCount = 0;
   }
@@ -212,7 +222,9 @@ export class FakeSlack {
       args,
       at: Date.now(),
     });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    if (fault?.kind === 'slow-after-post') await new Promise((r) => setTimeout(r, fault.ms));
+    if (!res.destroyed)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 
   /**
@@ -348,6 +360,9 @@ export class FakeSlack {
         const channel = String(args.channel ?? '');
         if (this.channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };
         const ts = this.nextTs();
+        const inChannel = this.history.get(channelOf(channel)) ?? [];
+        inChannel.push({ ts, text: args.text, ...(args.metadata ? { metadata: args.metadata } : {}) });
+        this.history.set(channelOf(channel), inChannel);
         return { ok: true, channel: channelOf(channel), ts, message: { text: args.text, ts } };
       }
       case 'chat.update':
@@ -360,6 +375,25 @@ export class FakeSlack {
           channel: args.channel,
           permalink: `https://acme.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
         };
+      case 'conversations.history': {
+        // Newest first; metadata only with include_all_metadata (https://api.slack.com/methods/conversations.history).
+        const all = [...(this.history.get(String(args.channel ?? '')) ?? [])].reverse();
+        const from = Number(args.cursor ?? 0);
+        const limit = Number(args.limit ?? 100);
+        const page = all.slice(from, from + limit).map(({ metadata, ...m }) => ({
+          type: 'message',
+          bot_id: 'BBOT0001',
+          ...m,
+          ...(metadata && String(args.include_all_metadata) === 'true' ? { metadata } : {}),
+        }));
+        const more = from + limit < all.length;
+        return {
+          ok: true,
+          messages: page,
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(from + limit) : '' },
+        };
+      }
       case 'conversations.open':
         return { ok: true, channel: { id: channelOf(args.users) } };
       case 'views.open':

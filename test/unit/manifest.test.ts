@@ -28,6 +28,6 @@ describe('manifest.yml', () => {
 
   it('asks for the least bot scopes the features need', () => {
     const scopes = [...manifest.matchAll(/^ {6}- ([a-z:.]+)$/gm)].map((m) => m[1]);
-    expect(scopes.sort()).toEqual(['chat:write', 'commands', 'users:read']);
+    expect(scopes.sort()).toEqual(['chat:write', 'commands', 'im:history', 'im:write', 'users:read']);
   });
 });

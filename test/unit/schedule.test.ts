@@ -7,7 +7,7 @@ import { isoWeekOf, zonedParts, zonedTimeToEpoch } from '../../src/domain/time.j
 const MONDAY_9 = { day: 'monday', time: '09:00' } as const;
 
 describe('digestDue', () => {
-  it('is due from 09:00 Monday until the end of that day, in UTC', () => {
+  it('is due from 09:00 Monday until the week ends, in UTC', () => {
     expect(digestDue(Date.UTC(2026, 10, 23, 8, 59), 'UTC', MONDAY_9).due).toBe(false);
     expect(digestDue(Date.UTC(2026, 10, 23, 9, 0), 'UTC', MONDAY_9)).toEqual({
       due: true,
@@ -15,7 +15,60 @@ describe('digestDue', () => {
       localDate: '2026-11-23',
     });
     expect(digestDue(Date.UTC(2026, 10, 23, 23, 59), 'UTC', MONDAY_9).due).toBe(true);
-    expect(digestDue(Date.UTC(2026, 10, 24, 9, 0), 'UTC', MONDAY_9).due).toBe(false);
+    // A process down on Monday sends on Tuesday, or Sunday: still this week's digest.
+    expect(digestDue(Date.UTC(2026, 10, 24, 9, 0), 'UTC', MONDAY_9)).toEqual({
+      due: true,
+      week: '2026-W48',
+      localDate: '2026-11-24',
+      digestDayEnded: Date.UTC(2026, 10, 24),
+    });
+    expect(digestDue(Date.UTC(2026, 10, 29, 23, 59), 'UTC', MONDAY_9)).toMatchObject({
+      due: true,
+      week: '2026-W48',
+    });
+    // The next Monday before 09:00 waits for the next week's digest.
+    expect(digestDue(Date.UTC(2026, 10, 30, 8, 59), 'UTC', MONDAY_9)).toMatchObject({
+      due: false,
+      week: '2026-W49',
+    });
+  });
+
+  it('a late DIGEST_TIME survives the last tick of the day: 23:58 is sent by the 00:00 tick', () => {
+    const late = { day: 'monday', time: '23:58' } as const;
+    expect(digestDue(Date.UTC(2026, 10, 23, 23, 55), 'UTC', late).due).toBe(false);
+    expect(digestDue(Date.UTC(2026, 10, 24, 0, 0), 'UTC', late)).toMatchObject({
+      due: true,
+      week: '2026-W48',
+    });
+  });
+
+  it('a Sunday digest late in the day stays due until the same time Monday, for the week that Sunday ended', () => {
+    const sunday = { day: 'sunday', time: '23:58' } as const;
+    expect(digestDue(Date.UTC(2026, 10, 29, 23, 55), 'UTC', sunday).due).toBe(false);
+    expect(digestDue(Date.UTC(2026, 10, 30, 0, 0), 'UTC', sunday)).toMatchObject({
+      due: true,
+      week: '2026-W48',
+      digestDayEnded: Date.UTC(2026, 10, 30),
+    });
+    expect(digestDue(Date.UTC(2026, 10, 30, 23, 57), 'UTC', sunday)).toMatchObject({
+      due: true,
+      week: '2026-W48',
+    });
+    expect(digestDue(Date.UTC(2026, 10, 30, 23, 58), 'UTC', sunday)).toMatchObject({
+      due: false,
+      week: '2026-W49',
+    });
+    // Across New Year: Sunday 2027-01-03 closes 2026-W53; caught up on Monday it still counts for it.
+    expect(digestDue(Date.UTC(2027, 0, 4, 0, 0), 'UTC', sunday)).toMatchObject({
+      due: true,
+      week: '2026-W53',
+    });
+  });
+
+  it('a timezone that moves east past the digest time does not lose the week', () => {
+    const instant = Date.UTC(2026, 10, 23, 16, 55); // 08:55 Monday in Los Angeles, 01:55 Tuesday in Tokyo
+    expect(digestDue(instant, 'America/Los_Angeles', MONDAY_9).due).toBe(false);
+    expect(digestDue(instant, 'Asia/Tokyo', MONDAY_9)).toMatchObject({ due: true, week: '2026-W48' });
   });
 
   it("follows the manager's own timezone, including half-hour offsets", () => {
@@ -49,24 +102,29 @@ describe('digestDue', () => {
     'Asia/Kathmandu',
   ];
 
-  it('becomes due exactly once per ISO week across a whole year, whatever the day, time and timezone (DST included)', () => {
+  it('is due for each ISO week in one unbroken stretch of at least a day, week after week, through a whole year (DST included)', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...zones),
         fc.constantFrom(...WEEKDAYS),
-        fc.constantFrom('00:00', '02:30', '09:00', '23:45'),
+        fc.constantFrom('00:00', '02:30', '09:00', '23:45', '23:58'),
         (zone, day, time) => {
-          const starts = new Map<string, number>();
-          let wasDue = false;
-          // Every 15 minutes through 2026: count the moments the digest turns due.
+          // Every 15 minutes through 2026: the stretches during which the digest is due, and for which week.
+          const stretches: { week: string; steps: number }[] = [];
+          let previous: string | undefined;
           for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 15 * 60_000) {
             const due = digestDue(t, zone, { day, time });
-            if (due.due && !wasDue) starts.set(due.week, (starts.get(due.week) ?? 0) + 1);
-            wasDue = due.due;
+            const week = due.due ? due.week : undefined;
+            if (week && week !== previous) stretches.push({ week, steps: 0 });
+            if (week) (stretches.at(-1) as { steps: number }).steps += 1;
+            previous = week;
           }
-          for (const count of starts.values()) expect(count).toBe(1);
-          // 2026 has 52 or 53 ISO weeks touched; every full week in the year got its digest.
-          expect(starts.size).toBeGreaterThanOrEqual(52);
+          const weeks = stretches.map((s) => s.week);
+          expect(new Set(weeks).size).toBe(weeks.length); // never due again once the stretch ended
+          expect(weeks).toEqual([...weeks].sort()); // in order
+          expect(weeks.length).toBeGreaterThanOrEqual(52); // no week lost
+          // A day is 23 hours at the shortest (spring forward): 92 quarter-hours.
+          for (const s of stretches.slice(1, -1)) expect(s.steps).toBeGreaterThanOrEqual(92);
         },
       ),
       { numRuns: 12 },
