@@ -2,15 +2,21 @@
 import { createPushpullApp } from './app.js';
 import type { Config } from './config.js';
 import { boltLogger } from './logger.js';
-import { configOrExit, loggerFor, openMigrated } from './runtime.js';
+import { configFromEnvironment, loggerFor, openMigrated } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
 import { fanOutClient } from './scheduler/pace.js';
 
-export async function start(config: Config = configOrExit()): Promise<void> {
+/** Runs the bot. A problem an operator can fix rejects with a ConfigError, DatabaseError or StartupError. */
+export async function start(config: Config = configFromEnvironment()): Promise<void> {
   const logger = loggerFor(config);
   const store = openMigrated(config, logger);
   const pushpull = createPushpullApp({ config, store, logger });
-  await pushpull.start();
+  try {
+    await pushpull.start();
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const client = fanOutClient(
     config.slack.botToken,
     config.slack.apiUrl,
