@@ -92,7 +92,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (first === '--version' || first === '-v' || first === 'version') {
     return rest.length === 0
       ? { kind: 'print', text: `pushpull ${VERSION}\n` }
-      : { kind: 'refuse', text: `pushpull: --version takes no arguments\n` };
+      : { kind: 'refuse', text: `pushpull: --version takes no arguments\n\n${USAGE}` };
   }
   if (first === 'help' || first === '--help' || first === '-h') {
     const topic = rest.join(' ');
