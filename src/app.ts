@@ -1,5 +1,6 @@
 // Builds the Bolt app (HTTP or Socket Mode), wires listeners, health, error logging and in-flight tracking.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve as absolutePath } from 'node:path';
 import { App, webApi } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
@@ -110,7 +111,10 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     const original = (error as { original?: unknown }).original ?? error;
     logger.error('a Slack request failed', {
       error: original,
-      ...(/^SQLITE_/.test(String((original as { code?: unknown }).code)) ? { database: store.path } : {}),
+      // A database failure names the file, so an operator knows which one to look at.
+      ...(/^SQLITE_/.test(String((original as { code?: unknown }).code))
+        ? { database: absolutePath(store.path) }
+        : {}),
       type: b.type ?? (b.command ? 'slash_command' : undefined),
       command: b.command,
       callbackId: (b.view as { callback_id?: unknown } | undefined)?.callback_id ?? b.callback_id,
@@ -166,9 +170,9 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     async stop() {
       const closing = app.stop();
       server?.closeIdleConnections();
-      const healthClosed = new Promise<void>((resolve) => {
-        if (!healthServer?.listening) return resolve();
-        healthServer.close(() => resolve());
+      const healthClosed = new Promise<void>((done) => {
+        if (!healthServer?.listening) return done();
+        healthServer.close(() => done());
         healthServer.closeIdleConnections();
       });
       await Promise.all([closing, healthClosed, inflight.drained()]);
