@@ -1,5 +1,7 @@
 // First run and failure paths of the real process: each problem an operator can fix is one line on stderr naming
 // the variable or file and the fix, exit code 1, never a stack trace.
+
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -10,14 +12,21 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase } from '../../src/db/client.js';
-import { runCli, unprivilegedUser } from '../support/cli.js';
+import { CLI_SCRIPT, runCli, TSX_LOADER, unprivilegedUser } from '../support/cli.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness, tempDir } from '../support/harness.js';
+import {
+  BOT_TOKEN,
+  eventually,
+  type Harness,
+  SIGNING_SECRET,
+  startHarness,
+  tempDir,
+} from '../support/harness.js';
 import { spawnPushpull } from '../support/process.js';
 import { signature } from '../support/slack-driver.js';
 
@@ -150,6 +159,34 @@ describe('PORT and HOST', () => {
     expect((await fetch(`http://127.0.0.2:${port}/healthz`)).status).toBe(200);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
+
+  it('in Socket Mode, /healthz is served on HOST and PORT before Slack is even reached', async () => {
+    const fake = await fakeSlack();
+    const dir = scratch();
+    const free = createServer();
+    const port = await new Promise<number>((done) =>
+      free.listen(0, '127.0.0.2', () => done((free.address() as AddressInfo).port)),
+    );
+    await new Promise<void>((done) => free.close(() => done()));
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_SCRIPT, 'start'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env(fake, dir, { SLACK_APP_TOKEN: 'xapp-1-test', HOST: '127.0.0.2', PORT: String(port) }),
+      },
+      stdio: 'ignore',
+    });
+    cleanups.push(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const res = await eventually(async () => {
+      const r = await fetch(`http://127.0.0.2:${port}/healthz`);
+      expect(r.status).toBe(200);
+      return r;
+    }, 15_000);
+    expect(await res.json()).toMatchObject({ ok: true, database: 'ok' });
+    expect((await fetch(`http://127.0.0.2:${port}/slack/events`, { method: 'POST' })).status).toBe(404);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 20_000);
 
   it('a HOST that is not an address of this machine is one line naming HOST, in Socket Mode too', async () => {
     const fake = await fakeSlack();
