@@ -1,5 +1,5 @@
 // Shared start-up steps for the bot and the CLI: environment, config, logger, database, version.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { type Config, loadConfig } from './config.js';
 import { applyMigrations, assertWritable, openDatabase, type Store } from './db/client.js';
 import { createLogger, type Logger } from './logger.js';
@@ -20,13 +20,12 @@ export const VERSION: string = (
 export function readEnvironment(): Record<string, string | undefined> {
   // `.env` fills in what the real environment leaves unset; the real environment wins.
   if (existsSync('.env')) {
+    const fix = 'make it a readable text file of NAME=value lines, or remove it';
+    if (statSync('.env').isDirectory()) throw new StartupError(`.env is a folder: ${fix}`);
     try {
       process.loadEnvFile('.env');
     } catch (error) {
-      const code = (error as { code?: string }).code ?? 'error';
-      throw new StartupError(
-        `.env cannot be read (${code}): make it a readable text file of NAME=value lines`,
-      );
+      throw new StartupError(`.env cannot be read (${(error as { code?: string }).code ?? 'error'}): ${fix}`);
     }
   }
   return process.env;

@@ -16,7 +16,11 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPushpullApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { applyMigrations, openDatabase } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+import { StartupError } from '../../src/runtime.js';
 import { CLI_SCRIPT, runCli, TSX_LOADER, unprivilegedUser } from '../support/cli.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import {
@@ -116,6 +120,59 @@ describe('a bot token Slack refuses', () => {
       /^Pushpull cannot start: SLACK_BOT_TOKEN was refused by Slack \(token_revoked\): reinstall the app/,
     );
     expect(fake.calls.map((c) => c.method)).toEqual(['auth.test#token_revoked']);
+  });
+});
+
+describe('a Slack that does not answer', () => {
+  async function startAgainst(apiUrl: string): Promise<unknown> {
+    const dir = scratch();
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: apiUrl,
+      DATABASE_URL: `file:${join(dir, 'p.db')}`,
+      PORT: '0',
+    });
+    const store = openDatabase(config.databasePath);
+    cleanups.push(() => store.close());
+    const app = createPushpullApp({
+      config,
+      store,
+      logger: createLogger({ level: 'error', format: 'json', write: () => {} }),
+      slackRetry: { retries: 1, minTimeout: 10, maxTimeout: 20 },
+      slackTimeoutMs: 1000,
+    });
+    return app.start().then(
+      () => app.stop().then(() => 'started'),
+      (error: unknown) => error,
+    );
+  }
+
+  it('unreachable: one line naming SLACK_API_URL', async () => {
+    const free = createServer();
+    const closed = await new Promise<number>((done) =>
+      free.listen(0, '127.0.0.1', () => done((free.address() as AddressInfo).port)),
+    );
+    await new Promise<void>((done) => free.close(() => done()));
+    const url = `http://127.0.0.1:${closed}/api/`;
+    // Nothing listens there any more: the connection is refused.
+    const error = await startAgainst(url);
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Slack could not be reached at ${url.replace(/\./g, '\\.')} \\(.+\\): check the network, or SLACK_API_URL\\.$`,
+      ),
+    );
+  });
+
+  it('answering HTTP 503: one line naming SLACK_API_URL', async () => {
+    const fake = await fakeSlack();
+    fake.failNext('auth.test', { kind: 'http', status: 503 }, 5);
+    const error = await startAgainst(fake.apiUrl);
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as Error).message).toBe(
+      `Slack answered HTTP 503 when checking SLACK_BOT_TOKEN at ${fake.apiUrl}: try again in a minute, or check SLACK_API_URL.`,
+    );
   });
 });
 
@@ -228,6 +285,15 @@ describe('configuration', () => {
     ]);
     expect(out.stderr).toContain('DATABASE_URL is a PostgreSQL URL: PostgreSQL is not supported yet');
     expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('a .env that cannot be read is one line naming it', async () => {
+    const cwd = scratch();
+    mkdirSync(join(cwd, '.env'));
+    const out = await runCli(['migrate'], {}, { cwd });
+    expect(expectOneLine(out)).toBe(
+      'pushpull migrate: .env is a folder: make it a readable text file of NAME=value lines, or remove it',
+    );
   });
 
   it('an empty DATABASE_URL= line means the default file, not a temporary database', async () => {
