@@ -1,10 +1,12 @@
 // Builds the Bolt app (HTTP or Socket Mode), wires listeners, health, error logging and in-flight tracking.
-import type { Server } from 'node:http';
-import { App, type webApi } from '@slack/bolt';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve as absolutePath } from 'node:path';
+import { App, webApi } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
-import { databaseAnswers, type Store } from './db/client.js';
+import { databaseWritable, type Store } from './db/client.js';
 import { boltLogger, type Logger } from './logger.js';
+import { StartupError, VERSION } from './runtime.js';
 import type { Deps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { type AppTokenRefused, SocketModeLink, socketModeReceiver } from './socket-mode.js';
@@ -56,7 +58,10 @@ export interface PushpullApp {
   deps: Deps;
   client: webApi.WebClient;
   inflight: InFlight;
-  /** Starts listening; resolves with the HTTP port in HTTP mode. */
+  /**
+   * Checks the bot token with Slack, then starts listening; resolves with the port (HTTP mode: Slack's requests
+   * and `/healthz`; Socket Mode: `/healthz`). A problem an operator can fix rejects with a StartupError.
+   */
   start(): Promise<{ port: number | undefined }>;
   /** Stops taking requests and waits for in-flight work. Does not close the database. */
   stop(): Promise<void>;
@@ -69,8 +74,8 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
   const health = {
     path: '/healthz',
     method: ['GET'],
-    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
-      const up = databaseAnswers(store);
+    handler: (_req: unknown, res: ServerResponse) => {
+      const up = databaseWritable(store);
       res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: up, database: up ? 'ok' : 'unavailable', inFlight: inflight.size }));
     },
@@ -83,8 +88,6 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     ? socketModeReceiver({
         appToken: config.slack.appToken,
         apiUrl: config.slack.apiUrl,
-        port: config.port,
-        customRoutes: [health],
         logger: slackLogger,
         retry: slackRetry,
         timeoutMs: slackTimeoutMs,
@@ -96,6 +99,9 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     logger: slackLogger,
     convoStore: false,
     extendedErrorHandler: true,
+    // Bolt would otherwise call auth.test from the constructor and crash on a refused token with a stack trace;
+    // start() checks the token first (app.init) and says which variable to fix.
+    deferInitialization: true,
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
       retryConfig: slackRetry,
@@ -105,9 +111,9 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     ...(receiver
       ? { socketMode: true, receiver }
       : {
-          customRoutes: [health],
           signingSecret: config.slack.signingSecret ?? '',
           endpoints: '/slack/events',
+          customRoutes: [health],
         }),
   });
 
@@ -117,8 +123,13 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
 
   app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
     const b = (body ?? {}) as Record<string, unknown>;
+    const original = (error as { original?: unknown }).original ?? error;
     logger.error('a Slack request failed', {
-      error: (error as { original?: unknown }).original ?? error,
+      error: original,
+      // A database failure names the file, so an operator knows which one to look at.
+      ...(/^SQLITE_/.test(String((original as { code?: unknown }).code))
+        ? { database: absolutePath(store.path) }
+        : {}),
       type: b.type ?? (b.command ? 'slash_command' : undefined),
       command: b.command,
       callbackId: (b.view as { callback_id?: unknown } | undefined)?.callback_id ?? b.callback_id,
@@ -128,14 +139,24 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
 
   registerListeners(app, deps);
 
+  const signatureHint = signingSecretHint(logger, deps.clock);
   let server: Server | undefined;
+  let healthServer: Server | undefined;
   return {
     app,
     deps,
     client: app.client,
     inflight,
     async start() {
+      await checkBotToken(app, config.slack.apiUrl);
       if (receiver) {
+        // Bolt's Socket Mode health server ignores HOST and crashes on a busy port: /healthz is served by our own.
+        const healthOnly = await listen(
+          createServer((req, res) => serveHealthOnly(req, res, health.handler)),
+          config,
+        );
+        healthServer = healthOnly;
+        const port = boundPort(healthOnly, config.port);
         const link = new SocketModeLink(
           receiver,
           logger,
@@ -144,22 +165,154 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
         await link
           .open(() => app.start())
           .catch(async (error: unknown) => {
-            await app.stop(); // closes the health port, so a refused token does not leave the process up
+            await app.stop(); // a refused token must not leave the process up
+            healthOnly.close();
             throw error;
           });
-        logger.info('Pushpull is connected to Slack in Socket Mode', { healthPort: config.port });
-        return { port: undefined };
+        logger.info('Pushpull is connected to Slack in Socket Mode', { port, version: VERSION });
+        return { port };
       }
-      server = (await app.start(config.port)) as Server;
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      logger.info('Pushpull is listening for Slack over HTTP', { port, endpoint: '/slack/events' });
+      server = (await app
+        .start({ port: config.port, ...(config.host ? { host: config.host } : {}) })
+        .catch((error: unknown) => {
+          throw listenProblem(error, config);
+        })) as Server;
+      server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+        res.once('finish', () => {
+          if (res.statusCode === 401 && req.url?.startsWith('/slack/events')) signatureHint();
+        });
+      });
+      const port = boundPort(server, config.port);
+      logger.info('Pushpull is listening for Slack over HTTP', {
+        port,
+        endpoint: '/slack/events',
+        version: VERSION,
+      });
       return { port };
     },
     async stop() {
       const closing = app.stop();
       server?.closeIdleConnections();
-      await Promise.all([closing, inflight.drained()]);
+      const healthClosed = new Promise<void>((done) => {
+        if (!healthServer?.listening) return done();
+        healthServer.close(() => done());
+        healthServer.closeIdleConnections();
+      });
+      await Promise.all([closing, healthClosed, inflight.drained()]);
     },
+  };
+}
+
+const BOT_TOKEN_FIX: Record<string, string> = {
+  account_inactive:
+    'the app was uninstalled or the workspace is inactive; reinstall the app (Install App) and copy the new Bot User OAuth Token (xoxb-…) from OAuth & Permissions.',
+  token_revoked:
+    'reinstall the app (Install App) and copy the new Bot User OAuth Token (xoxb-…) from OAuth & Permissions.',
+  token_expired:
+    'reinstall the app (Install App) and copy the new Bot User OAuth Token (xoxb-…) from OAuth & Permissions.',
+};
+
+/** Bolt's deferred initialization runs auth.test once; a refused token becomes one line naming SLACK_BOT_TOKEN. */
+async function checkBotToken(app: App, apiUrl: string): Promise<void> {
+  try {
+    await app.init();
+  } catch (error) {
+    const e = error as {
+      code?: string;
+      data?: { error?: string };
+      original?: { code?: string };
+      statusCode?: number;
+    };
+    if (e.code === webApi.ErrorCode.PlatformError) {
+      const slackError = e.data?.error ?? 'unknown';
+      const fix =
+        BOT_TOKEN_FIX[slackError] ?? 'copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions.';
+      throw new StartupError(`SLACK_BOT_TOKEN was refused by Slack (${slackError}): ${fix}`);
+    }
+    if (e.code === webApi.ErrorCode.RequestError) {
+      throw new StartupError(
+        `Slack could not be reached at ${apiUrl} (${e.original?.code ?? 'no answer'}): check the network, or SLACK_API_URL.`,
+      );
+    }
+    if (e.code === webApi.ErrorCode.HTTPError) {
+      throw new StartupError(
+        `Slack answered HTTP ${e.statusCode ?? '?'} when checking SLACK_BOT_TOKEN at ${apiUrl}: try again in a minute, or check SLACK_API_URL.`,
+      );
+    }
+    throw new StartupError(
+      `checking SLACK_BOT_TOKEN with Slack failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function where(config: Config): string {
+  return config.host ? `PORT ${config.port} on HOST ${config.host}` : `PORT ${config.port}`;
+}
+
+/** A listen failure (port taken, address not ours) as one line naming PORT or HOST. */
+function listenProblem(error: unknown, config: Config): StartupError {
+  const code = (error as { code?: string }).code ?? 'error';
+  if (code === 'EADDRINUSE') {
+    return new StartupError(
+      `${where(config)} is already in use: stop the other process, or set PORT to a free port.`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new StartupError(`${where(config)} needs privileges this user lacks: set PORT to 1024 or above.`);
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new StartupError(
+      `HOST ${config.host ?? ''} is not an address of this machine (${code}): use 127.0.0.1, ::1 or one of its addresses, or leave HOST unset for all interfaces.`,
+    );
+  }
+  return new StartupError(`cannot listen on ${where(config)} (${code}): check PORT and HOST.`);
+}
+
+/** Socket Mode's own small server for `/healthz`, on HOST and PORT like the HTTP receiver. */
+function listen(server: Server, config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error) => reject(listenProblem(error, config)));
+    server.listen({ port: config.port, ...(config.host ? { host: config.host } : {}) }, () =>
+      resolve(server),
+    );
+  });
+}
+
+function serveHealthOnly(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): void {
+  if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/healthz') {
+    handler(req, res);
+    return;
+  }
+  res.writeHead(404).end();
+}
+
+function boundPort(server: Server, fallback: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
+}
+
+const SIGNATURE_HINT_EVERY_MS = 10 * 60_000;
+
+/**
+ * Bolt answers 401 to a request whose signature does not match and logs only that. When it is Slack's own requests
+ * failing, the secret is wrong: say so, at most once every ten minutes, with how many were refused meanwhile.
+ */
+function signingSecretHint(logger: Logger, clock: () => number): () => void {
+  let lastHint: number | undefined;
+  let refused = 0;
+  return () => {
+    refused += 1;
+    const now = clock();
+    if (lastHint !== undefined && now - lastHint < SIGNATURE_HINT_EVERY_MS) return;
+    lastHint = now;
+    logger.warn(
+      "Refused a request to /slack/events: bad or stale signature. If Slack itself is being refused, check SLACK_SIGNING_SECRET (Basic Information → App Credentials → Signing Secret) and this machine's clock.",
+      { refused },
+    );
+    refused = 0;
   };
 }

@@ -1,103 +1,211 @@
-// The `pushpull` command: start, migrate, backup (and the digest and data verbs as they arrive).
-import { resolve } from 'node:path';
-import { backupDatabase } from './db/client.js';
+// The `pushpull` command: start, migrate, backup, digest, forget. Arguments are parsed strictly: an unknown flag
+// or an extra argument is refused with the command's usage, never ignored.
+import { realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config.js';
+import { backupDatabase, DatabaseError } from './db/client.js';
 import { MAX_ATTEMPTS } from './domain/digest-claims.js';
 import { forgetPerson } from './domain/forget.js';
 import { start } from './index.js';
 import { boltLogger } from './logger.js';
-import { configOrExit, loggerFor, openMigrated } from './runtime.js';
+import { configFromEnvironment, loggerFor, openMigrated, StartupError, VERSION } from './runtime.js';
 import { type DigestRun, digestContentFor, sendDigests } from './scheduler/digest.js';
 import { fanOutClient } from './scheduler/pace.js';
 import { digestPreview } from './slack/blocks/digest.js';
 
-const USAGE = `Usage: pushpull <command>
+type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
-  start                          run the bot (applies pending migrations first)
-  migrate                        apply pending database migrations and exit
-  backup <file>                  write a consistent copy of the live database to <file>
-  digest send                    send this week's digest now to every manager who has not had it
-  digest preview --manager U…    print a manager's digest as text; sends nothing
-  forget U…                      erase what Pushpull keeps about a person (on their request)
-  help                           this message
+interface CommandSpec {
+  /** How the command is typed, with its arguments. */
+  usage: string;
+  summary: string;
+  options: Options;
+  /** Names of the positional arguments it takes, in order; all are required. */
+  positionals: string[];
+}
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  start: {
+    usage: 'start',
+    summary: 'run the bot (applies pending migrations first)',
+    options: {},
+    positionals: [],
+  },
+  migrate: {
+    usage: 'migrate',
+    summary: 'apply pending database migrations and exit',
+    options: {},
+    positionals: [],
+  },
+  backup: {
+    usage: 'backup <file>',
+    summary: 'write a consistent copy of the live database to <file>',
+    options: {},
+    positionals: ['file'],
+  },
+  'digest send': {
+    usage: 'digest send',
+    summary: "send this week's digest now to every manager who has not had it",
+    options: {},
+    positionals: [],
+  },
+  'digest preview': {
+    usage: 'digest preview --manager U…',
+    summary: "print a manager's digest as text; sends nothing",
+    options: { manager: { type: 'string' } },
+    positionals: [],
+  },
+  forget: {
+    usage: 'forget U…',
+    summary: 'erase what Pushpull keeps about a person (on their request)',
+    options: {},
+    positionals: ['user'],
+  },
+};
+
+export const USAGE = `Usage: pushpull <command> [--help]
+
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.padEnd(31)}${c.summary}`)
+  .join('\n')}
+  help [command]                 this message, or one command's
+  --version, -v                  print the version
 `;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+function usageOf(name: string): string {
+  const spec = COMMANDS[name];
+  return spec ? `Usage: pushpull ${spec.usage}\n  ${spec.summary}\n` : USAGE;
+}
+
+export type CommandLine =
+  | { kind: 'run'; command: string; options: Record<string, string | boolean | undefined>; args: string[] }
+  | { kind: 'print'; text: string }
+  | { kind: 'refuse'; text: string };
+
+/** What the arguments ask for. Pure: runs nothing, reads no environment. */
+export function parseCommandLine(argv: string[]): CommandLine {
+  const [first, ...rest] = argv;
+  if (first === undefined) return { kind: 'refuse', text: USAGE };
+  if (first === '--version' || first === '-v' || first === 'version') {
+    return rest.length === 0
+      ? { kind: 'print', text: `pushpull ${VERSION}\n` }
+      : { kind: 'refuse', text: `pushpull: --version takes no arguments\n\n${USAGE}` };
+  }
+  if (first === 'help' || first === '--help' || first === '-h') {
+    const topic = rest.join(' ');
+    if (topic === '') return { kind: 'print', text: USAGE };
+    if (COMMANDS[topic] || topic === 'digest') {
+      return { kind: 'print', text: topic === 'digest' ? digestUsage() : usageOf(topic) };
+    }
+    return { kind: 'refuse', text: `pushpull: no command called '${topic}'\n\n${USAGE}` };
+  }
+  let name = first;
+  let args = rest;
+  if (first === 'digest') {
+    const [verb, ...more] = rest;
+    if (verb === '--help' || verb === '-h') return { kind: 'print', text: digestUsage() };
+    if (verb !== 'send' && verb !== 'preview') {
+      return {
+        kind: 'refuse',
+        text: `pushpull digest: ${verb === undefined ? 'say send or preview' : `unknown verb '${verb}'`}\n\n${digestUsage()}`,
+      };
+    }
+    name = `digest ${verb}`;
+    args = more;
+  }
+  const spec = COMMANDS[name];
+  if (!spec) return { kind: 'refuse', text: `pushpull: unknown command '${first}'\n\n${USAGE}` };
+  const refuse = (problem: string): CommandLine => ({
+    kind: 'refuse',
+    text: `pushpull ${name}: ${problem}\n\n${usageOf(name)}`,
+  });
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = /'([^']+)'/.exec((error as Error).message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return refuse(`unknown option '${option}'`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      return refuse(`option '${option.split(' ')[0]}' needs a value`);
+    return refuse((error as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  if (parsed.values.help) return { kind: 'print', text: usageOf(name) };
+  const extra = parsed.positionals.slice(spec.positionals.length);
+  if (extra.length > 0) return refuse(`unexpected argument '${extra[0]}'`);
+  const missing = spec.positionals.slice(parsed.positionals.length);
+  if (missing.length > 0) return refuse(`missing <${missing[0]}>`);
+  const options = Object.fromEntries(
+    Object.entries(parsed.values).filter(([key]) => key !== 'help'),
+  ) as Record<string, string | boolean | undefined>;
+  if (name === 'digest preview') {
+    const manager = options.manager;
+    if (typeof manager !== 'string' || !USER_ID.test(manager)) {
+      return refuse('--manager needs a Slack user id, such as U012ABCDEF');
+    }
+  }
+  if (name === 'forget' && !USER_ID.test(parsed.positionals[0] ?? '')) {
+    return refuse('give the Slack user id, such as U012ABCDEF');
+  }
+  return { kind: 'run', command: name, options, args: parsed.positionals };
+}
+
+function digestUsage(): string {
+  return `Usage: pushpull digest send | pushpull digest preview --manager U…\n  ${COMMANDS['digest send']?.summary}\n  preview: ${COMMANDS['digest preview']?.summary}\n`;
+}
+
+async function run(command: string, options: Record<string, string | boolean | undefined>, args: string[]) {
   switch (command) {
     case 'start':
       await start();
       return -1;
     case 'migrate': {
-      const config = configOrExit();
+      const config = configFromEnvironment();
       const store = openMigrated(config, loggerFor(config));
       store.close();
-      process.stdout.write(`Database is up to date: ${config.databasePath}\n`);
+      process.stdout.write(`Database is up to date: ${resolve(config.databasePath)}\n`);
       return 0;
     }
     case 'backup': {
-      const file = rest[0];
-      if (!file) {
-        process.stderr.write('Usage: pushpull backup <file>\n');
-        return 2;
-      }
-      const config = configOrExit();
+      const file = args[0] ?? '';
+      const config = configFromEnvironment();
       const store = openMigrated(config, loggerFor(config));
       try {
         await backupDatabase(store, file);
       } finally {
         store.close();
       }
-      process.stdout.write(`Backed up ${config.databasePath} to ${resolve(file)}\n`);
+      process.stdout.write(`Backed up ${resolve(config.databasePath)} to ${resolve(file)}\n`);
       return 0;
     }
-    case 'digest':
-      return digest(rest);
+    case 'digest send':
+    case 'digest preview':
+      return digest(command === 'digest preview' ? String(options.manager) : undefined);
     case 'forget':
-      return forget(rest[0]);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
+      return forget(args[0] ?? '');
     default:
-      process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
-      return 2;
+      throw new Error(`no runner for ${command}`);
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`pushpull: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
-
-async function digest(args: string[]): Promise<number> {
-  const [verb, ...options] = args;
-  if (verb !== 'send' && verb !== 'preview') {
-    process.stderr.write('Usage: pushpull digest send | pushpull digest preview --manager U…\n');
-    return 2;
-  }
-  const managerFlag = options.indexOf('--manager');
-  const managerId = managerFlag >= 0 ? options[managerFlag + 1] : undefined;
-  if (verb === 'preview' && !(managerId && /^[UW][A-Z0-9]{2,}$/.test(managerId))) {
-    process.stderr.write(
-      'Usage: pushpull digest preview --manager U… (a Slack user id, such as U012ABCDEF)\n',
-    );
-    return 2;
-  }
-  const config = configOrExit();
+async function digest(previewFor: string | undefined): Promise<number> {
+  const config = configFromEnvironment();
   const logger = loggerFor(config);
   const store = openMigrated(config, logger);
   try {
     const deps = { db: store.db, config, logger, clock: Date.now };
-    if (verb === 'preview' && managerId) {
+    if (previewFor) {
       const now = Date.now();
-      process.stdout.write(`${digestPreview(digestContentFor(deps, managerId, now), now)}\n`);
+      process.stdout.write(`${digestPreview(digestContentFor(deps, previewFor, now), now)}\n`);
       return 0;
     }
     const client = fanOutClient(
@@ -113,12 +221,8 @@ async function digest(args: string[]): Promise<number> {
   }
 }
 
-async function forget(userId: string | undefined): Promise<number> {
-  if (!userId || !/^[UW][A-Z0-9]{2,}$/.test(userId)) {
-    process.stderr.write('Usage: pushpull forget U… (the Slack user id, such as U012ABCDEF)\n');
-    return 2;
-  }
-  const config = configOrExit();
+async function forget(userId: string): Promise<number> {
+  const config = configFromEnvironment();
   const store = openMigrated(config, loggerFor(config));
   try {
     const gone = forgetPerson(store.db, userId);
@@ -156,3 +260,48 @@ function digestReport(r: DigestRun): string {
     lines.push(`${r.gaveUp} refused by Slack ${MAX_ATTEMPTS} times this week; the log has Slack's error.`);
   return `${lines.join('\n')}\n`;
 }
+
+/** One line (a short list for configuration) on stderr; a stack only at LOG_LEVEL=debug, for unexpected errors. */
+function explain(error: unknown, command: string): string {
+  const lead = command === 'start' ? 'Pushpull cannot start' : `pushpull ${command}`;
+  if (error instanceof ConfigError) {
+    return `${lead}: fix ${error.problems.length === 1 ? 'this setting' : 'these settings'} (environment or .env):\n${error.problems.map((p) => `  ${p}`).join('\n')}\n`;
+  }
+  if (error instanceof StartupError || error instanceof DatabaseError) return `${lead}: ${error.message}\n`;
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = process.env.LOG_LEVEL === 'debug' && error instanceof Error ? `\n${error.stack}` : '';
+  return `${lead}: ${message}${stack}\n`;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const line = parseCommandLine(argv);
+  if (line.kind !== 'run') {
+    (line.kind === 'print' ? process.stdout : process.stderr).write(line.text);
+    process.exitCode = line.kind === 'print' ? 0 : 2;
+    return;
+  }
+  try {
+    const code = await run(line.command, line.options, line.args);
+    if (code >= 0) process.exitCode = code;
+  } catch (error) {
+    process.stderr.write(explain(error, line.command));
+    // A half-started bot may hold sockets or timers open: leave now.
+    process.exit(1);
+  }
+}
+
+/** True when this file is the program (`pushpull`, `node dist/cli.js`, `tsx src/cli.ts`), not imported by a test. */
+function isProgram(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  const here = fileURLToPath(import.meta.url);
+  const bin = resolve(dirname(here), '..', 'bin', 'pushpull.js');
+  try {
+    const real = realpathSync(entry);
+    return real === here || real === bin;
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) void main(process.argv.slice(2));

@@ -1,4 +1,5 @@
 // The environment, validated once at start into a typed, frozen Config.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isTimeZone } from './domain/time.js';
 
@@ -33,76 +34,93 @@ const integer = (min: number, max: number, fallback: number) =>
       return parsed;
     });
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app' })
-      .trim()
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app' })
+    .trim()
+    .regex(
+      /^xoxb-\S+$/,
+      'must be a bot token starting with xoxb- (OAuth & Permissions page of your Slack app)',
+    ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
       .regex(
-        /^xoxb-\S+$/,
-        'must be a bot token starting with xoxb- (OAuth & Permissions page of your Slack app)',
-      ),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.pipe(
-      z
-        .string()
-        .regex(
-          /^xapp-\S+$/,
-          'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
-        )
-        .optional(),
-    ),
-    PORT: integer(0, 65_535, 3000),
-    DATABASE_URL: z.string().trim().default('file:./data/pushpull.db'),
-    SLACK_API_URL: z
-      .url({ error: 'must be a URL such as https://slack.com/api/' })
-      .default('https://slack.com/api/')
-      .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
-    RECOGNITION_CHANNEL: optionalText.pipe(
-      z
-        .string()
-        .regex(
-          /^(?:[CG][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/,
-          'must be a channel id (C…) or name (#kudos)',
-        )
-        .optional(),
-    ),
-    PUSH_LIMIT: integer(1, 5, 3),
-    FISCAL_YEAR_START_MONTH: integer(1, 12, 1),
-    DIGEST_DAY: z
+        /^xapp-\S+$/,
+        'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
+      )
+      .optional(),
+  ),
+  PORT: integer(0, 65_535, 3000),
+  HOST: optionalText.pipe(
+    z
       .string()
-      .trim()
-      .toLowerCase()
-      .default('monday')
-      .pipe(z.enum(WEEKDAYS, { error: `must be a weekday name: ${WEEKDAYS.join(', ')}` })),
-    DIGEST_TIME: z
-      .string()
-      .trim()
-      .default('09:00')
-      .pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time as HH:MM, such as 09:00')),
-    DEFAULT_TIMEZONE: z
-      .string()
-      .trim()
-      .default('UTC')
-      .refine(isTimeZone, 'must be an IANA timezone name, such as UTC or Europe/Paris'),
-    LOG_LEVEL: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .default('info')
-      .pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' })),
-    NODE_ENV: optionalText,
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message:
-          'is missing: HTTP mode needs the Signing Secret (Basic Information → App Credentials), or set SLACK_APP_TOKEN for Socket Mode',
-      });
+      .transform((host) => host.replace(/^\[(.*)\]$/, '$1'))
+      .refine(
+        (host) => isIP(host) !== 0 || /^[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})*$/i.test(host),
+        'must be an address to listen on, such as 127.0.0.1, ::1 or localhost (leave it unset for all interfaces)',
+      )
+      .optional(),
+  ),
+  // An empty `DATABASE_URL=` line (as left by a copied .env) means the default file, not a temporary database.
+  DATABASE_URL: optionalText.transform((url, ctx) => {
+    const parsed = databasePathFromUrl(url ?? DEFAULT_DATABASE_URL);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.reason });
+      return z.NEVER;
     }
-  });
+    return parsed.path;
+  }),
+  SLACK_API_URL: z
+    .url({ error: 'must be a URL such as https://slack.com/api/' })
+    .default('https://slack.com/api/')
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  RECOGNITION_CHANNEL: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^(?:[CG][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/,
+        'must be a channel id (C…) or name (#kudos)',
+      )
+      .optional(),
+  ),
+  PUSH_LIMIT: integer(1, 5, 3),
+  FISCAL_YEAR_START_MONTH: integer(1, 12, 1),
+  DIGEST_DAY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('monday')
+    .pipe(z.enum(WEEKDAYS, { error: `must be a weekday name: ${WEEKDAYS.join(', ')}` })),
+  DIGEST_TIME: z
+    .string()
+    .trim()
+    .default('09:00')
+    .pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time as HH:MM, such as 09:00')),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA timezone name, such as UTC or Europe/Paris'),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('info')
+    .pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' })),
+  NODE_ENV: optionalText,
+});
+
+// zod skips an object's refinements once a field has failed, so this rule is checked beside the schema,
+// and every problem is reported in one go.
+function modeProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (set('SLACK_APP_TOKEN') || set('SLACK_SIGNING_SECRET')) return [];
+  return [
+    'SLACK_SIGNING_SECRET is missing: HTTP mode needs the Signing Secret (Basic Information → App Credentials), or set SLACK_APP_TOKEN for Socket Mode',
+  ];
+}
 
 export interface Config {
   readonly slack: {
@@ -112,6 +130,8 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly port: number;
+  /** The address to listen on; undefined means every interface. */
+  readonly host: string | undefined;
   readonly databasePath: string;
   readonly recognitionChannel: string | undefined;
   readonly pushLimit: number;
@@ -124,22 +144,69 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Pushpull cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(problems.join('\n'));
     this.name = 'ConfigError';
   }
 }
 
-/** `file:./data/x.db`, `file:/abs/x.db` or a bare path → a filesystem path (or `:memory:`). */
-export function databasePathFromUrl(url: string): string {
-  const path = url.startsWith('file:') ? url.slice('file:'.length) : url;
-  if (path.startsWith('//')) return path.slice(2);
-  return path;
+export const DEFAULT_DATABASE_URL = 'file:./data/pushpull.db';
+const USE_A_FILE = 'use a file: URL or a path, such as file:./data/pushpull.db';
+
+/**
+ * `file:./x.db`, `file:/abs/x.db`, `file:///abs/x.db` or a plain path → a filesystem path. Anything else is
+ * refused with a reason that never repeats the value (a database URL may carry a password).
+ */
+export function databasePathFromUrl(url: string): { ok: true; path: string } | { ok: false; reason: string } {
+  const refuse = (reason: string) => ({ ok: false as const, reason });
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    return refuse(`is a PostgreSQL URL: PostgreSQL is not supported yet; ${USE_A_FILE}`);
+  }
+  if (scheme === 'sqlite' || scheme === 'sqlite3') {
+    return refuse(
+      `uses ${scheme}:, which Pushpull does not read: write file:/absolute/path.db or file:./relative/path.db`,
+    );
+  }
+  if (scheme !== undefined && scheme !== 'file') {
+    return refuse(`uses ${scheme}:, which Pushpull does not read: ${USE_A_FILE}`);
+  }
+  if (url.includes('?')) {
+    return refuse(
+      `has a query string (?…), which Pushpull does not read: give just the file, such as file:./data/pushpull.db`,
+    );
+  }
+  let path = url;
+  if (scheme === 'file') {
+    path = url.slice('file:'.length);
+    if (path.startsWith('//')) {
+      const authority = /^\/\/([^/]*)/.exec(path)?.[1] ?? '';
+      if (authority !== '' && authority.toLowerCase() !== 'localhost') {
+        return refuse(
+          'names a host after file://: write file:///absolute/path.db or file:./relative/path.db',
+        );
+      }
+      path = path.slice(2 + authority.length);
+    }
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      return refuse(`has a malformed %-escape: ${USE_A_FILE}`);
+    }
+  }
+  if (path === ':memory:') return refuse(`is :memory:, which loses every pull on restart: ${USE_A_FILE}`);
+  if (path === '') return refuse(`names no file: ${USE_A_FILE}`);
+  if (path.endsWith('/') || path.endsWith('\\')) {
+    return refuse('names a folder: add a file name, such as file:./data/pushpull.db');
+  }
+  return { ok: true, path };
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const crossProblems = modeProblems(env);
+  if (!parsed.success || crossProblems.length > 0) {
+    const issues = parsed.success ? [] : parsed.error.issues;
+    const problems = issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const message =
         issue.code === 'invalid_type' && issue.input === undefined && !issue.message.startsWith('is missing')
@@ -147,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           : issue.message;
       return `${name} ${message}`;
     });
-    throw new ConfigError(problems);
+    throw new ConfigError([...problems, ...crossProblems]);
   }
   const e = parsed.data;
   return Object.freeze({
@@ -158,7 +225,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiUrl: e.SLACK_API_URL,
     }),
     port: e.PORT,
-    databasePath: databasePathFromUrl(e.DATABASE_URL),
+    host: e.HOST,
+    databasePath: e.DATABASE_URL,
     recognitionChannel: e.RECOGNITION_CHANNEL,
     pushLimit: e.PUSH_LIMIT,
     fiscalYearStartMonth: e.FISCAL_YEAR_START_MONTH,

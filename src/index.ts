@@ -2,12 +2,13 @@
 import { createPushpullApp } from './app.js';
 import type { Config } from './config.js';
 import { boltLogger } from './logger.js';
-import { configOrExit, loggerFor, openMigrated } from './runtime.js';
+import { configFromEnvironment, loggerFor, openMigrated, StartupError } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
 import { fanOutClient } from './scheduler/pace.js';
 import { AppTokenRefused } from './socket-mode.js';
 
-export async function start(config: Config = configOrExit()): Promise<void> {
+/** Runs the bot. A problem an operator can fix rejects with a ConfigError, DatabaseError or StartupError. */
+export async function start(config: Config = configFromEnvironment()): Promise<void> {
   const logger = loggerFor(config);
   const store = openMigrated(config, logger);
   const pushpull = createPushpullApp({
@@ -22,10 +23,8 @@ export async function start(config: Config = configOrExit()): Promise<void> {
   try {
     await pushpull.start();
   } catch (error) {
-    if (!(error instanceof AppTokenRefused)) throw error;
     store.close();
-    console.error(error.message);
-    process.exit(1);
+    throw error instanceof AppTokenRefused ? new StartupError(error.message) : error;
   }
   const client = fanOutClient(
     config.slack.botToken,

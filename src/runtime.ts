@@ -1,26 +1,39 @@
-// Shared start-up steps for the bot and the CLI: environment, config, logger, database.
-import { existsSync } from 'node:fs';
-import { type Config, ConfigError, loadConfig } from './config.js';
-import { applyMigrations, openDatabase, type Store } from './db/client.js';
+// Shared start-up steps for the bot and the CLI: environment, config, logger, database, version.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type Config, loadConfig } from './config.js';
+import { applyMigrations, assertWritable, openDatabase, type Store } from './db/client.js';
 import { createLogger, type Logger } from './logger.js';
+
+/** A start-up problem an operator can fix, in one line naming the variable or file and the fix. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
+/** The version in package.json (one level above both `src/` and `dist/`). */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export function readEnvironment(): Record<string, string | undefined> {
   // `.env` fills in what the real environment leaves unset; the real environment wins.
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  if (existsSync('.env')) {
+    const fix = 'make it a readable text file of NAME=value lines, or remove it';
+    if (statSync('.env').isDirectory()) throw new StartupError(`.env is a folder: ${fix}`);
+    try {
+      process.loadEnvFile('.env');
+    } catch (error) {
+      throw new StartupError(`.env cannot be read (${(error as { code?: string }).code ?? 'error'}): ${fix}`);
+    }
+  }
   return process.env;
 }
 
-/** Config from the environment, or a clear message naming what is wrong and exit code 1. */
-export function configOrExit(env = readEnvironment()): Config {
-  try {
-    return loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+/** Config from the environment (and `.env`); throws a ConfigError listing every problem at once. */
+export function configFromEnvironment(env = readEnvironment()): Config {
+  return loadConfig(env);
 }
 
 export function loggerFor(config: Config): Logger {
@@ -31,9 +44,16 @@ export function loggerFor(config: Config): Logger {
   });
 }
 
+/** Opens the database, proves it can be written and applies pending migrations; a DatabaseError names the file. */
 export function openMigrated(config: Config, logger: Logger): Store {
   const store = openDatabase(config.databasePath);
-  applyMigrations(store);
+  try {
+    assertWritable(store);
+    applyMigrations(store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   logger.debug('database ready', { path: config.databasePath });
   return store;
 }

@@ -1,6 +1,6 @@
 // Socket Mode: the receiver, a link to Slack kept open across refreshes and drops, and a clear stop when Slack
 // refuses the app token (at start or on a reconnect) instead of retrying it forever.
-import { type CustomRoute, type Logger as SlackLogger, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { type Logger as SlackLogger, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from './logger.js';
 
 /** Web API errors that mean the app-level token itself is the problem: retrying cannot help. */
@@ -44,8 +44,6 @@ function refusalOf(error: unknown): string | undefined {
 export interface SocketModeOptions {
   appToken: string;
   apiUrl: string;
-  port: number;
-  customRoutes: CustomRoute[];
   logger: SlackLogger;
   retry: webApi.RetryOptions;
   timeoutMs: number;
@@ -57,9 +55,7 @@ export function socketModeReceiver(options: SocketModeOptions): SocketModeReceiv
     logger: options.logger,
     // SocketModeLink reconnects: the SDK's own loop retries a refused token forever.
     autoReconnectEnabled: false,
-    customRoutes: options.customRoutes,
     installerOptions: {
-      port: options.port,
       // `apps.connections.open` goes where the rest of the Web API goes (SLACK_API_URL).
       clientOptions: {
         slackApiUrl: options.apiUrl,

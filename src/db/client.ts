@@ -1,5 +1,5 @@
 // Opening the SQLite database: pragmas, migrations, and online backup.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -18,14 +18,101 @@ export interface Store {
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
+/** A database problem an operator can fix, in one line that names the file. */
+export class DatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseError';
+  }
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/** The SQLite error code of `error` or of one of its causes (drizzle wraps driver errors). */
+function sqliteCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+  }
+  return undefined;
+}
+
+/** Says what is wrong with the database file and how to fix it. */
+export function databaseProblem(error: unknown, file: string): DatabaseError {
+  if (error instanceof DatabaseError) return error;
+  const code = sqliteCode(error) ?? '';
+  const say = (message: string) => new DatabaseError(message, file);
+  if (code.startsWith('SQLITE_READONLY')) {
+    return say(
+      `the database ${file} cannot be written (${code}): give the user running Pushpull write access to the file and its folder (SQLite writes -wal and -shm files beside it)`,
+    );
+  }
+  if (code.startsWith('SQLITE_CANTOPEN')) {
+    return say(
+      `the database ${file} cannot be opened (${code}): check that its folder exists and is writable, or set DATABASE_URL to another file`,
+    );
+  }
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return say(
+      `${file} is not a Pushpull database, or it is damaged (${code}): point DATABASE_URL at the right file, or restore a backup`,
+    );
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return say(
+      `the database ${file} is locked by another process (${code}): stop it, or wait and start again`,
+    );
+  }
+  if (code === 'SQLITE_FULL') return say(`the disk holding the database ${file} is full: free some space`);
+  const message = error instanceof Error ? error.message : String(error);
+  return say(`the database ${file} failed${code ? ` (${code})` : ''}: ${message}`);
+}
+
+/** Refuses early, with the reason, when the file's folder cannot hold a database. */
+function prepareFolder(file: string): void {
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new DatabaseError(
+      `the database path ${file} is a folder: add a file name to DATABASE_URL, such as ${resolve(file, 'pushpull.db')}`,
+      file,
+    );
+  }
+  const folder = dirname(file);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'error';
+    throw new DatabaseError(
+      `the folder ${folder} for the database cannot be created (${code}): create it, or set DATABASE_URL to another file`,
+      file,
+    );
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new DatabaseError(
+      `the folder ${folder} is not writable: SQLite writes the database ${file} and its -wal and -shm files there; give the user running Pushpull write access, or set DATABASE_URL to another file`,
+      file,
+    );
+  }
+}
+
 export function openDatabase(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  // Several instances may share the file: wait for a writer rather than fail at once.
-  sqlite.pragma('busy_timeout = 5000');
+  const file = path === ':memory:' ? path : resolve(path);
+  if (path !== ':memory:') prepareFolder(file);
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // Several instances may share the file: wait for a writer rather than fail at once.
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (error) {
+    sqlite?.close();
+    throw databaseProblem(error, file);
+  }
   const db = drizzle(sqlite, { schema });
   return {
     db,
@@ -38,19 +125,84 @@ export function openDatabase(path: string): Store {
 }
 
 export function applyMigrations(database: Store): void {
-  migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (error) {
+    throw databaseProblem(error, resolve(database.path));
+  }
+}
+
+/**
+ * Proves the database can be written, not just read: SQLite opens a read-only file without complaint and only
+ * refuses the first write. The write (the header's user_version, set to itself) is rolled back.
+ */
+function probeWrite(sqlite: Database.Database): void {
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    const version = Number(sqlite.pragma('user_version', { simple: true }));
+    sqlite.pragma(`user_version = ${version}`);
+  } finally {
+    sqlite.exec('ROLLBACK');
+  }
+}
+
+/** Throws a DatabaseError naming the file when it cannot be written. */
+export function assertWritable(database: Store): void {
+  try {
+    probeWrite(database.sqlite);
+  } catch (error) {
+    throw databaseProblem(error, resolve(database.path));
+  }
+}
+
+/** For `/healthz`: true when the database takes a write now; waits at most a second for another writer. */
+export function databaseWritable(database: Store): boolean {
+  const { sqlite } = database;
+  if (!sqlite.open) return false;
+  // This connection is writing right now (a synchronous transaction cannot interleave, but be safe).
+  if (sqlite.inTransaction) return true;
+  try {
+    sqlite.pragma('busy_timeout = 1000');
+    probeWrite(sqlite);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (sqlite.open) sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 /** A consistent copy of the live database, taken with SQLite's online backup while writers continue. */
 export async function backupDatabase(database: Store, destination: string): Promise<void> {
-  mkdirSync(dirname(resolve(destination)), { recursive: true });
-  await database.sqlite.backup(destination);
-}
-
-export function databaseAnswers(database: Store): boolean {
+  const target = resolve(destination);
+  const cannot = (why: string) => new DatabaseError(`cannot write the backup to ${target}: ${why}`, target);
+  if (target === resolve(database.path))
+    throw cannot('that is the live database itself; choose another file');
+  if (existsSync(target) && statSync(target).isDirectory()) {
+    throw cannot(`it is a folder; give a file name, such as ${resolve(target, 'pushpull-backup.db')}`);
+  }
+  const folder = dirname(target);
   try {
-    return database.sqlite.prepare('select 1 as ok').get() !== undefined;
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw cannot(`its folder ${folder} cannot be created (${(error as { code?: string }).code ?? 'error'})`);
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+    if (existsSync(target)) accessSync(target, constants.W_OK);
   } catch {
-    return false;
+    throw cannot(
+      'the user running Pushpull may not write there; choose another place or fix the permissions',
+    );
+  }
+  try {
+    await database.sqlite.backup(target);
+  } catch (error) {
+    const code = sqliteCode(error);
+    throw cannot(
+      code?.startsWith('SQLITE_CANTOPEN') || code?.startsWith('SQLITE_READONLY')
+        ? `the file or its folder is not writable (${code}); choose another place or fix the permissions`
+        : `${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

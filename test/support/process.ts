@@ -1,12 +1,13 @@
 // Spawns a real Pushpull (or bench) process and waits for it to log the port it listens on.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { CLI_SCRIPT, TSX_LOADER } from './cli.js';
 
 export async function spawnPushpull(
   env: Record<string, string>,
-  script = 'src/cli.ts',
+  script = CLI_SCRIPT,
   args = ['start'],
 ): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...args], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databasePathFromUrl, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 'shh' };
 
@@ -94,10 +94,90 @@ describe('loadConfig', () => {
   });
 });
 
-describe('databasePathFromUrl', () => {
-  it('accepts file: URLs and bare paths', () => {
-    expect(databasePathFromUrl('file:./data/x.db')).toBe('./data/x.db');
-    expect(databasePathFromUrl('file:///tmp/x.db')).toBe('/tmp/x.db');
-    expect(databasePathFromUrl('/tmp/y.db')).toBe('/tmp/y.db');
+describe('DATABASE_URL', () => {
+  const path = (url: string | undefined) => loadConfig({ ...base, DATABASE_URL: url }).databasePath;
+
+  it('accepts file: URLs and plain paths; empty means the default file', () => {
+    expect(path('file:./data/x.db')).toBe('./data/x.db');
+    expect(path('file:x.db')).toBe('x.db');
+    expect(path('file:/abs/x.db')).toBe('/abs/x.db');
+    expect(path('file:///abs/x.db')).toBe('/abs/x.db');
+    expect(path('file://localhost/abs/x.db')).toBe('/abs/x.db');
+    expect(path('file:///abs/my%20data.db')).toBe('/abs/my data.db');
+    expect(path('/abs/y.db')).toBe('/abs/y.db');
+    expect(path('relative/y.db')).toBe('relative/y.db');
+    expect(path('')).toBe('./data/pushpull.db');
+    expect(path('   ')).toBe('./data/pushpull.db');
+    expect(path(undefined)).toBe('./data/pushpull.db');
+  });
+
+  it('refuses PostgreSQL clearly, without repeating the password', () => {
+    for (const url of ['postgres://app:hunter2@db/pushpull', 'postgresql://app:hunter2@db/pushpull']) {
+      const [line] = problems({ ...base, DATABASE_URL: url });
+      expect(line).toBe(
+        'DATABASE_URL is a PostgreSQL URL: PostgreSQL is not supported yet; use a file: URL or a path, such as file:./data/pushpull.db',
+      );
+    }
+  });
+
+  it('refuses other schemes, query strings, hosts, folders and :memory:, naming DATABASE_URL', () => {
+    const cases: [string, RegExp][] = [
+      [
+        'sqlite:///var/x.db',
+        /^DATABASE_URL uses sqlite:, which Pushpull does not read: write file:\/absolute/,
+      ],
+      ['mysql://u:p@h/db', /^DATABASE_URL uses mysql:, which Pushpull does not read/],
+      ['file:./x.db?mode=ro', /^DATABASE_URL has a query string/],
+      ['./x.db?cache=shared', /^DATABASE_URL has a query string/],
+      ['file://server/share/x.db', /^DATABASE_URL names a host after file:\/\//],
+      ['file:./db-folder/', /^DATABASE_URL names a folder/],
+      [':memory:', /^DATABASE_URL is :memory:, which loses every pull on restart/],
+      ['file:', /^DATABASE_URL names no file/],
+      ['file:%zz.db', /^DATABASE_URL has a malformed %-escape/],
+    ];
+    for (const [url, expected] of cases) {
+      const found = problems({ ...base, DATABASE_URL: url });
+      expect(found, url).toHaveLength(1);
+      expect(found[0], url).toMatch(expected);
+      expect(found[0], url).not.toContain('u:p@');
+    }
+  });
+});
+
+describe('HOST', () => {
+  it('is every interface by default, and takes an IP address or a host name', () => {
+    expect(loadConfig(base).host).toBeUndefined();
+    expect(loadConfig({ ...base, HOST: '' }).host).toBeUndefined();
+    expect(loadConfig({ ...base, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ ...base, HOST: '[::1]' }).host).toBe('::1');
+    expect(loadConfig({ ...base, HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  it('refuses what cannot be an address', () => {
+    expect(problems({ ...base, HOST: 'http://example.com' })[0]).toMatch(
+      /^HOST must be an address to listen on/,
+    );
+    expect(problems({ ...base, HOST: 'two words' })[0]).toMatch(/^HOST must be an address to listen on/);
+  });
+});
+
+describe('every problem at once', () => {
+  it('reports the mode rule and DATABASE_URL together with every malformed variable', () => {
+    const found = problems({
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      PORT: '-1',
+      HOST: 'no such host!',
+      DATABASE_URL: 'postgres://app:hunter2@db/pushpull',
+      DIGEST_TIME: '25:00',
+    });
+    expect(found.map((line) => line.split(' ')[0])).toEqual([
+      'SLACK_BOT_TOKEN',
+      'PORT',
+      'HOST',
+      'DATABASE_URL',
+      'DIGEST_TIME',
+      'SLACK_SIGNING_SECRET',
+    ]);
+    expect(found.join('\n')).not.toContain('hunter2');
   });
 });
