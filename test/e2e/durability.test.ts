@@ -144,7 +144,13 @@ describe('backup', () => {
     cleanups.push(() => live.close());
     // The manager's profile is saved after the first DM; once it is in the live file, the copy must hold it.
     await eventually(() =>
-      expect(live.db.select().from(members).all().map((m) => m.userId)).toContain('UMGR0001'),
+      expect(
+        live.db
+          .select()
+          .from(members)
+          .all()
+          .map((m) => m.userId),
+      ).toContain('UMGR0001'),
     );
     const file = join(dir, 'backups', 'copy.db');
     const out = await runCli(['backup', file], env);
@@ -160,7 +166,13 @@ describe('backup', () => {
     expect(rows.length).toBeGreaterThan(50);
     for (const row of rows) wholePull(row);
     // One moment in time: the pulls are the live file's first n, with no gaps, each as it was written.
-    const immutable = (p: typeof pulls.$inferSelect) => [p.id, p.requesterId, p.managerId, p.need, p.createdAt];
+    const immutable = (p: typeof pulls.$inferSelect) => [
+      p.id,
+      p.requesterId,
+      p.managerId,
+      p.need,
+      p.createdAt,
+    ];
     expect(rows.map((p) => p.id)).toEqual(rows.map((_, i) => i + 1));
     const liveRows = live.db.select().from(pulls).all();
     expect(liveRows.length).toBeGreaterThanOrEqual(rows.length);
