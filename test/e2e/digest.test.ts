@@ -120,6 +120,7 @@ describe('the tick', () => {
     h = await startHarness({ now: MONDAY_0930_UTC });
     await managerWithPull('UMGRUTC1', 'UTC');
     await sendDigests(run());
+    await h.app.inflight.drained(); // nothing from the setup lands after the reset
     h.fake.reset();
     h.clock.now += 7 * DAY; // next Monday; the profile was refreshed an hour ago
     h.store.db
@@ -242,6 +243,7 @@ describe('exactly once per manager per week', () => {
   it('`pushpull digest preview` prints the digest and sends nothing', async () => {
     h = await startHarness();
     await managerWithPull('UMGRUTC1', 'UTC', 'Preview me');
+    await h.app.inflight.drained(); // nothing from the setup lands after the reset
     h.fake.reset();
     const out = await runCli(['digest', 'preview', '--manager', 'UMGRUTC1'], h.env);
     expect(out.code).toBe(0);

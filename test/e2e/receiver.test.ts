@@ -127,6 +127,29 @@ describe('modals closed with Cancel or ×', () => {
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     expect(h.fake.responses).toHaveLength(0);
   });
+
+  it('is never asked for by a Pushpull modal: none sets notify_on_close', async () => {
+    await h.slack.command('/pull', '', 'UREQ0001');
+    await h.slack.command('/push', 'add', 'UMGR0001');
+    await h.slack.shortcut('ULEAD001', 'recognize_advocate');
+    await h.slack.command('/push', 'add Land the pilot', 'UMGR0001');
+    await h.slack.command('/push', 'update 1', 'UMGR0001');
+    await h.slack.command('/pull', '<@UMGR0001> a decision, please', 'UREQ0001');
+    const pull = await eventually(() => {
+      const row = h.store.db.select().from(pulls).get();
+      if (!row?.managerTs) throw new Error('manager DM not recorded yet');
+      return row;
+    });
+    await h.slack.action('UMGR0001', 'pull_decision', String(pull.id));
+    await h.app.inflight.drained();
+    const views = h.fake.calls
+      .filter((c) => /^views\.(open|push|update)$/.test(c.method))
+      .map((c) => c.args.view as { callback_id?: string; notify_on_close?: boolean });
+    expect(new Set(views.map((v) => v.callback_id))).toEqual(
+      new Set([PULL_CREATE_VIEW, PUSH_CREATE_VIEW, RECOGNIZE_VIEW, PUSH_UPDATE_VIEW, PULL_RESOLVE_VIEW]),
+    );
+    for (const view of views) expect(view.notify_on_close, view.callback_id).not.toBe(true);
+  });
 });
 
 describe('restarts', () => {
