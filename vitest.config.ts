@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The end-to-end files mostly wait on sockets and child processes, not the CPU: vitest's default of
+    // one worker fewer than the cores would run them one at a time on a two-core machine.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestClaims, members, pulls } from '../../src/db/schema.js';
@@ -5,6 +7,7 @@ import { sendDigests, sendOverdueReminders } from '../../src/scheduler/digest.js
 import { startScheduler } from '../../src/scheduler/index.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
 import { runCli } from '../support/cli.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { BOT_TOKEN, type Harness, startHarness } from '../support/harness.js';
 
 const MONDAY_0930_UTC = Date.UTC(2026, 10, 23, 9, 30);
@@ -19,6 +22,65 @@ const isDigest = (args: Record<string, unknown>) =>
 const digestsTo = (user: string) =>
   h.fake.callsTo('chat.postMessage', (a) => a.channel === user && isDigest(a));
 const run = () => ({ deps: h.app.deps, client: fanOutClient(BOT_TOKEN, h.fake.apiUrl, undefined) });
+
+/**
+ * Stands between several processes and the fake Slack, each process on its own path (`/a/api/…`). The
+ * first chat.postMessage is held until every process has posted one (or one has finished): whatever their
+ * start-up times, all of them are claiming and sending at the same moment.
+ */
+async function postingBarrier(fake: FakeSlack, names: string[]) {
+  const posted = new Set<string>();
+  let held = 0;
+  let allPostedWhenOpened = false;
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = () => {
+      allPostedWhenOpened ||= posted.size === names.length;
+      resolve();
+    };
+  });
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const [, name = '', method = ''] = /^\/([^/]+)\/api\/(.+)$/.exec(req.url ?? '') ?? [];
+    if (method === 'chat.postMessage') {
+      posted.add(name);
+      if (posted.size === names.length) open();
+      else {
+        held += 1;
+        await opened;
+      }
+    }
+    const answer = await fetch(`${fake.apiUrl}${method}`, {
+      method: 'POST',
+      headers: {
+        'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded',
+        authorization: req.headers.authorization ?? '',
+      },
+      body: Buffer.concat(chunks),
+    });
+    const retryAfter = answer.headers.get('retry-after');
+    res.writeHead(answer.status, {
+      'content-type': answer.headers.get('content-type') ?? 'application/json',
+      ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+    });
+    res.end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiUrl: (name: string) => `http://127.0.0.1:${port}/${name}/api/`,
+    /** A process that has finished will post nothing more: nobody waits for it. */
+    finished: () => open(),
+    held: () => held,
+    allPostedWhenOpened: () => allPostedWhenOpened,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 /** A manager with an open pull, as Slack would create it. */
 async function managerWithPull(managerId: string, tz: string, need = 'Pricing for Initech?') {
@@ -58,6 +120,7 @@ describe('the tick', () => {
     h = await startHarness({ now: MONDAY_0930_UTC });
     await managerWithPull('UMGRUTC1', 'UTC');
     await sendDigests(run());
+    await h.app.inflight.drained(); // nothing from the setup lands after the reset
     h.fake.reset();
     h.clock.now += 7 * DAY; // next Monday; the profile was refreshed an hour ago
     h.store.db
@@ -157,17 +220,30 @@ describe('exactly once per manager per week', () => {
         .values({ requesterId: 'UREQ0001', managerId: m, need: `for ${m}`, createdAt: now - DAY })
         .run();
     }
-    const [a, b] = await Promise.all([runCli(['digest', 'send'], h.env), runCli(['digest', 'send'], h.env)]);
-    expect(a.code, a.stderr).toBe(0);
-    expect(b.code, b.stderr).toBe(0);
-    for (const m of managers) expect(digestsTo(m)).toHaveLength(1);
-    const sent = [a, b].map((r) => Number(/(\d+) sent/.exec(r.stdout)?.[1]));
-    expect((sent[0] ?? 0) + (sent[1] ?? 0)).toBe(20);
+    const barrier = await postingBarrier(h.fake, ['a', 'b']);
+    try {
+      const send = (name: string) =>
+        runCli(['digest', 'send'], { ...h.env, SLACK_API_URL: barrier.apiUrl(name) }).finally(
+          barrier.finished,
+        );
+      const [a, b] = await Promise.all([send('a'), send('b')]);
+      expect(a.code, a.stderr).toBe(0);
+      expect(b.code, b.stderr).toBe(0);
+      // The overlap was real: one process's sends were in flight while the other claimed and sent.
+      expect(barrier.held()).toBeGreaterThan(0);
+      expect(barrier.allPostedWhenOpened()).toBe(true);
+      for (const m of managers) expect(digestsTo(m), m).toHaveLength(1);
+      const sent = [a, b].map((r) => Number(/(\d+) sent/.exec(r.stdout)?.[1]));
+      expect((sent[0] ?? 0) + (sent[1] ?? 0)).toBe(20);
+    } finally {
+      await barrier.close();
+    }
   });
 
   it('`pushpull digest preview` prints the digest and sends nothing', async () => {
     h = await startHarness();
     await managerWithPull('UMGRUTC1', 'UTC', 'Preview me');
+    await h.app.inflight.drained(); // nothing from the setup lands after the reset
     h.fake.reset();
     const out = await runCli(['digest', 'preview', '--manager', 'UMGRUTC1'], h.env);
     expect(out.code).toBe(0);

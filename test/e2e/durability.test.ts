@@ -139,6 +139,19 @@ describe('backup', () => {
       }
     });
     await eventually(() => expect(written).toBeGreaterThan(50), 10_000);
+    // A second reader on the live file, as an operator's sqlite3 shell would be.
+    const live = openDatabase(env.DATABASE_URL.slice('file:'.length));
+    cleanups.push(() => live.close());
+    // The manager's profile is saved after the first DM; once it is in the live file, the copy must hold it.
+    await eventually(() =>
+      expect(
+        live.db
+          .select()
+          .from(members)
+          .all()
+          .map((m) => m.userId),
+      ).toContain('UMGR0001'),
+    );
     const file = join(dir, 'backups', 'copy.db');
     const out = await runCli(['backup', file], env);
     expect(out.code, out.stderr).toBe(0);
@@ -152,7 +165,28 @@ describe('backup', () => {
     const rows = copy.db.select().from(pulls).all();
     expect(rows.length).toBeGreaterThan(50);
     for (const row of rows) wholePull(row);
-    copy.db.select().from(members).all();
+    // One moment in time: the pulls are the live file's first n, with no gaps, each as it was written.
+    const immutable = (p: typeof pulls.$inferSelect) => [
+      p.id,
+      p.requesterId,
+      p.managerId,
+      p.need,
+      p.createdAt,
+    ];
+    expect(rows.map((p) => p.id)).toEqual(rows.map((_, i) => i + 1));
+    const liveRows = live.db.select().from(pulls).all();
+    expect(liveRows.length).toBeGreaterThanOrEqual(rows.length);
+    expect(rows.map(immutable)).toEqual(liveRows.slice(0, rows.length).map(immutable));
+    // The members table came along, consistent with the pulls: each requester was saved before their pull.
+    const copyMembers = copy.db.select().from(members).all();
+    expect(copyMembers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: 'UREQ0001', teamId: 'T0001' }),
+        expect.objectContaining({ userId: 'UMGR0001', timezone: 'UTC', isBot: false }),
+      ]),
+    );
+    const memberIds = new Set(copyMembers.map((m) => m.userId));
+    for (const row of rows) expect(memberIds.has(row.requesterId), row.requesterId).toBe(true);
     // Restoring: the copy opens and migrates like any database.
     applyMigrations(copy);
   }, 60_000);

@@ -93,14 +93,19 @@ describe('/pull @manager text', () => {
     const res = await h.slack.command('/pull', `<@${MGR}> ${'x'.repeat(3001)}`, REQ);
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain('3,000');
+    // Anything the app does after the ack has finished before absence is checked.
+    await h.app.inflight.drained();
     expect(allPulls()).toHaveLength(0);
-    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
+    expect(h.fake.responses).toHaveLength(0);
   });
 
   it('refuses pulling yourself in', async () => {
     const res = await h.slack.command('/pull', `<@${REQ}> should I?`, REQ);
     expect(JSON.stringify(res.body)).toContain('your call');
+    await h.app.inflight.drained();
     expect(allPulls()).toHaveLength(0);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('tells the requester when the manager cannot be reached, and keeps the pull', async () => {
@@ -239,6 +244,7 @@ describe("the manager's answers", () => {
     await eventually(() =>
       expect(h.fake.responses.filter((r) => String(r.body.text).includes('Only'))).toHaveLength(5),
     );
+    await h.app.inflight.drained();
     for (const r of h.fake.responses)
       expect(r.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(allPulls()[0]?.status).toBe('open');
@@ -318,6 +324,8 @@ describe('withdrawing', () => {
       channel: 'C0GENERAL',
     });
     await h.fake.waitForResponse((b) => String(b.text).includes('Only'));
+    await h.app.inflight.drained();
     expect(allPulls()[0]?.status).toBe('open');
+    expect(h.fake.callsTo('chat.update')).toHaveLength(0);
   });
 });

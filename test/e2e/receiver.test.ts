@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { members, pulls, pushes, recognitions } from '../../src/db/schema.js';
+import { PULL_CREATE_VIEW, PULL_RESOLVE_VIEW } from '../../src/slack/blocks/pulls.js';
+import { PUSH_CREATE_VIEW, PUSH_UPDATE_VIEW } from '../../src/slack/blocks/pushes.js';
+import { RECOGNIZE_VIEW } from '../../src/slack/blocks/recognitions.js';
 import { BOT_TOKEN, eventually, type Harness, SIGNING_SECRET, startHarness } from '../support/harness.js';
-import { signature } from '../support/slack-driver.js';
+import { signature, TEAM } from '../support/slack-driver.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -17,6 +20,7 @@ describe('the HTTP receiver', () => {
       signature: 'v0=deadbeef',
     });
     expect(res.status).toBe(401);
+    await h.app.inflight.drained();
     expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     expect(h.fake.responses).toHaveLength(0);
@@ -30,6 +34,7 @@ describe('the HTTP receiver', () => {
       signature: signature(SIGNING_SECRET, old, body),
     });
     expect(res.status).toBe(401);
+    await h.app.inflight.drained();
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     expect(h.fake.responses).toHaveLength(0);
   });
@@ -46,13 +51,15 @@ describe('the HTTP receiver', () => {
     expect(res.status).toBe(503);
   });
 
-  it('retries a DM after 429 Retry-After so no message is lost', async () => {
-    h.fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfter: 1 }, 2);
+  it('retries a DM after 429 Retry-After, not before, so no message is lost', async () => {
+    // One Retry-After of one second proves the wait; several 429s in a row are faults.test.ts's storm.
+    h.fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfter: 1 }, 1);
     await h.slack.command('/pull', '<@UMGR0001> rate limited?', 'UREQ0001');
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'UMGR0001', 8000);
     const limited = h.fake.callsTo('chat.postMessage#429');
-    expect(limited).toHaveLength(2);
-    expect(dm.at - (limited[0]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+    expect(limited).toHaveLength(1);
+    // Date.now() has millisecond grain on both sides, so a one-second wait can read as 999 ms.
+    expect(dm.at - (limited[0]?.at ?? 0)).toBeGreaterThanOrEqual(995);
   });
 
   it('never writes tokens or the signing secret to its logs', async () => {
@@ -66,6 +73,82 @@ describe('the HTTP receiver', () => {
       expect(line).not.toContain(SIGNING_SECRET);
       expect(() => JSON.parse(line)).not.toThrow();
     }
+  });
+});
+
+describe('modals closed with Cancel or ×', () => {
+  /** A view_closed payload as Slack documents it: the closed view, and whether the whole stack went. */
+  const viewClosed = (callbackId: string, isCleared: boolean) => ({
+    type: 'view_closed',
+    team: { id: TEAM, domain: 'acme' },
+    user: { id: 'UREQ0001', username: 'ureq0001', name: 'ureq0001', team_id: TEAM },
+    api_app_id: 'A0PUSHPULL',
+    token: 'legacy-verification-token',
+    view: {
+      id: 'VMODAL',
+      team_id: TEAM,
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Pushpull' },
+      blocks: [],
+      close: { type: 'plain_text', text: 'Cancel' },
+      submit: { type: 'plain_text', text: 'Send' },
+      private_metadata: JSON.stringify({ pullId: 1, resolution: 'decision' }),
+      callback_id: callbackId,
+      state: { values: {} },
+      hash: 'h1',
+      clear_on_close: false,
+      notify_on_close: true,
+      root_view_id: 'VMODAL',
+      app_id: 'A0PUSHPULL',
+      external_id: '',
+      app_installed_team_id: TEAM,
+      bot_id: 'BBOT0001',
+    },
+    is_cleared: isCleared,
+  });
+
+  it('acknowledges view_closed for every Pushpull modal with 200 and changes nothing', async () => {
+    for (const callbackId of [
+      PULL_CREATE_VIEW,
+      PULL_RESOLVE_VIEW,
+      PUSH_CREATE_VIEW,
+      PUSH_UPDATE_VIEW,
+      RECOGNIZE_VIEW,
+    ]) {
+      for (const isCleared of [false, true]) {
+        const res = await h.slack.interactive(viewClosed(callbackId, isCleared));
+        expect(res.status, `${callbackId} is_cleared=${isCleared}`).toBe(200);
+        expect(res.body).toBe('');
+      }
+    }
+    await h.app.inflight.drained();
+    for (const table of [pulls, pushes, recognitions, members])
+      expect(h.store.db.select().from(table).all()).toHaveLength(0);
+    expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
+    expect(h.fake.responses).toHaveLength(0);
+  });
+
+  it('is never asked for by a Pushpull modal: none sets notify_on_close', async () => {
+    await h.slack.command('/pull', '', 'UREQ0001');
+    await h.slack.command('/push', 'add', 'UMGR0001');
+    await h.slack.shortcut('ULEAD001', 'recognize_advocate');
+    await h.slack.command('/push', 'add Land the pilot', 'UMGR0001');
+    await h.slack.command('/push', 'update 1', 'UMGR0001');
+    await h.slack.command('/pull', '<@UMGR0001> a decision, please', 'UREQ0001');
+    const pull = await eventually(() => {
+      const row = h.store.db.select().from(pulls).get();
+      if (!row?.managerTs) throw new Error('manager DM not recorded yet');
+      return row;
+    });
+    await h.slack.action('UMGR0001', 'pull_decision', String(pull.id));
+    await h.app.inflight.drained();
+    const views = h.fake.calls
+      .filter((c) => /^views\.(open|push|update)$/.test(c.method))
+      .map((c) => c.args.view as { callback_id?: string; notify_on_close?: boolean });
+    expect(new Set(views.map((v) => v.callback_id))).toEqual(
+      new Set([PULL_CREATE_VIEW, PUSH_CREATE_VIEW, RECOGNIZE_VIEW, PUSH_UPDATE_VIEW, PULL_RESOLVE_VIEW]),
+    );
+    for (const view of views) expect(view.notify_on_close, view.callback_id).not.toBe(true);
   });
 });
 

@@ -31,7 +31,16 @@ export interface HarnessOptions {
   now?: number;
   dir?: string;
   fake?: FakeSlack;
+  /**
+   * How long the app's Web API client waits for an answer before it gives up on an attempt. Short enough
+   * that a test of Slack timing out does not wait real seconds, long enough that a healthy answer from
+   * the local fake never times out on a loaded machine.
+   */
+  slackTimeoutMs?: number;
 }
+
+/** The harness's Web API retry policy: 3 retries (4 attempts), with backoffs of milliseconds, not seconds. */
+export const HARNESS_SLACK_RETRY = { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 } as const;
 
 export function tempDir(prefix = 'pushpull-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -66,8 +75,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     logger,
     clock: () => clock.now,
-    slackRetry: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
-    slackTimeoutMs: 1000,
+    slackRetry: { ...HARNESS_SLACK_RETRY },
+    slackTimeoutMs: options.slackTimeoutMs ?? 1000,
   });
   const { port } = await app.start();
   const slack = new SlackDriver(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake);

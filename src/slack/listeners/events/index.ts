@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
 import { appHomeOpened } from './app-home-opened.js';
+import { oncePerEvent } from './once-per-event.js';
 
 export function register(app: App, deps: Deps): void {
-  app.event('app_home_opened', appHomeOpened(deps));
+  app.event('app_home_opened', oncePerEvent(deps), appHomeOpened(deps));
 }

@@ -3,6 +3,7 @@ import { PULL_CREATE_VIEW, PULL_RESOLVE_VIEW } from '../../blocks/pulls.js';
 import { PUSH_CREATE_VIEW, PUSH_UPDATE_VIEW } from '../../blocks/pushes.js';
 import { RECOGNIZE_VIEW } from '../../blocks/recognitions.js';
 import type { Deps } from '../../deps.js';
+import { viewClosed } from './closed.js';
 import { pullCreateView } from './pull-create.js';
 import { pullResolveView } from './pull-resolve.js';
 import { pushCreateView } from './push-create.js';
@@ -15,4 +16,5 @@ export function register(app: App, deps: Deps): void {
   app.view(PUSH_CREATE_VIEW, pushCreateView(deps));
   app.view(PUSH_UPDATE_VIEW, pushUpdateView(deps));
   app.view(RECOGNIZE_VIEW, recognizeView(deps));
+  app.view({ type: 'view_closed' }, viewClosed(deps));
 }
