@@ -79,6 +79,7 @@ describe('the message shortcut', () => {
       ts: '1.2',
     });
     await h.fake.waitForResponse((b) => String(b.text).includes('came from an app'));
+    await h.app.inflight.drained();
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
   });
 
@@ -157,6 +158,7 @@ describe('the global shortcut and submission', () => {
     await start();
     await submit({ share: input.checkboxes([]) });
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === LEAD);
+    await h.app.inflight.drained();
     expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === KUDOS)).toHaveLength(0);
     expect(stored()[0]?.shared).toBe(false);
   });
