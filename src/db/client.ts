@@ -1,5 +1,5 @@
 // Opening the SQLite database: pragmas, migrations, and online backup.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -13,8 +13,17 @@ export interface Store {
   db: Db;
   sqlite: Database.Database;
   path: string;
+  /** The file's identity when it was opened: a file deleted or replaced underneath a running app is noticed. */
+  identity?: { dev: number; ino: number };
   close(): void;
 }
+
+/**
+ * Written beside the database the first time Pushpull creates it. When the database is missing but this file
+ * is not, the database was lost (deleted, a volume not mounted): Pushpull refuses to start rather than quietly
+ * create an empty one and carry on as if nothing happened.
+ */
+export const createdMarker = (file: string): string => `${file}.created`;
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -100,6 +109,13 @@ function prepareFolder(file: string): void {
 
 export function openDatabase(path: string): Store {
   const file = path === ':memory:' ? path : resolve(path);
+  const creating = path !== ':memory:' && !existsSync(file);
+  if (creating && existsSync(createdMarker(file))) {
+    throw new DatabaseError(
+      `the database ${file} is missing, but Pushpull created it here before (${createdMarker(file)} says when): restore it from a backup (see "Restore" in the README), or delete that marker file to start with an empty database`,
+      file,
+    );
+  }
   if (path !== ':memory:') prepareFolder(file);
   let sqlite: Database.Database | undefined;
   try {
@@ -114,10 +130,18 @@ export function openDatabase(path: string): Store {
     throw databaseProblem(error, file);
   }
   const db = drizzle(sqlite, { schema });
+  if (creating) {
+    writeFileSync(
+      createdMarker(file),
+      `Pushpull created the database ${file} on ${new Date().toISOString()}.\nWhile this file exists and the database does not, Pushpull refuses to start: the database was lost, not new.\n`,
+    );
+  }
+  const stat = path === ':memory:' ? undefined : statSync(file);
   return {
     db,
     sqlite,
     path,
+    ...(stat ? { identity: { dev: stat.dev, ino: stat.ino } } : {}),
     close: () => {
       if (sqlite.open) sqlite.close();
     },
@@ -155,10 +179,25 @@ export function assertWritable(database: Store): void {
   }
 }
 
-/** For `/healthz`: true when the database takes a write now; waits at most a second for another writer. */
+/** True while the file at the database's path is still the one this process opened (not deleted or replaced). */
+export function sameFile(database: Store): boolean {
+  if (!database.identity) return true;
+  try {
+    const now = statSync(resolve(database.path));
+    return now.dev === database.identity.dev && now.ino === database.identity.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For `/healthz`: true when the database takes a write now and is still the file at DATABASE_URL; waits at
+ * most a second for another writer. Writes to a file deleted underneath the app would seem to succeed and
+ * be lost at the next start, so a missing or replaced file is unhealthy.
+ */
 export function databaseWritable(database: Store): boolean {
   const { sqlite } = database;
-  if (!sqlite.open) return false;
+  if (!sqlite.open || !sameFile(database)) return false;
   // This connection is writing right now (a synchronous transaction cannot interleave, but be safe).
   if (sqlite.inTransaction) return true;
   try {
