@@ -74,8 +74,8 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
   const health = {
     path: '/healthz',
     method: ['GET'],
-    handler: (_req: unknown, res: ServerResponse) => {
-      const up = databaseWritable(store);
+    handler: async (_req: unknown, res: ServerResponse) => {
+      const up = await databaseWritable(store);
       res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: up, database: up ? 'ok' : 'unavailable', inFlight: inflight.size }));
     },
@@ -281,10 +281,10 @@ function listen(server: Server, config: Config): Promise<Server> {
 function serveHealthOnly(
   req: IncomingMessage,
   res: ServerResponse,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
 ): void {
   if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/healthz') {
-    handler(req, res);
+    void handler(req, res);
     return;
   }
   res.writeHead(404).end();

@@ -1,6 +1,7 @@
 // Start: config → database (migrate) → Slack app → scheduler → signals.
 import { createPushpullApp } from './app.js';
 import type { Config } from './config.js';
+import { BUSY_TIMEOUT_MS } from './db/busy.js';
 import { boltLogger } from './logger.js';
 import { configFromEnvironment, loggerFor, openMigrated, StartupError } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
@@ -10,7 +11,7 @@ import { AppTokenRefused } from './socket-mode.js';
 /** Runs the bot. A problem an operator can fix rejects with a ConfigError, DatabaseError or StartupError. */
 export async function start(config: Config = configFromEnvironment()): Promise<void> {
   const logger = loggerFor(config);
-  const store = openMigrated(config, logger);
+  const store = openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
   const pushpull = createPushpullApp({
     config,
     store,

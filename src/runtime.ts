@@ -45,11 +45,17 @@ export function loggerFor(config: Config): Logger {
 }
 
 /** Opens the database, proves it can be written and applies pending migrations; a DatabaseError names the file. */
-export function openMigrated(config: Config, logger: Logger): Store {
+export function openMigrated(
+  config: Config,
+  logger: Logger,
+  options: { busyTimeoutMs?: number } = {},
+): Store {
   const store = openDatabase(config.databasePath);
   try {
     assertWritable(store);
     applyMigrations(store);
+    // Migrations may wait for another process; the bot then keeps each wait short (db/busy.ts).
+    if (options.busyTimeoutMs !== undefined) store.sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   } catch (error) {
     store.close();
     throw error;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { BUSY_TIMEOUT_MS, sqliteCode, whenNotBusy } from './busy.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -38,16 +39,8 @@ export class DatabaseError extends Error {
   }
 }
 
-const BUSY_TIMEOUT_MS = 5000;
-
-/** The SQLite error code of `error` or of one of its causes (drizzle wraps driver errors). */
-function sqliteCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
-  }
-  return undefined;
-}
+/** Long enough for one-off commands (migrations, forget, backup) to wait out a running bot's writes. */
+const PATIENT_BUSY_TIMEOUT_MS = 5000;
 
 /** Says what is wrong with the database file and how to fix it. */
 export function databaseProblem(error: unknown, file: string): DatabaseError {
@@ -107,7 +100,15 @@ function prepareFolder(file: string): void {
   }
 }
 
-export function openDatabase(path: string): Store {
+export interface OpenOptions {
+  /**
+   * How long one statement may wait for another process's write lock. The bot keeps it short (busy.ts) and
+   * retries asynchronously; one-off commands can afford to wait.
+   */
+  busyTimeoutMs?: number;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Store {
   const file = path === ':memory:' ? path : resolve(path);
   const creating = path !== ':memory:' && !existsSync(file);
   if (creating && existsSync(createdMarker(file))) {
@@ -123,8 +124,8 @@ export function openDatabase(path: string): Store {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    // Several instances may share the file: wait for a writer rather than fail at once.
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Several processes may share the file: wait a little for a writer rather than fail at once.
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? PATIENT_BUSY_TIMEOUT_MS}`);
   } catch (error) {
     sqlite?.close();
     throw databaseProblem(error, file);
@@ -191,23 +192,21 @@ export function sameFile(database: Store): boolean {
 }
 
 /**
- * For `/healthz`: true when the database takes a write now and is still the file at DATABASE_URL; waits at
- * most a second for another writer. Writes to a file deleted underneath the app would seem to succeed and
- * be lost at the next start, so a missing or replaced file is unhealthy.
+ * For `/healthz`: true when the database takes a write now and is still the file at DATABASE_URL. Another
+ * writer's lock is waited out for up to a second, asynchronously, so health never freezes the process. Writes
+ * to a file deleted underneath the app would seem to succeed and be lost at the next start, so a missing or
+ * replaced file is unhealthy.
  */
-export function databaseWritable(database: Store): boolean {
+export async function databaseWritable(database: Store): Promise<boolean> {
   const { sqlite } = database;
   if (!sqlite.open || !sameFile(database)) return false;
   // This connection is writing right now (a synchronous transaction cannot interleave, but be safe).
   if (sqlite.inTransaction) return true;
   try {
-    sqlite.pragma('busy_timeout = 1000');
-    probeWrite(sqlite);
+    await whenNotBusy(() => probeWrite(sqlite), 1000);
     return true;
   } catch {
     return false;
-  } finally {
-    if (sqlite.open) sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 }
 

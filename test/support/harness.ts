@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPushpullApp, type PushpullApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { BUSY_TIMEOUT_MS } from '../../src/db/busy.js';
 import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeSlack } from './fake-slack.js';
@@ -69,6 +70,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const store = openDatabase(config.databasePath);
   applyMigrations(store);
+  // As in production (src/index.ts): each wait for another writer's lock is short and retried asynchronously.
+  store.sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const clock = { now: options.now ?? Date.now() };
   const app = createPushpullApp({
     config,
