@@ -4,6 +4,7 @@ import { App, type webApi } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
 import { databaseAnswers, type Store } from './db/client.js';
+import { GuardedHttpReceiver } from './http-receiver.js';
 import { boltLogger, type Logger } from './logger.js';
 import type { Deps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
@@ -105,9 +106,13 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     ...(receiver
       ? { socketMode: true, receiver }
       : {
-          customRoutes: [health],
-          signingSecret: config.slack.signingSecret ?? '',
-          endpoints: '/slack/events',
+          receiver: new GuardedHttpReceiver({
+            signingSecret: config.slack.signingSecret ?? '',
+            endpoint: '/slack/events',
+            customRoutes: [health],
+            boltLogger: slackLogger,
+            logger: logger.child({ source: 'receiver' }),
+          }),
         }),
   });
 
