@@ -1,7 +1,7 @@
 // Start: config → database (migrate) → Slack app → scheduler → signals.
 import { createPushpullApp } from './app.js';
 import type { Config } from './config.js';
-import { boltLogger } from './logger.js';
+import { boltLogger, type Logger } from './logger.js';
 import { configOrExit, loggerFor, openMigrated } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
 import { fanOutClient } from './scheduler/pace.js';
@@ -9,6 +9,7 @@ import { AppTokenRefused } from './socket-mode.js';
 
 export async function start(config: Config = configOrExit()): Promise<void> {
   const logger = loggerFor(config);
+  keepServingThroughStrayErrors(logger);
   const store = openMigrated(config, logger);
   const pushpull = createPushpullApp({
     config,
@@ -55,4 +56,21 @@ export async function start(config: Config = configOrExit()): Promise<void> {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * The last resort. A rejection nobody handled is a bug, but not a reason to stop answering Slack: it is
+ * logged and the process keeps serving. An uncaught exception leaves the process in an unknown state, so it
+ * is logged and the process ends with code 1 for its supervisor to restart.
+ */
+function keepServingThroughStrayErrors(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error('a promise failed and nothing handled it; still serving', {
+      error: reason instanceof Error ? reason : String(reason),
+    });
+  });
+  process.on('uncaughtException', (error, origin) => {
+    logger.error('an uncaught exception; stopping so a clean process can take over', { error, origin });
+    process.exit(1);
+  });
 }
