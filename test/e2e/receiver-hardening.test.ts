@@ -163,7 +163,8 @@ describe('bodies over the limit', () => {
     await stillServing();
   });
 
-  it('answers many concurrent 4 MB unsigned bodies with 4xx and keeps serving', async () => {
+  it('answers many concurrent 4 MB unsigned bodies with 413 and keeps serving', async () => {
+    // Bolt alone reads each of these whole (4 MB is within its limit) before it looks at the signature.
     const body = Buffer.alloc(4 * 1024 * 1024, 'a');
     const ts = now();
     const statuses = await Promise.all(
@@ -174,15 +175,12 @@ describe('bodies over the limit', () => {
           headers['x-slack-request-timestamp'] = String(ts);
           headers['x-slack-signature'] = signature('not-the-secret', ts, 'a');
         }
-        const res = await fetch(`${h.slack.appUrl}/slack/events`, { method: 'POST', headers, body }).catch(
-          () => undefined, // the app may close the connection before the client finished sending: also refused
-        );
-        await res?.arrayBuffer();
-        return res?.status ?? 'closed';
+        const res = await fetch(`${h.slack.appUrl}/slack/events`, { method: 'POST', headers, body });
+        await res.arrayBuffer().catch(() => {}); // the app closes the connection after refusing
+        return res.status;
       }),
     );
-    for (const status of statuses) expect([401, 413, 'closed']).toContain(status);
-    expect(statuses.filter((s) => s !== 'closed').length).toBeGreaterThan(0);
+    expect(statuses).toEqual(Array(60).fill(413));
     await stillServing();
   });
 });
