@@ -5,6 +5,7 @@ import { App, webApi } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
 import { databaseWritable, type Store } from './db/client.js';
+import { GuardedHttpReceiver } from './http-receiver.js';
 import { boltLogger, type Logger } from './logger.js';
 import { StartupError, VERSION } from './runtime.js';
 import type { Deps } from './slack/deps.js';
@@ -111,9 +112,13 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     ...(receiver
       ? { socketMode: true, receiver }
       : {
-          signingSecret: config.slack.signingSecret ?? '',
-          endpoints: '/slack/events',
-          customRoutes: [health],
+          receiver: new GuardedHttpReceiver({
+            signingSecret: config.slack.signingSecret ?? '',
+            endpoint: '/slack/events',
+            customRoutes: [health],
+            boltLogger: slackLogger,
+            logger: logger.child({ source: 'receiver' }),
+          }),
         }),
   });
 

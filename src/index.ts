@@ -2,7 +2,7 @@
 import { createPushpullApp } from './app.js';
 import type { Config } from './config.js';
 import { BUSY_TIMEOUT_MS } from './db/busy.js';
-import { boltLogger } from './logger.js';
+import { boltLogger, type Logger } from './logger.js';
 import { configFromEnvironment, loggerFor, openMigrated, StartupError } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
 import { fanOutClient } from './scheduler/pace.js';
@@ -11,6 +11,7 @@ import { AppTokenRefused } from './socket-mode.js';
 /** Runs the bot. A problem an operator can fix rejects with a ConfigError, DatabaseError or StartupError. */
 export async function start(config: Config = configFromEnvironment()): Promise<void> {
   const logger = loggerFor(config);
+  keepServingThroughStrayErrors(logger);
   const store = openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
   const pushpull = createPushpullApp({
     config,
@@ -55,4 +56,21 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * The last resort. A rejection nobody handled is a bug, but not a reason to stop answering Slack: it is
+ * logged and the process keeps serving. An uncaught exception leaves the process in an unknown state, so it
+ * is logged and the process ends with code 1 for its supervisor to restart.
+ */
+function keepServingThroughStrayErrors(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error('a promise failed and nothing handled it; still serving', {
+      error: reason instanceof Error ? reason : String(reason),
+    });
+  });
+  process.on('uncaughtException', (error, origin) => {
+    logger.error('an uncaught exception; stopping so a clean process can take over', { error, origin });
+    process.exit(1);
+  });
 }

@@ -1,5 +1,5 @@
 // Pulls: a contributor's tracked request for their manager's input, from open to resolved.
-import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
@@ -221,4 +221,25 @@ export function pullsResolvedSince(db: Db, managerId: string, since: number): Pu
     .where(and(eq(pulls.managerId, managerId), isNotNull(pulls.resolvedAt), gte(pulls.resolvedAt, since)))
     .orderBy(desc(pulls.resolvedAt))
     .all();
+}
+
+/**
+ * How many pulls one person may open in a rolling minute. Each pull interrupts someone with a DM: thirty in a
+ * burst at one colleague is spam, not thirty requests, while ten a minute is more than anyone typing pulls by
+ * hand will send.
+ */
+export const PULLS_PER_MINUTE = 10;
+const MINUTE_MS = 60_000;
+
+/**
+ * True when this person has opened PULLS_PER_MINUTE pulls in the minute before `now`. Counted from the pulls
+ * table (withdrawn ones too: their DM went out), so it holds across restarts and instances.
+ */
+export function pullLimitReached(db: Db, requesterId: string, now: number): boolean {
+  const row = db
+    .select({ opened: count() })
+    .from(pulls)
+    .where(and(eq(pulls.requesterId, requesterId), gt(pulls.createdAt, now - MINUTE_MS)))
+    .get();
+  return (row?.opened ?? 0) >= PULLS_PER_MINUTE;
 }

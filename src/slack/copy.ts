@@ -1,6 +1,6 @@
 // The words Pushpull says when it cannot do what was asked. Warm, short, and clear about what to do next.
 import type { OpenPullRefusal, StepRefusal } from '../domain/pulls.js';
-import { CONTEXT_MAX, NEED_MAX, NOTE_MAX } from '../domain/pulls.js';
+import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, PULLS_PER_MINUTE } from '../domain/pulls.js';
 import { type AddPushRefusal, FIELD_MAX, type PushStepRefusal, TITLE_MAX } from '../domain/pushes.js';
 import { mention } from './text.js';
 
@@ -39,6 +39,8 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
       return `A note holds up to ${n(NOTE_MAX)} characters.`;
   }
 }
+
+export const TOO_MANY_PULLS = `That's ${PULLS_PER_MINUTE} pulls in a minute — give them a moment to land. Nothing was sent this time; pull again in a minute.`;
 
 export const SOMETHING_WENT_WRONG =
   'Sorry — something went wrong on my side and nothing was changed. Please try again in a moment.';

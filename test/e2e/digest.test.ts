@@ -83,9 +83,14 @@ async function postingBarrier(fake: FakeSlack, names: string[]) {
 }
 
 /** A manager with an open pull, as Slack would create it. */
-async function managerWithPull(managerId: string, tz: string, need = 'Pricing for Initech?') {
+async function managerWithPull(
+  managerId: string,
+  tz: string,
+  need = 'Pricing for Initech?',
+  requester = 'UREQ0001',
+) {
   h.fake.users.set(managerId, { tz });
-  await h.slack.command('/pull', `<@${managerId}> ${need}`, 'UREQ0001');
+  await h.slack.command('/pull', `<@${managerId}> ${need}`, requester);
   await h.fake.waitFor('chat.postMessage', (a) => a.channel === managerId && String(a.text).includes(need));
 }
 
@@ -160,7 +165,8 @@ describe('exactly once per manager per week', () => {
   it('survives a 429 storm and delivers every digest', async () => {
     h = await startHarness({ now: MONDAY_0930_UTC });
     for (let i = 0; i < 12; i++)
-      await managerWithPull(`UMGR${String(i).padStart(4, '0')}`, 'UTC', `storm ${i}`);
+      // Two requesters, so the per-person limit on pulls a minute never refuses one.
+      await managerWithPull(`UMGR${String(i).padStart(4, '0')}`, 'UTC', `storm ${i}`, `UREQ000${i % 2}`);
     h.fake.rateLimit('chat.postMessage', 4);
     h.fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfter: 1 }, 3);
     const result = await sendDigests(run());

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
-import { openPull, pullsAwaiting, pullsSent, withdrawPull } from '../../../domain/pulls.js';
+import { openPull, pullLimitReached, pullsAwaiting, pullsSent, withdrawPull } from '../../../domain/pulls.js';
 import { pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { openPullRefusal } from '../../copy.js';
+import { openPullRefusal, TOO_MANY_PULLS } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -61,6 +61,10 @@ export function pullCommand(deps: Deps) {
           // No one to send it to yet: the form asks, with what they typed kept.
           await ack();
           await openView(deps, client, respond, userId, triggerId, pullModalFor(deps, userId, request.need));
+          return;
+        }
+        if (pullLimitReached(deps.db, userId, now)) {
+          await ack(ephemeral({ text: TOO_MANY_PULLS }));
           return;
         }
         ensureMember(deps.db, userId, teamId, now);

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { PULL_KINDS } from '../../../db/schema.js';
 import { ensureMember, getMember } from '../../../domain/members.js';
-import { openPull } from '../../../domain/pulls.js';
+import { openPull, pullLimitReached } from '../../../domain/pulls.js';
 import { getPush } from '../../../domain/pushes.js';
 import { PULL_FORM, pullConfirmation } from '../../blocks/pulls.js';
-import { openPullRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
+import { openPullRefusal, SOMETHING_WENT_WRONG, TOO_MANY_PULLS } from '../../copy.js';
 import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -49,6 +49,10 @@ export function pullCreateView(deps: Deps) {
       return;
     }
     const now = deps.clock();
+    if (pullLimitReached(deps.db, userId, now)) {
+      await ack({ response_action: 'errors', errors: { need: TOO_MANY_PULLS } });
+      return;
+    }
     ensureMember(deps.db, userId, teamId, now);
     const result = openPull(
       deps.db,
