@@ -33,11 +33,20 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
       return `Only ${who?.requesterId ? mention(who.requesterId) : 'the person who sent it'} can withdraw this pull. Nothing was changed.`;
     case 'closed':
       return 'This pull is already closed — nothing left to do here.';
+    case 'already-acknowledged':
+      return 'You have already acknowledged this pull — they know you have seen it.';
     case 'note-required':
       return 'Add a note: an answer with Input or Decision carries your words.';
     case 'note-too-long':
       return `A note holds up to ${n(NOTE_MAX)} characters.`;
   }
+}
+
+/** Why the manager may not have had their DM of a new pull: Slack refused it, or never answered. */
+export function managerNotReached(managerId: string, delivery: { error: string; unknown: boolean }): string {
+  return delivery.unknown
+    ? `:hourglass_flowing_sand: Your pull is saved. Slack was slow to confirm my DM to ${mention(managerId)}, so I won't send it twice; either way it waits for them in \`/pull list\` and on their Home tab.`
+    : `:warning: Your pull is saved, but I couldn't DM ${mention(managerId)} (${delivery.error}). It waits for them in \`/pull list\` and on their Home tab.`;
 }
 
 export const SOMETHING_WENT_WRONG =

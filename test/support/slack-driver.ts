@@ -285,11 +285,16 @@ export class SlackDriver {
     });
   }
 
+  /**
+   * A modal submitted. Each call is a fresh modal (its own view id) unless `view` names one: the same id
+   * and hash again is the same modal submitted twice, as a double click sends it.
+   */
   viewSubmission(
     user: string,
     callbackId: string,
     values: Record<string, Record<string, unknown>>,
     privateMetadata = '',
+    view: { id?: string; hash?: string } = {},
   ): Promise<Sent> {
     return this.interactive({
       type: 'view_submission',
@@ -301,14 +306,14 @@ export class SlackDriver {
       enterprise: null,
       response_urls: [],
       view: {
-        id: 'VMODAL',
+        id: view.id ?? `V${randomUUID().slice(0, 8).toUpperCase()}`,
         team_id: TEAM,
         type: 'modal',
         title: { type: 'plain_text', text: 'Pushpull' },
         blocks: [],
         callback_id: callbackId,
         private_metadata: privateMetadata,
-        hash: 'h1',
+        hash: view.hash ?? 'h1',
         state: { values },
         app_id: 'A0PUSHPULL',
         bot_id: 'BBOT0001',
