@@ -28,9 +28,9 @@ import { currentQuarter } from '../domain/quarters.js';
 import { digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
-import { findTaggedInDm } from '../slack/notify/find-in-dm.js';
 import { refreshProfile, slackErrorCode, slackRefused } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
+import { findTaggedInDm } from '../slack/notify/find-in-dm.js';
 import { eachWithConcurrency, FanOutStopped, SlackPace } from './pace.js';
 
 export interface FanOut {

@@ -38,17 +38,17 @@ export function pushCreateView(deps: Deps) {
     const result = createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
       addPush(
         deps.db,
-      {
-        teamId,
-        managerId,
-        ownerId,
-        title,
-        why: textValue(values, PUSH_FORM.why),
-        guardrails: textValue(values, PUSH_FORM.guardrails),
-        success: textValue(values, PUSH_FORM.success),
-        support: textValue(values, PUSH_FORM.support),
-      },
-      { quarter: quarter.key, limit: deps.config.pushLimit },
+        {
+          teamId,
+          managerId,
+          ownerId,
+          title,
+          why: textValue(values, PUSH_FORM.why),
+          guardrails: textValue(values, PUSH_FORM.guardrails),
+          success: textValue(values, PUSH_FORM.success),
+          support: textValue(values, PUSH_FORM.support),
+        },
+        { quarter: quarter.key, limit: deps.config.pushLimit },
         now,
       ),
     );

@@ -47,6 +47,9 @@ export function pushUpdateView(deps: Deps) {
     }
     await ack();
     if (result.value.replay) return;
-    await announcePushUpdate(client, deps, result.value.value, { authorId: actorId, note: note?.trim() || null });
+    await announcePushUpdate(client, deps, result.value.value, {
+      authorId: actorId,
+      note: note?.trim() || null,
+    });
   };
 }

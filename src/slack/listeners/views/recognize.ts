@@ -2,8 +2,8 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import { ADVOCATE_FUNCTIONS } from '../../../db/schema.js';
 import { ensureMember } from '../../../domain/members.js';
-import { createOnce } from '../../../domain/requests.js';
 import { PROJECT_MAX, type RecognitionRefusal, recognize, WHAT_MAX } from '../../../domain/recognitions.js';
+import { createOnce } from '../../../domain/requests.js';
 import { RECOGNIZE_FORM, SHARE_VALUE } from '../../blocks/recognitions.js';
 import { SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
@@ -58,13 +58,13 @@ export function recognizeView(deps: Deps) {
       recognize(
         deps.db,
         {
-        teamId,
-        recognizerId,
-        advocateId,
-        advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
-        what: textValue(values, RECOGNIZE_FORM.what) ?? '',
-        project: textValue(values, RECOGNIZE_FORM.project),
-        shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes(SHARE_VALUE),
+          teamId,
+          recognizerId,
+          advocateId,
+          advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
+          what: textValue(values, RECOGNIZE_FORM.what) ?? '',
+          project: textValue(values, RECOGNIZE_FORM.project),
+          shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes(SHARE_VALUE),
         },
         now,
       ),
