@@ -5,6 +5,7 @@ import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
 import { databaseAnswers, type Store } from './db/client.js';
 import { boltLogger, type Logger } from './logger.js';
+import { isWaitedOutRateLimit } from './slack/deliver.js';
 import type { Deps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { type AppTokenRefused, SocketModeLink, socketModeReceiver } from './socket-mode.js';
@@ -46,13 +47,12 @@ export const DEFAULT_SLACK_RETRY: webApi.RetryOptions = {
 };
 
 /**
- * Keeps `retry`'s count and backoff for rate limits and stops at the first other failure. The client
- * signals a waited-out 429 by throwing a plain Error saying "A rate limit was exceeded" (WebClient.js,
- * makeRequest); p-retry ends the retries when `onFailedAttempt` throws.
+ * Keeps `retry`'s count and backoff for rate limits and stops at the first other failure: p-retry ends
+ * the retries when `onFailedAttempt` throws.
  */
 export function rateLimitedOnly(retry: webApi.RetryOptions): webApi.RetryOptions {
   const onFailedAttempt = (error: Error) => {
-    if (!error.message.startsWith('A rate limit was exceeded')) throw error;
+    if (!isWaitedOutRateLimit(error)) throw error;
   };
   return { ...retry, onFailedAttempt } as webApi.RetryOptions;
 }

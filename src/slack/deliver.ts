@@ -44,12 +44,25 @@ function pushTitleOf(deps: Deps, pull: Pull): string | undefined {
 export const PULL_EVENT = 'pushpull_pull';
 
 /**
+ * A 429 the client waited out: it then throws a plain Error saying "A rate limit was exceeded", wrapped
+ * in a request error (WebClient.js, makeRequest). The call was not carried out.
+ */
+export function isWaitedOutRateLimit(error: unknown): boolean {
+  const original = (error as { original?: unknown })?.original ?? error;
+  return original instanceof Error && original.message.startsWith('A rate limit was exceeded');
+}
+
+/**
  * Did Slack refuse (it answered, so nothing was delivered), or is the outcome unknown (no answer, a
  * timeout, a 5xx: it may have been delivered)? 429s that outlast the retries count as refused.
  */
 export function slackRefused(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
-  return code === webApi.ErrorCode.PlatformError || code === webApi.ErrorCode.RateLimitedError;
+  return (
+    code === webApi.ErrorCode.PlatformError ||
+    code === webApi.ErrorCode.RateLimitedError ||
+    isWaitedOutRateLimit(error)
+  );
 }
 
 /** A manager DM: delivered, refused, or posted with no answer and not found in their DM (`unknown`). */
