@@ -60,6 +60,22 @@ describe('a replayed /pull', () => {
   });
 });
 
+describe('a replayed /push', () => {
+  it('add and done: one push, one update, the same answer each time', async () => {
+    h = await startHarness();
+    for (const text of ['add Win Initech', 'done 1']) {
+      const body = h.slack.commandBody('/push', text, MGR);
+      const first = await h.slack.post(body, FORM);
+      await settled();
+      const again = await h.slack.post(body, FORM);
+      await settled();
+      expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
+    }
+    expect(h.store.db.select().from(pushes).all()).toMatchObject([{ title: 'Win Initech', status: 'done' }]);
+    expect(h.store.db.select().from(pushUpdates).all()).toHaveLength(1);
+  });
+});
+
 describe('a modal submitted twice', () => {
   it('pull form: one pull, one DM to the manager, one confirmation to the requester', async () => {
     h = await startHarness();
