@@ -45,7 +45,7 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
 /** Why the manager may not have had their DM of a new pull: Slack refused it, or never answered. */
 export function managerNotReached(managerId: string, delivery: { error: string; unknown: boolean }): string {
   return delivery.unknown
-    ? `:hourglass_flowing_sand: Your pull is saved. Slack was slow to confirm my DM to ${mention(managerId)}, so I won't send it twice; either way it waits for them in \`/pull list\` and on their Home tab.`
+    ? `:hourglass_flowing_sand: Your pull is saved. Slack didn't answer when I DMed ${mention(managerId)}, so I can't tell yet whether it reached them, and I won't send it twice. Either way it waits for them in \`/pull list\` and on their Home tab.`
     : `:warning: Your pull is saved, but I couldn't DM ${mention(managerId)} (${delivery.error}). It waits for them in \`/pull list\` and on their Home tab.`;
 }
 

@@ -78,80 +78,55 @@ function rememberManagerMessage(deps: Deps, pullId: number, channel: string, ts:
 }
 
 /**
- * Finds the manager's DM of a pull whose post had no answer, by its metadata, and remembers it:
- * `found`, `absent` (the DM was read and holds no copy) or `unchecked` (the DM could not be read).
+ * Whether the pull knows its manager DM, looking for it by its metadata first when its post had no
+ * answer (and remembering what it finds). Never posts.
  */
-async function lookForManagerMessage(
-  client: WebClient,
-  deps: Deps,
-  pull: Pull,
-): Promise<'found' | 'absent' | 'unchecked'> {
-  try {
-    const found = await findTaggedInDm(client, pull.managerId, PULL_EVENT, (p) => p.pull === pull.id);
-    if (!found) return 'absent';
-    rememberManagerMessage(deps, pull.id, found.channel, found.ts);
-    deps.logger.info("the manager's DM had landed after all; found by its metadata", { pullId: pull.id });
-    return 'found';
-  } catch (error) {
-    deps.logger.warn("could not look for the manager's DM", {
-      pullId: pull.id,
-      error: slackErrorCode(error),
-    });
-    return 'unchecked';
-  }
-}
-
-/** Whether the pull knows its manager DM now, looking for it first if its post had no answer. Never posts. */
 export async function recoverManagerMessage(client: WebClient, deps: Deps, pullId: number): Promise<boolean> {
   const pull = getPull(deps.db, pullId);
   if (!pull) return false;
   if (pull.managerTs) return true;
   if (pull.managerDmUnknownAt === null) return false;
-  return (await lookForManagerMessage(client, deps, pull)) === 'found';
-}
-
-type Posted = { ok: true; channel?: string; ts?: string } | { ok: false; error: string; refused: boolean };
-
-async function postToManager(client: WebClient, pull: Pull, message: ReturnType<typeof managerPullMessage>) {
   try {
-    const posted = await client.chat.postMessage({
-      channel: pull.managerId,
-      ...message,
-      metadata: { event_type: PULL_EVENT, event_payload: { pull: pull.id } },
-    });
-    return { ok: true, channel: posted.channel, ts: posted.ts } as Posted;
+    const found = await findTaggedInDm(client, pull.managerId, PULL_EVENT, (p) => p.pull === pull.id);
+    if (!found) return false;
+    rememberManagerMessage(deps, pull.id, found.channel, found.ts);
+    deps.logger.info("the manager's DM had landed after all; found by its metadata", { pullId });
+    return true;
   } catch (error) {
-    return { ok: false, error: slackErrorCode(error), refused: slackRefused(error) } as Posted;
+    deps.logger.warn("could not look for the manager's DM", { pullId, error: slackErrorCode(error) });
+    return false;
   }
 }
 
 /**
  * DM the manager a new pull and remember the message, so each later step can update it in place.
- * Never repeated blindly: a post Slack did not answer (a timeout, a 5xx) is recorded as unknown and the
- * DM is read for it; only when the DM is read and holds no copy is it posted once more. At worst, a
- * copy that Slack stored but did not yet show when we looked makes two DMs, never more.
+ * Never repeated: a post Slack did not answer (a timeout, a 5xx) may still land, so it is recorded as
+ * unknown and the DM is read for it now and at each later step. Not found, it is not posted again:
+ * the pull waits in the manager's list, Home tab and digest. At most one DM, never a copy.
  */
 export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pull): Promise<PullDelivery> {
   const message = managerPullMessage({ pull, pushTitle: pushTitleOf(deps, pull), now: deps.clock() });
   const context = { pullId: pull.id, managerId: pull.managerId };
-  let posted = await postToManager(client, pull, message);
-  if (!posted.ok && !posted.refused) {
+  let posted: webApi.ChatPostMessageResponse;
+  try {
+    posted = await client.chat.postMessage({
+      channel: pull.managerId,
+      ...message,
+      metadata: { event_type: PULL_EVENT, event_payload: { pull: pull.id } },
+    });
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (slackRefused(error)) {
+      deps.logger.warn('could not DM the manager a new pull', { ...context, error: code });
+      return { ok: false, error: code, unknown: false };
+    }
     markManagerDmUnknown(deps.db, pull.id, deps.clock());
-    deps.logger.warn(
-      'manager DM outcome unknown (Slack did not answer); looking in the DM before any resend',
-      {
-        ...context,
-        error: posted.error,
-      },
-    );
-    const looked = await lookForManagerMessage(client, deps, pull);
-    if (looked === 'found') return { ok: true };
-    if (looked === 'unchecked') return { ok: false, error: posted.error, unknown: true };
-    posted = await postToManager(client, pull, message);
-  }
-  if (!posted.ok) {
-    deps.logger.warn('could not DM the manager a new pull', { ...context, error: posted.error });
-    return { ok: false, error: posted.error, unknown: !posted.refused };
+    deps.logger.warn('manager DM outcome unknown (Slack did not answer); it is looked for, never resent', {
+      ...context,
+      error: code,
+    });
+    if (await recoverManagerMessage(client, deps, pull.id)) return { ok: true };
+    return { ok: false, error: code, unknown: true };
   }
   if (posted.channel && posted.ts) rememberManagerMessage(deps, pull.id, posted.channel, posted.ts);
   return { ok: true };

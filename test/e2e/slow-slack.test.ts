@@ -76,13 +76,18 @@ describe('a post Slack carried out but answered too late', () => {
 });
 
 describe('a post Slack answered with a 5xx', () => {
-  it('is not retried blindly: the DM is read, found empty, and posted once more', async () => {
+  it('is not retried: the DM is read, nothing is there, the requester is told; nothing is posted again', async () => {
     h.fake.failNext('chat.postMessage', { kind: 'http', status: 503 });
-    await pullAndAcknowledge();
+    const pull = await pullAndAcknowledge();
     expect(h.fake.callsTo('chat.postMessage#503')).toHaveLength(1);
     expect(h.fake.callsTo('conversations.history')).toHaveLength(1);
-    expect(managerDms()).toHaveLength(1);
-    expect(allPulls()[0]?.managerTs).toBe(managerDms()[0]?.ts);
+    expect(String(h.fake.responses[0]?.body.text)).toContain("can't tell yet");
+    await h.slack.action(MGR, 'pull_acknowledge', String(pull.id));
+    await settled();
+    // The step looked again, found nothing, and sent no copy.
+    expect(h.fake.callsTo('conversations.history')).toHaveLength(2);
+    expect(h.fake.callsTo('chat.update')).toHaveLength(0);
+    expect(managerDms()).toHaveLength(0);
   });
 });
 
