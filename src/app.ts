@@ -8,6 +8,7 @@ import { databaseWritable, type Store } from './db/client.js';
 import { GuardedHttpReceiver } from './http-receiver.js';
 import { boltLogger, type Logger } from './logger.js';
 import { StartupError, VERSION } from './runtime.js';
+import { isWaitedOutRateLimit } from './slack/deliver.js';
 import type { Deps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { type AppTokenRefused, SocketModeLink, socketModeReceiver } from './socket-mode.js';
@@ -34,14 +35,30 @@ export class InFlight {
   }
 }
 
-/** Web API retries: 429s wait for `Retry-After` and retry; other failures back off briefly, then give up. */
+/**
+ * The listeners' Web API retries: rate limits only. A 429 was not carried out, so the client waits out
+ * its Retry-After and tries again; anything else (a timeout, a 5xx, a dropped connection) may have been
+ * carried out, and repeating it blindly is how one pull became seven DMs. Those fail at once and the
+ * caller treats the outcome as unknown (see sendPullToManager). Pacing for listeners is owned by the
+ * client's own 429 handling; the digest fan-out has its own client and SlackPace (scheduler/pace.ts).
+ */
 export const DEFAULT_SLACK_RETRY: webApi.RetryOptions = {
   retries: 6,
-  factor: 2,
-  minTimeout: 500,
-  maxTimeout: 10_000,
-  randomize: true,
+  factor: 1,
+  minTimeout: 0,
+  maxTimeout: 0,
 };
+
+/**
+ * Keeps `retry`'s count and backoff for rate limits and stops at the first other failure: p-retry ends
+ * the retries when `onFailedAttempt` throws.
+ */
+export function rateLimitedOnly(retry: webApi.RetryOptions): webApi.RetryOptions {
+  const onFailedAttempt = (error: Error) => {
+    if (!isWaitedOutRateLimit(error)) throw error;
+  };
+  return { ...retry, onFailedAttempt } as webApi.RetryOptions;
+}
 
 export interface PushpullAppOptions {
   config: Config;
@@ -105,7 +122,7 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     deferInitialization: true,
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
-      retryConfig: slackRetry,
+      retryConfig: rateLimitedOnly(slackRetry),
       timeout: slackTimeoutMs,
       rejectRateLimitedCalls: false,
     },

@@ -87,6 +87,8 @@ export const pulls = sqliteTable(
     withdrawnAt: integer('withdrawn_at'),
     managerChannel: text('manager_channel'),
     managerTs: text('manager_ts'),
+    /** Set when the manager's DM was posted but Slack never answered: it may have landed, so look before resending. */
+    managerDmUnknownAt: integer('manager_dm_unknown_at'),
     overdueRemindedAt: integer('overdue_reminded_at'),
   },
   (t) => [
@@ -141,6 +143,21 @@ export const digestClaims = sqliteTable(
     lastError: text('last_error'),
   },
   (t) => [uniqueIndex('digest_claims_manager_week').on(t.managerId, t.week)],
+);
+
+/**
+ * Requests already carried out, keyed by what Slack repeats on a replay (a command's `trigger_id`, a
+ * submission's view id and hash), written in the same transaction as what they created. Kept a day.
+ */
+export const requestsSeen = sqliteTable(
+  'requests_seen',
+  {
+    key: text('key').primaryKey(),
+    /** The row the request created (a pull, a push, …), so a replay can answer as the original did. */
+    createdId: integer('created_id'),
+    seenAt: integer('seen_at').notNull(),
+  },
+  (t) => [index('requests_seen_time').on(t.seenAt)],
 );
 
 export type Member = typeof members.$inferSelect;

@@ -101,10 +101,19 @@ export function recordManagerMessage(db: Db, id: number, channel: string, ts: st
   prepared(db, 'recordManagerMessage', (d) =>
     d
       .update(pulls)
-      .set({ managerChannel: sql`${sql.placeholder('channel')}`, managerTs: sql`${sql.placeholder('ts')}` })
+      .set({
+        managerChannel: sql`${sql.placeholder('channel')}`,
+        managerTs: sql`${sql.placeholder('ts')}`,
+        managerDmUnknownAt: null,
+      })
       .where(eq(pulls.id, sql.placeholder('id')))
       .prepare(),
   ).run({ id, channel, ts });
+}
+
+/** The manager's DM was posted but Slack never answered: it may have landed, so it is looked for before any resend. */
+export function markManagerDmUnknown(db: Db, id: number, now: number): void {
+  db.update(pulls).set({ managerDmUnknownAt: now }).where(eq(pulls.id, id)).run();
 }
 
 export type StepRefusal =
@@ -112,6 +121,7 @@ export type StepRefusal =
   | 'not-manager'
   | 'not-requester'
   | 'closed'
+  | 'already-acknowledged'
   | 'note-required'
   | 'note-too-long';
 
@@ -148,15 +158,16 @@ export function acknowledgePull(db: Db, id: number, actorId: string, now: number
   const pull = getPull(db, id);
   const refusal = guard(pull, actorId, 'manager');
   if (refusal) return fail(refusal);
-  if (pull?.status === 'acknowledged') return ok(pull);
-  // The status condition makes a double click or a racing instance a no-op rather than a second step.
+  // A second press (a double click, a replay, a racing instance) changes nothing, and nobody is told twice.
+  if (pull?.status === 'acknowledged') return fail('already-acknowledged');
   const row = db
     .update(pulls)
     .set({ status: 'acknowledged', acknowledgedAt: now })
     .where(and(eq(pulls.id, id), eq(pulls.status, 'open')))
     .returning()
     .get();
-  return row ? ok(row) : fail('closed');
+  if (row) return ok(row);
+  return getPull(db, id)?.status === 'acknowledged' ? fail('already-acknowledged') : fail('closed');
 }
 
 export function resolvePull(

@@ -28,9 +28,10 @@ import { currentQuarter } from '../domain/quarters.js';
 import { digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
-import { refreshProfile, slackErrorCode } from '../slack/deliver.js';
+import { refreshProfile, slackErrorCode, slackRefused } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
-import { eachWithConcurrency, FanOutStopped, SlackPace, slackRefused } from './pace.js';
+import { findTaggedInDm } from '../slack/notify/find-in-dm.js';
+import { eachWithConcurrency, FanOutStopped, SlackPace } from './pace.js';
 
 export interface FanOut {
   deps: Deps;
@@ -107,51 +108,21 @@ export function digestContentFor(
   });
 }
 
-/**
- * Looks for `week`'s digest in the manager's DM (by its metadata): the ts of the copy that landed, or
- * undefined when there is none. Throws when the DM cannot be read (then nothing may be resent).
- * Needs `im:write` (conversations.open) and `im:history`; Pushpull's DMs are read-only for people, so
- * all it can read there is its own messages.
- */
+/** The ts of `week`'s digest in the manager's DM, or undefined; throws when the DM cannot be read. */
 async function findDigestInDm(
   run: FanOut,
   pace: SlackPace,
   managerId: string,
   week: string,
 ): Promise<string | undefined> {
-  const { client, signal } = run;
-  const opened = await pace.call(() => client.conversations.open({ users: managerId }), signal);
-  const channel = opened.channel?.id;
-  if (!channel) throw new Error('conversations.open named no channel');
-  let cursor: string | undefined;
-  // Newest first: the copy looked for is at most a week old, far fewer than 10 pages back.
-  for (let page = 0; page < 10; page++) {
-    const history = await pace.call(
-      () =>
-        client.conversations.history({
-          channel,
-          limit: 200,
-          include_all_metadata: true,
-          ...(cursor ? { cursor } : {}),
-        }),
-      signal,
-    );
-    for (const message of history.messages ?? []) {
-      const meta = message.metadata as
-        | { event_type?: string; event_payload?: Record<string, unknown> }
-        | undefined;
-      if (
-        meta?.event_type === DIGEST_EVENT &&
-        meta.event_payload?.week === week &&
-        meta.event_payload?.manager === managerId
-      ) {
-        return message.ts ?? '';
-      }
-    }
-    cursor = history.response_metadata?.next_cursor || undefined;
-    if (!history.has_more || !cursor) return undefined;
-  }
-  throw new Error('the DM is too long to check');
+  const found = await findTaggedInDm(
+    run.client,
+    managerId,
+    DIGEST_EVENT,
+    (payload) => payload.week === week && payload.manager === managerId,
+    (send) => pace.call(send, run.signal),
+  );
+  return found?.ts;
 }
 
 /** How a claim another run holds (or that is done) shows in the run's report. */

@@ -98,12 +98,3 @@ export function fanOutClient(
     ...(logger ? { logger } : {}),
   });
 }
-
-/**
- * Did Slack refuse (it answered, so nothing was delivered), or is the outcome unknown (no answer, a
- * timeout, a 5xx: it may have been delivered)? 429s that outlast SlackPace count as refused.
- */
-export function slackRefused(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === webApi.ErrorCode.PlatformError || code === webApi.ErrorCode.RateLimitedError;
-}

@@ -33,6 +33,8 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
       return `Only ${who?.requesterId ? mention(who.requesterId) : 'the person who sent it'} can withdraw this pull. Nothing was changed.`;
     case 'closed':
       return 'This pull is already closed — nothing left to do here.';
+    case 'already-acknowledged':
+      return 'You have already acknowledged this pull — they know you have seen it.';
     case 'note-required':
       return 'Add a note: an answer with Input or Decision carries your words.';
     case 'note-too-long':
@@ -41,6 +43,13 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
 }
 
 export const TOO_MANY_PULLS = `That's ${PULLS_PER_MINUTE} pulls in a minute — give them a moment to land. Nothing was sent this time; pull again in a minute.`;
+
+/** Why the manager may not have had their DM of a new pull: Slack refused it, or never answered. */
+export function managerNotReached(managerId: string, delivery: { error: string; unknown: boolean }): string {
+  return delivery.unknown
+    ? `:hourglass_flowing_sand: Your pull is saved. Slack didn't answer when I DMed ${mention(managerId)}, so I can't tell yet whether it reached them, and I won't send it twice. Either way it waits for them in \`/pull list\` and on their Home tab.`
+    : `:warning: Your pull is saved, but I couldn't DM ${mention(managerId)} (${delivery.error}). It waits for them in \`/pull list\` and on their Home tab.`;
+}
 
 export const SOMETHING_WENT_WRONG =
   'Sorry — something went wrong on my side and nothing was changed. Please try again in a moment.';

@@ -1,11 +1,12 @@
 // Sending what a listener decided: render with the builders, call the Web API, remember where messages went.
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type { Pull } from '../db/schema.js';
 import { getMember, profileIsStale, saveProfile } from '../domain/members.js';
-import { getPull, recordManagerMessage } from '../domain/pulls.js';
+import { getPull, markManagerDmUnknown, recordManagerMessage } from '../domain/pulls.js';
 import { getPush } from '../domain/pushes.js';
 import { managerPullMessage, requesterUpdate } from './blocks/pulls.js';
 import type { Deps } from './deps.js';
+import { findTaggedInDm } from './notify/find-in-dm.js';
 
 type WebClient = webApi.WebClient;
 
@@ -39,26 +40,105 @@ function pushTitleOf(deps: Deps, pull: Pull): string | undefined {
   return pull.pushId ? getPush(deps.db, pull.pushId)?.title : undefined;
 }
 
-/** DM the manager a new pull and remember the message, so each later step can update it in place. */
-export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pull): Promise<Delivery> {
-  const message = managerPullMessage({ pull, pushTitle: pushTitleOf(deps, pull), now: deps.clock() });
-  return attempt(
-    deps,
-    'DM the manager a new pull',
-    { pullId: pull.id, managerId: pull.managerId },
-    async () => {
-      const posted = await client.chat.postMessage({ channel: pull.managerId, ...message });
-      if (posted.channel && posted.ts) recordManagerMessage(deps.db, pull.id, posted.channel, posted.ts);
-    },
+/** The message metadata on every manager DM of a pull, so a copy that landed unseen can be found. */
+export const PULL_EVENT = 'pushpull_pull';
+
+/**
+ * A 429 the client waited out: it then throws a plain Error saying "A rate limit was exceeded", wrapped
+ * in a request error (WebClient.js, makeRequest). The call was not carried out.
+ */
+export function isWaitedOutRateLimit(error: unknown): boolean {
+  const original = (error as { original?: unknown })?.original ?? error;
+  return original instanceof Error && original.message.startsWith('A rate limit was exceeded');
+}
+
+/**
+ * Did Slack refuse (it answered, so nothing was delivered), or is the outcome unknown (no answer, a
+ * timeout, a 5xx: it may have been delivered)? 429s that outlast the retries count as refused.
+ */
+export function slackRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    code === webApi.ErrorCode.PlatformError ||
+    code === webApi.ErrorCode.RateLimitedError ||
+    isWaitedOutRateLimit(error)
   );
 }
 
-/** Show the pull's current state on the manager's original DM. */
+/** A manager DM: delivered, refused, or posted with no answer and not found in their DM (`unknown`). */
+export type PullDelivery = { ok: true } | { ok: false; error: string; unknown: boolean };
+
+function rememberManagerMessage(deps: Deps, pullId: number, channel: string, ts: string): void {
+  try {
+    recordManagerMessage(deps.db, pullId, channel, ts);
+  } catch (error) {
+    // The DM landed; only its place was not saved. The next step finds it again by its metadata.
+    deps.logger.error("could not save where the manager's DM is", { pullId, error });
+  }
+}
+
+/**
+ * Whether the pull knows its manager DM, looking for it by its metadata first when its post had no
+ * answer (and remembering what it finds). Never posts.
+ */
+export async function recoverManagerMessage(client: WebClient, deps: Deps, pullId: number): Promise<boolean> {
+  const pull = getPull(deps.db, pullId);
+  if (!pull) return false;
+  if (pull.managerTs) return true;
+  if (pull.managerDmUnknownAt === null) return false;
+  try {
+    const found = await findTaggedInDm(client, pull.managerId, PULL_EVENT, (p) => p.pull === pull.id);
+    if (!found) return false;
+    rememberManagerMessage(deps, pull.id, found.channel, found.ts);
+    deps.logger.info("the manager's DM had landed after all; found by its metadata", { pullId });
+    return true;
+  } catch (error) {
+    deps.logger.warn("could not look for the manager's DM", { pullId, error: slackErrorCode(error) });
+    return false;
+  }
+}
+
+/**
+ * DM the manager a new pull and remember the message, so each later step can update it in place.
+ * Never repeated: a post Slack did not answer (a timeout, a 5xx) may still land, so it is recorded as
+ * unknown and the DM is read for it now and at each later step. Not found, it is not posted again:
+ * the pull waits in the manager's list, Home tab and digest. At most one DM, never a copy.
+ */
+export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pull): Promise<PullDelivery> {
+  const message = managerPullMessage({ pull, pushTitle: pushTitleOf(deps, pull), now: deps.clock() });
+  const context = { pullId: pull.id, managerId: pull.managerId };
+  let posted: webApi.ChatPostMessageResponse;
+  try {
+    posted = await client.chat.postMessage({
+      channel: pull.managerId,
+      ...message,
+      metadata: { event_type: PULL_EVENT, event_payload: { pull: pull.id } },
+    });
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (slackRefused(error)) {
+      deps.logger.warn('could not DM the manager a new pull', { ...context, error: code });
+      return { ok: false, error: code, unknown: false };
+    }
+    markManagerDmUnknown(deps.db, pull.id, deps.clock());
+    deps.logger.warn('manager DM outcome unknown (Slack did not answer); it is looked for, never resent', {
+      ...context,
+      error: code,
+    });
+    if (await recoverManagerMessage(client, deps, pull.id)) return { ok: true };
+    return { ok: false, error: code, unknown: true };
+  }
+  if (posted.channel && posted.ts) rememberManagerMessage(deps, pull.id, posted.channel, posted.ts);
+  return { ok: true };
+}
+
+/** Show the pull's current state on the manager's original DM (found first if its post had no answer). */
 export async function refreshManagerMessage(
   client: WebClient,
   deps: Deps,
   pullId: number,
 ): Promise<Delivery> {
+  if (!(await recoverManagerMessage(client, deps, pullId))) return { ok: true };
   const pull = getPull(deps.db, pullId);
   if (!pull?.managerChannel || !pull.managerTs) return { ok: true };
   const { managerChannel: channel, managerTs: ts } = pull;

@@ -1,5 +1,6 @@
 // zod schemas for the parts of Slack's payloads that listeners rely on. Anything else in a payload is ignored.
 import { z } from 'zod';
+import { submissionKey } from '../domain/requests.js';
 import { literal } from './text.js';
 
 export const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
@@ -29,6 +30,7 @@ export const viewSubmissionSchema = z.object({
   team: z.object({ id: z.string() }).nullish(),
   view: z.object({
     id: z.string().optional(),
+    hash: z.string().optional(),
     private_metadata: z.string().optional().default(''),
     state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
   }),
@@ -97,6 +99,12 @@ export function parseMetadata<T extends z.ZodType>(schema: T, raw: string): z.in
 }
 
 /** A view submission whose private_metadata must match `schema`; undefined when either part is malformed. */
+/** The key a submission is deduplicated on, when Slack named its view (it always does). */
+export function submissionKeyOf(submission: { view: { id?: string; hash?: string } }): string | undefined {
+  const { id, hash } = submission.view;
+  return id && hash ? submissionKey(id, hash) : undefined;
+}
+
 export function submissionWithMetadata<T extends z.ZodType>(body: unknown, schema: T) {
   const parsed = viewSubmissionSchema.safeParse(body);
   if (!parsed.success) return undefined;

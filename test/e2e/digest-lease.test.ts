@@ -81,7 +81,9 @@ describe('a slow Slack never produces copies', () => {
       await sendDigests(run);
     }
     expect(digestsIn(h.fake, 'UMGRUTC1')).toHaveLength(1);
-    const landed = h.fake.history.get('DMGRUTC1')?.find((m) => m.metadata);
+    const landed = h.fake.history
+      .get('DMGRUTC1')
+      ?.find((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === 'pushpull_digest');
     expect(landed?.metadata).toEqual({
       event_type: 'pushpull_digest',
       event_payload: { week: '2026-W48', manager: 'UMGRUTC1' },

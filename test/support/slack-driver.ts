@@ -143,11 +143,11 @@ export class SlackDriver {
     return { status: res.status, body: parsed, ms };
   }
 
-  /** A slash command, form-encoded as Slack sends it. */
-  async command(command: string, text: string, user = 'UREQ0001', options: SignOptions = {}): Promise<Sent> {
+  /** A slash command's signed body, form-encoded as Slack sends it: post it again to replay it. */
+  commandBody(command: string, text: string, user = 'UREQ0001'): string {
     assertSlackForm(text);
     const id = randomUUID();
-    const form = new URLSearchParams({
+    return new URLSearchParams({
       token: 'legacy-verification-token',
       team_id: TEAM,
       team_domain: 'acme',
@@ -161,8 +161,13 @@ export class SlackDriver {
       is_enterprise_install: 'false',
       response_url: this.fake.responseUrl(`cmd-${id}`),
       trigger_id: this.fake.issueTrigger(`trigger-${id}`),
-    });
-    const sent = await this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    }).toString();
+  }
+
+  /** A slash command, form-encoded as Slack sends it. */
+  async command(command: string, text: string, user = 'UREQ0001', options: SignOptions = {}): Promise<Sent> {
+    const body = this.commandBody(command, text, user);
+    const sent = await this.post(body, 'application/x-www-form-urlencoded', options);
     // A command's ack body is posted as a message: https://docs.slack.dev/interactivity/implementing-slash-commands
     if (typeof sent.body === 'object' && sent.status === 200)
       this.fake.recordViolation(
@@ -285,11 +290,16 @@ export class SlackDriver {
     });
   }
 
+  /**
+   * A modal submitted. Each call is a fresh modal (its own view id) unless `view` names one: the same id
+   * and hash again is the same modal submitted twice, as a double click sends it.
+   */
   viewSubmission(
     user: string,
     callbackId: string,
     values: Record<string, Record<string, unknown>>,
     privateMetadata = '',
+    view: { id?: string; hash?: string } = {},
   ): Promise<Sent> {
     return this.interactive({
       type: 'view_submission',
@@ -301,14 +311,14 @@ export class SlackDriver {
       enterprise: null,
       response_urls: [],
       view: {
-        id: 'VMODAL',
+        id: view.id ?? `V${randomUUID().slice(0, 8).toUpperCase()}`,
         team_id: TEAM,
         type: 'modal',
         title: { type: 'plain_text', text: 'Pushpull' },
         blocks: [],
         callback_id: callbackId,
         private_metadata: privateMetadata,
-        hash: 'h1',
+        hash: view.hash ?? 'h1',
         state: { values },
         app_id: 'A0PUSHPULL',
         bot_id: 'BBOT0001',

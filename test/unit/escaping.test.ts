@@ -126,6 +126,7 @@ const pull = (t: string): Pull => ({
   managerChannel: null,
   managerTs: null,
   overdueRemindedAt: null,
+  managerDmUnknownAt: null,
 });
 const push = (t: string): Push => ({
   id: 1,

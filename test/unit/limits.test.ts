@@ -76,6 +76,7 @@ const pullOf = (t: string, i: number, over: Partial<Pull> = {}): Pull => ({
   managerChannel: null,
   managerTs: null,
   overdueRemindedAt: null,
+  managerDmUnknownAt: null,
   ...over,
 });
 const pushOf = (t: string, i: number): Push => ({

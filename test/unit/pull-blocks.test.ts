@@ -29,6 +29,7 @@ const pull = (over: Partial<Pull> = {}): Pull => ({
   managerChannel: null,
   managerTs: null,
   overdueRemindedAt: null,
+  managerDmUnknownAt: null,
   ...over,
 });
 

@@ -38,6 +38,7 @@ export function acknowledgeAction(deps: Deps) {
     if (!input) return;
     const actorId = input.payload.user.id;
     const result = acknowledgePull(deps.db, input.pullId, actorId, deps.clock());
+    if (!result.ok && result.reason === 'already-acknowledged') return; // pressed again: they were told once
     if (!result.ok) {
       await refuseStep(deps, client, respond, actorId, input.pullId, result.reason);
       return;

@@ -1,8 +1,16 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
-import { openPull, pullLimitReached, pullsAwaiting, pullsSent, withdrawPull } from '../../../domain/pulls.js';
+import {
+  getPull,
+  openPull,
+  pullLimitReached,
+  pullsAwaiting,
+  pullsSent,
+  withdrawPull,
+} from '../../../domain/pulls.js';
+import { commandKey, createOnce } from '../../../domain/requests.js';
 import { pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { openPullRefusal, TOO_MANY_PULLS } from '../../copy.js';
+import { managerNotReached, openPullRefusal, TOO_MANY_PULLS } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -68,13 +76,21 @@ export function pullCommand(deps: Deps) {
           return;
         }
         ensureMember(deps.db, userId, teamId, now);
-        const result = openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now);
+        // A replayed request carries the same trigger_id: it is answered as the first was, and creates nothing.
+        const result = createOnce(deps.db, commandKey(triggerId), now, () =>
+          openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now),
+        );
         if (!result.ok) {
           await ack(ephemeral({ text: openPullRefusal(result.reason, typedLength(request.need)) }));
           return;
         }
+        if (result.value.replay) {
+          const first = result.value.createdId ? getPull(deps.db, result.value.createdId) : undefined;
+          await ack(first ? ephemeral(pullConfirmation(first)) : undefined);
+          return;
+        }
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
-        const pull = result.value;
+        const pull = result.value.value;
         await ack(ephemeral(pullConfirmation(pull)));
         await refreshProfile(client, deps, managerId);
         if (getMember(deps.db, managerId)?.isBot) {
@@ -87,7 +103,7 @@ export function pullCommand(deps: Deps) {
           await respond({
             response_type: 'ephemeral',
             replace_original: false,
-            text: `:warning: Your pull is saved, but I couldn't DM ${mention(managerId)} (${delivered.error}). It waits for them in \`/pull list\` and on their Home tab.`,
+            text: managerNotReached(managerId, delivered),
           });
         }
         await refreshHomes(client, deps, [userId, managerId]);

@@ -1,6 +1,14 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ensureMember } from '../../../domain/members.js';
-import { addPush, lastUpdate, listPushes, mayUpdatePush, updatePush } from '../../../domain/pushes.js';
+import {
+  addPush,
+  getPush,
+  lastUpdate,
+  listPushes,
+  mayUpdatePush,
+  updatePush,
+} from '../../../domain/pushes.js';
+import { commandKey, createOnce } from '../../../domain/requests.js';
 import { pushHelp, pushModal, pushUpdateModal } from '../../blocks/pushes.js';
 import { addPushRefusal, pushStepRefusal } from '../../copy.js';
 import type { Deps } from '../../deps.js';
@@ -57,11 +65,15 @@ export function pushCommand(deps: Deps) {
           return;
         }
         ensureMember(deps.db, userId, teamId, now);
-        const result = addPush(
-          deps.db,
-          { teamId, managerId: userId, title: request.title },
-          { quarter: quarter.key, limit: deps.config.pushLimit },
-          now,
+        const title = request.title;
+        // A replayed request carries the same trigger_id: answered as the first was, nothing created.
+        const result = createOnce(deps.db, commandKey(triggerId), now, () =>
+          addPush(
+            deps.db,
+            { teamId, managerId: userId, title },
+            { quarter: quarter.key, limit: deps.config.pushLimit },
+            now,
+          ),
         );
         if (!result.ok) {
           await ack(
@@ -75,12 +87,15 @@ export function pushCommand(deps: Deps) {
           );
           return;
         }
+        const push = result.value.replay ? getPush(deps.db, result.value.createdId ?? 0) : result.value.value;
         await ack(
-          ephemeral({
-            text: `:dart: Pushing on *${excerpt(result.value.title, 2000)}* for ${quarter.label}. Add why it matters, what success looks like and what support it needs on your Home tab or with \`/push update\`.`,
-          }),
+          push
+            ? ephemeral({
+                text: `:dart: Pushing on *${excerpt(push.title, 2000)}* for ${quarter.label}. Add why it matters, what success looks like and what support it needs on your Home tab or with \`/push update\`.`,
+              })
+            : undefined,
         );
-        await announcePush(client, deps, result.value);
+        if (push && !result.value.replay) await announcePush(client, deps, push);
         return;
       }
       case 'update':
@@ -107,7 +122,9 @@ export function pushCommand(deps: Deps) {
           return;
         }
         const status = request.kind === 'done' ? 'done' : 'dropped';
-        const result = updatePush(deps.db, push.id, userId, status, undefined, now);
+        const result = createOnce(deps.db, commandKey(triggerId), now, () =>
+          updatePush(deps.db, push.id, userId, status, undefined, now),
+        );
         if (!result.ok) {
           await ack(ephemeral({ text: pushStepRefusal(result.reason) }));
           return;
@@ -120,7 +137,8 @@ export function pushCommand(deps: Deps) {
                 : `:heavy_minus_sign: Dropped *${excerpt(push.title, 2000)}*. Letting go is part of focus.`,
           }),
         );
-        await announcePushUpdate(client, deps, result.value, {
+        if (result.value.replay) return;
+        await announcePushUpdate(client, deps, result.value.value, {
           authorId: userId,
           note: lastUpdate(deps.db, push.id)?.note ?? null,
         });

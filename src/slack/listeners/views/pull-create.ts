@@ -3,8 +3,9 @@ import { PULL_KINDS } from '../../../db/schema.js';
 import { ensureMember, getMember } from '../../../domain/members.js';
 import { openPull, pullLimitReached } from '../../../domain/pulls.js';
 import { getPush } from '../../../domain/pushes.js';
+import { createOnce } from '../../../domain/requests.js';
 import { PULL_FORM, pullConfirmation } from '../../blocks/pulls.js';
-import { openPullRefusal, SOMETHING_WENT_WRONG, TOO_MANY_PULLS } from '../../copy.js';
+import { managerNotReached, openPullRefusal, SOMETHING_WENT_WRONG, TOO_MANY_PULLS } from '../../copy.js';
 import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -12,10 +13,11 @@ import {
   selectedDate,
   selectedOption,
   selectedUser,
+  submissionKeyOf,
   textValue,
   viewSubmissionSchema,
 } from '../../payloads.js';
-import { mention, typedLength } from '../../text.js';
+import { typedLength } from '../../text.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -54,19 +56,22 @@ export function pullCreateView(deps: Deps) {
       return;
     }
     ensureMember(deps.db, userId, teamId, now);
-    const result = openPull(
-      deps.db,
-      {
-        teamId,
-        requesterId: userId,
-        managerId,
-        need,
-        context: textValue(values, PULL_FORM.context),
-        kind,
-        neededBy: selectedDate(values, PULL_FORM.neededBy),
-        pushId: push?.id,
-      },
-      now,
+    // The same submission twice (a double click, a replay) finds the first pull and creates nothing.
+    const result = createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+      openPull(
+        deps.db,
+        {
+          teamId,
+          requesterId: userId,
+          managerId,
+          need,
+          context: textValue(values, PULL_FORM.context),
+          kind,
+          neededBy: selectedDate(values, PULL_FORM.neededBy),
+          pushId: push?.id,
+        },
+        now,
+      ),
     );
     if (!result.ok) {
       const field =
@@ -82,12 +87,11 @@ export function pullCreateView(deps: Deps) {
       return;
     }
     await ack();
-    const pull = result.value;
+    if (result.value.replay) return;
+    const pull = result.value.value;
     await refreshProfile(client, deps, managerId);
     const delivered = await sendPullToManager(client, deps, pull);
-    const warning = delivered.ok
-      ? undefined
-      : `:warning: I couldn't DM ${mention(managerId)} (${delivered.error}). Your pull is saved and waits on their Home tab.`;
+    const warning = delivered.ok ? undefined : managerNotReached(managerId, delivered);
     await directMessage(
       client,
       deps,

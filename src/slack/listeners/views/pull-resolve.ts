@@ -1,12 +1,13 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { getPull, resolutionSchema, resolvePull } from '../../../domain/pulls.js';
+import { createOnce } from '../../../domain/requests.js';
 import { RESOLVE_FORM } from '../../blocks/pulls.js';
 import { requesterNotReached, SOMETHING_WENT_WRONG, stepRefusal } from '../../copy.js';
 import { directMessage, refreshManagerMessage, tellRequester } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
-import { submissionWithMetadata, textValue } from '../../payloads.js';
+import { submissionKeyOf, submissionWithMetadata, textValue } from '../../payloads.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -22,13 +23,10 @@ export function pullResolveView(deps: Deps) {
     }
     const { submission, metadata } = input;
     const note = textValue(submission.view.state.values, RESOLVE_FORM.note);
-    const result = resolvePull(
-      deps.db,
-      metadata.pullId,
-      submission.user.id,
-      metadata.resolution,
-      note,
-      deps.clock(),
+    // Submitted twice, the answer is stored and told once; the repeat is answered as the first was.
+    const now = deps.clock();
+    const result = createOnce(deps.db, submissionKeyOf(submission), now, () =>
+      resolvePull(deps.db, metadata.pullId, submission.user.id, metadata.resolution, note, now),
     );
     if (!result.ok) {
       await ack({
@@ -38,7 +36,8 @@ export function pullResolveView(deps: Deps) {
       return;
     }
     await ack();
-    const pull = result.value;
+    if (result.value.replay) return;
+    const pull = result.value.value;
     const [, told] = await Promise.all([
       refreshManagerMessage(client, deps, pull.id),
       tellRequester(client, deps, pull),

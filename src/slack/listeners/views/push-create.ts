@@ -1,11 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ensureMember, getMember } from '../../../domain/members.js';
 import { addPush } from '../../../domain/pushes.js';
+import { createOnce } from '../../../domain/requests.js';
 import { PUSH_FORM } from '../../blocks/pushes.js';
 import { addPushRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import { quarterNow } from '../../modals.js';
-import { selectedUser, textValue, viewSubmissionSchema } from '../../payloads.js';
+import { selectedUser, submissionKeyOf, textValue, viewSubmissionSchema } from '../../payloads.js';
 import { announcePush } from '../../pushes.js';
 import { typedLength } from '../../text.js';
 
@@ -34,20 +35,22 @@ export function pushCreateView(deps: Deps) {
     const quarter = quarterNow(deps);
     const now = deps.clock();
     ensureMember(deps.db, managerId, teamId, now);
-    const result = addPush(
-      deps.db,
-      {
-        teamId,
-        managerId,
-        ownerId,
-        title,
-        why: textValue(values, PUSH_FORM.why),
-        guardrails: textValue(values, PUSH_FORM.guardrails),
-        success: textValue(values, PUSH_FORM.success),
-        support: textValue(values, PUSH_FORM.support),
-      },
-      { quarter: quarter.key, limit: deps.config.pushLimit },
-      now,
+    const result = createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+      addPush(
+        deps.db,
+        {
+          teamId,
+          managerId,
+          ownerId,
+          title,
+          why: textValue(values, PUSH_FORM.why),
+          guardrails: textValue(values, PUSH_FORM.guardrails),
+          success: textValue(values, PUSH_FORM.success),
+          support: textValue(values, PUSH_FORM.support),
+        },
+        { quarter: quarter.key, limit: deps.config.pushLimit },
+        now,
+      ),
     );
     if (!result.ok) {
       const message = addPushRefusal(result.reason, {
@@ -59,6 +62,7 @@ export function pushCreateView(deps: Deps) {
       return;
     }
     await ack();
-    await announcePush(client, deps, result.value);
+    if (result.value.replay) return;
+    await announcePush(client, deps, result.value.value);
   };
 }

@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { OPEN_STATUSES, updatePush } from '../../../domain/pushes.js';
+import { createOnce } from '../../../domain/requests.js';
 import { PUSH_UPDATE_FORM } from '../../blocks/pushes.js';
 import { pushStepRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
-import { selectedOption, submissionWithMetadata, textValue } from '../../payloads.js';
+import { selectedOption, submissionKeyOf, submissionWithMetadata, textValue } from '../../payloads.js';
 import { announcePushUpdate } from '../../pushes.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -32,7 +33,11 @@ export function pushUpdateView(deps: Deps) {
     }
     const note = textValue(values, PUSH_UPDATE_FORM.note);
     const actorId = submission.user.id;
-    const result = updatePush(deps.db, metadata.pushId, actorId, status.data, note, deps.clock());
+    // The same submission twice records one update and tells people once.
+    const now = deps.clock();
+    const result = createOnce(deps.db, submissionKeyOf(submission), now, () =>
+      updatePush(deps.db, metadata.pushId, actorId, status.data, note, now),
+    );
     if (!result.ok) {
       await ack({
         response_action: 'errors',
@@ -41,6 +46,10 @@ export function pushUpdateView(deps: Deps) {
       return;
     }
     await ack();
-    await announcePushUpdate(client, deps, result.value, { authorId: actorId, note: note?.trim() || null });
+    if (result.value.replay) return;
+    await announcePushUpdate(client, deps, result.value.value, {
+      authorId: actorId,
+      note: note?.trim() || null,
+    });
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ADVOCATE_FUNCTIONS } from '../../../db/schema.js';
 import { ensureMember } from '../../../domain/members.js';
 import { PROJECT_MAX, type RecognitionRefusal, recognize, WHAT_MAX } from '../../../domain/recognitions.js';
+import { createOnce } from '../../../domain/requests.js';
 import { RECOGNIZE_FORM, SHARE_VALUE } from '../../blocks/recognitions.js';
 import { SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
@@ -11,6 +12,7 @@ import {
   parseMetadata,
   selectedOption,
   selectedUser,
+  submissionKeyOf,
   textValue,
   viewSubmissionSchema,
 } from '../../payloads.js';
@@ -52,18 +54,20 @@ export function recognizeView(deps: Deps) {
     const metadata = parseMetadata(metadataSchema, parsed.data.view.private_metadata) ?? {};
     const shareChoice = checkedValues(values, RECOGNIZE_FORM.share);
     const now = deps.clock();
-    const result = recognize(
-      deps.db,
-      {
-        teamId,
-        recognizerId,
-        advocateId,
-        advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
-        what: textValue(values, RECOGNIZE_FORM.what) ?? '',
-        project: textValue(values, RECOGNIZE_FORM.project),
-        shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes(SHARE_VALUE),
-      },
-      now,
+    const result = createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+      recognize(
+        deps.db,
+        {
+          teamId,
+          recognizerId,
+          advocateId,
+          advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
+          what: textValue(values, RECOGNIZE_FORM.what) ?? '',
+          project: textValue(values, RECOGNIZE_FORM.project),
+          shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes(SHARE_VALUE),
+        },
+        now,
+      ),
     );
     if (!result.ok) {
       const [field, message] = REFUSALS[result.reason];
@@ -71,7 +75,8 @@ export function recognizeView(deps: Deps) {
       return;
     }
     await ack();
+    if (result.value.replay) return; // announced the first time
     ensureMember(deps.db, recognizerId, teamId, now);
-    await announceRecognition(client, deps, result.value, metadata.source);
+    await announceRecognition(client, deps, result.value.value, metadata.source);
   };
 }
