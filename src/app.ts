@@ -4,7 +4,7 @@ import { resolve as absolutePath } from 'node:path';
 import { App, webApi } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
-import { databaseWritable, type Store } from './db/client.js';
+import { databaseWritable, type Store, sameFile } from './db/client.js';
 import { GuardedHttpReceiver } from './http-receiver.js';
 import { boltLogger, type Logger } from './logger.js';
 import { StartupError, VERSION } from './runtime.js';
@@ -87,7 +87,13 @@ export interface PushpullApp {
 
 export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
   const { config, store, logger } = options;
-  const deps: Deps = { db: store.db, config, logger, clock: options.clock ?? Date.now };
+  const deps: Deps = {
+    db: store.db,
+    config,
+    logger,
+    clock: options.clock ?? Date.now,
+    databaseIsThere: () => sameFile(store),
+  };
   const inflight = new InFlight();
   const health = {
     path: '/healthz',

@@ -41,7 +41,17 @@ export type OpenPullRefusal =
   | 'context-too-long'
   | 'self'
   | 'bot'
+  | 'too-many'
   | 'invalid';
+
+/**
+ * Writes that read their row back (`RETURNING`) run inside a transaction. better-sqlite3 reads the returned row
+ * before the commit and ignores a commit that then fails (a full disk, a file gone read-only): the caller would
+ * hold a row that was never stored. In a transaction the COMMIT is its own step, and its failure is thrown.
+ */
+function committed<T>(db: Db, write: () => T): T {
+  return db.transaction(write, { behavior: 'immediate' });
+}
 
 export function openPull(db: Db, input: NewPull, now: number): Result<Pull, OpenPullRefusal> {
   const parsed = newPullSchema.safeParse(input);
@@ -55,34 +65,37 @@ export function openPull(db: Db, input: NewPull, now: number): Result<Pull, Open
   const p = parsed.data;
   if (p.requesterId === p.managerId) return fail('self');
   if (getMember(db, p.managerId)?.isBot) return fail('bot');
-  const row = prepared(db, 'insertPull', (d) =>
-    d
-      .insert(pulls)
-      .values({
-        teamId: sql.placeholder('teamId'),
-        requesterId: sql.placeholder('requesterId'),
-        managerId: sql.placeholder('managerId'),
-        need: sql.placeholder('need'),
-        context: sql.placeholder('context'),
-        kind: sql.placeholder('kind'),
-        neededBy: sql.placeholder('neededBy'),
-        pushId: sql.placeholder('pushId'),
-        createdAt: sql.placeholder('createdAt'),
-      })
-      .returning()
-      .prepare(),
-  ).get({
-    teamId: p.teamId ?? null,
-    requesterId: p.requesterId,
-    managerId: p.managerId,
-    need: p.need,
-    context: p.context ?? null,
-    kind: p.kind,
-    neededBy: p.neededBy ?? null,
-    pushId: p.pushId ?? null,
-    createdAt: now,
+  return committed(db, () => {
+    if (pullLimitReached(db, p.requesterId, now)) return fail('too-many' as const);
+    const row = prepared(db, 'insertPull', (d) =>
+      d
+        .insert(pulls)
+        .values({
+          teamId: sql.placeholder('teamId'),
+          requesterId: sql.placeholder('requesterId'),
+          managerId: sql.placeholder('managerId'),
+          need: sql.placeholder('need'),
+          context: sql.placeholder('context'),
+          kind: sql.placeholder('kind'),
+          neededBy: sql.placeholder('neededBy'),
+          pushId: sql.placeholder('pushId'),
+          createdAt: sql.placeholder('createdAt'),
+        })
+        .returning()
+        .prepare(),
+    ).get({
+      teamId: p.teamId ?? null,
+      requesterId: p.requesterId,
+      managerId: p.managerId,
+      need: p.need,
+      context: p.context ?? null,
+      kind: p.kind,
+      neededBy: p.neededBy ?? null,
+      pushId: p.pushId ?? null,
+      createdAt: now,
+    });
+    return ok(row as Pull);
   });
-  return ok(row as Pull);
 }
 
 export function getPull(db: Db, id: number): Pull | undefined {
@@ -160,12 +173,14 @@ export function acknowledgePull(db: Db, id: number, actorId: string, now: number
   if (refusal) return fail(refusal);
   // A second press (a double click, a replay, a racing instance) changes nothing, and nobody is told twice.
   if (pull?.status === 'acknowledged') return fail('already-acknowledged');
-  const row = db
-    .update(pulls)
-    .set({ status: 'acknowledged', acknowledgedAt: now })
-    .where(and(eq(pulls.id, id), eq(pulls.status, 'open')))
-    .returning()
-    .get();
+  const row = committed(db, () =>
+    db
+      .update(pulls)
+      .set({ status: 'acknowledged', acknowledgedAt: now })
+      .where(and(eq(pulls.id, id), eq(pulls.status, 'open')))
+      .returning()
+      .get(),
+  );
   if (row) return ok(row);
   return getPull(db, id)?.status === 'acknowledged' ? fail('already-acknowledged') : fail('closed');
 }
@@ -184,12 +199,14 @@ export function resolvePull(
   const text = note?.trim() ?? '';
   if (NOTE_REQUIRED[resolution] && text === '') return fail('note-required');
   if (typedLength(text) > NOTE_MAX) return fail('note-too-long');
-  const row = db
-    .update(pulls)
-    .set({ status: 'resolved', resolution, resolutionNote: text || null, resolvedAt: now })
-    .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
-    .returning()
-    .get();
+  const row = committed(db, () =>
+    db
+      .update(pulls)
+      .set({ status: 'resolved', resolution, resolutionNote: text || null, resolvedAt: now })
+      .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
+      .returning()
+      .get(),
+  );
   return row ? ok(row) : fail('closed');
 }
 
@@ -197,12 +214,14 @@ export function withdrawPull(db: Db, id: number, actorId: string, now: number): 
   const pull = getPull(db, id);
   const refusal = guard(pull, actorId, 'requester');
   if (refusal) return fail(refusal);
-  const row = db
-    .update(pulls)
-    .set({ status: 'withdrawn', withdrawnAt: now })
-    .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
-    .returning()
-    .get();
+  const row = committed(db, () =>
+    db
+      .update(pulls)
+      .set({ status: 'withdrawn', withdrawnAt: now })
+      .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
+      .returning()
+      .get(),
+  );
   return row ? ok(row) : fail('closed');
 }
 

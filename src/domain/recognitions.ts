@@ -53,26 +53,34 @@ export function recognize(
   const r = parsed.data;
   if (r.recognizerId === r.advocateId) return fail('self');
   if (r.advocateId === 'USLACKBOT' || getMember(db, r.advocateId)?.isBot) return fail('bot');
-  const row = db
-    .insert(recognitions)
-    .values({
-      teamId: r.teamId ?? null,
-      recognizerId: r.recognizerId,
-      advocateId: r.advocateId,
-      advocateFunction: r.advocateFunction,
-      what: r.what,
-      project: r.project ?? null,
-      permalink: r.permalink ?? null,
-      shared: r.shared,
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  // In a transaction: a commit that fails (a full disk) is thrown, not hidden behind the returned row.
+  const row = db.transaction(
+    () =>
+      db
+        .insert(recognitions)
+        .values({
+          teamId: r.teamId ?? null,
+          recognizerId: r.recognizerId,
+          advocateId: r.advocateId,
+          advocateFunction: r.advocateFunction,
+          what: r.what,
+          project: r.project ?? null,
+          permalink: r.permalink ?? null,
+          shared: r.shared,
+          createdAt: now,
+        })
+        .returning()
+        .get(),
+    { behavior: 'immediate' },
+  );
   return ok(row);
 }
 
 export function attachPermalink(db: Db, id: number, permalink: string): Recognition | undefined {
-  return db.update(recognitions).set({ permalink }).where(eq(recognitions.id, id)).returning().get();
+  return db.transaction(
+    () => db.update(recognitions).set({ permalink }).where(eq(recognitions.id, id)).returning().get(),
+    { behavior: 'immediate' },
+  );
 }
 
 /**

@@ -18,6 +18,8 @@ export function openPullRefusal(reason: OpenPullRefusal, needLength = 0): string
       return "You can't pull yourself in — if it's yours to decide, it's your call. Go for it.";
     case 'bot':
       return 'That is a bot. Pull in a person — usually your manager.';
+    case 'too-many':
+      return TOO_MANY_PULLS;
     case 'invalid':
       return 'Something in that request did not look right. Try `/pull` to use the form.';
   }
@@ -40,6 +42,13 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
     case 'note-too-long':
       return `A note holds up to ${n(NOTE_MAX)} characters.`;
   }
+}
+
+/** When the database cannot take a write: said at once, so nobody believes something was kept that was not. */
+export function couldNotSave(busy: boolean): string {
+  return busy
+    ? ':hourglass_flowing_sand: Pushpull is busy and could not save that just now, so nothing was sent. Please try again in a moment.'
+    : ':warning: Sorry — Pushpull could not save that, so nothing was sent. Please try again in a moment; if it keeps happening, let whoever runs Pushpull know (it is in their logs).';
 }
 
 export const TOO_MANY_PULLS = `That's ${PULLS_PER_MINUTE} pulls in a minute — give them a moment to land. Nothing was sent this time; pull again in a minute.`;

@@ -8,4 +8,6 @@ export interface Deps {
   config: Config;
   logger: Logger;
   clock: () => number;
+  /** False once the database file at DATABASE_URL is gone or replaced: writes then would be lost. */
+  databaseIsThere?: () => boolean;
 }

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { blockActionSchema, pullIdValue } from '../../payloads.js';
 import { openView, tellActor } from '../reply.js';
+import { saving } from '../saving.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -37,7 +38,14 @@ export function acknowledgeAction(deps: Deps) {
     const input = parse(body);
     if (!input) return;
     const actorId = input.payload.user.id;
-    const result = acknowledgePull(deps.db, input.pullId, actorId, deps.clock());
+    const saved = await saving(deps, 'an acknowledgement', { pullId: input.pullId, actorId }, () =>
+      acknowledgePull(deps.db, input.pullId, actorId, deps.clock()),
+    );
+    if (!saved.ok) {
+      await tellActor(deps, client, respond, actorId, saved.message);
+      return;
+    }
+    const result = saved.value;
     if (!result.ok && result.reason === 'already-acknowledged') return; // pressed again: they were told once
     if (!result.ok) {
       await refuseStep(deps, client, respond, actorId, input.pullId, result.reason);

@@ -4,6 +4,8 @@ import { requesterUpdate } from '../../blocks/pulls.js';
 import { refreshManagerMessage } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
+import { tellActor } from '../reply.js';
+import { saving } from '../saving.js';
 import { parsePullAction, refuseStep } from './pull-answer.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -15,7 +17,14 @@ export function withdrawAction(deps: Deps) {
     const input = parsePullAction(body);
     if (!input) return;
     const actorId = input.payload.user.id;
-    const result = withdrawPull(deps.db, input.pullId, actorId, deps.clock());
+    const saved = await saving(deps, 'a withdrawal', { pullId: input.pullId, actorId }, () =>
+      withdrawPull(deps.db, input.pullId, actorId, deps.clock()),
+    );
+    if (!saved.ok) {
+      await tellActor(deps, client, respond, actorId, saved.message);
+      return;
+    }
+    const result = saved.value;
     if (!result.ok) {
       await refuseStep(deps, client, respond, actorId, input.pullId, result.reason);
       return;

@@ -1,16 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
-import {
-  getPull,
-  openPull,
-  pullLimitReached,
-  pullsAwaiting,
-  pullsSent,
-  withdrawPull,
-} from '../../../domain/pulls.js';
+import { getPull, openPull, pullsAwaiting, pullsSent, withdrawPull } from '../../../domain/pulls.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
 import { pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { managerNotReached, openPullRefusal, TOO_MANY_PULLS } from '../../copy.js';
+import { managerNotReached, openPullRefusal } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -18,6 +11,7 @@ import { pullModalFor } from '../../modals.js';
 import { commandSchema } from '../../payloads.js';
 import { excerpt, mention, parsePullCommand, typedLength } from '../../text.js';
 import { ephemeral, openView } from '../reply.js';
+import { saving } from '../saving.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -49,7 +43,14 @@ export function pullCommand(deps: Deps) {
         );
         return;
       case 'set-manager': {
-        const result = setDefaultManager(deps.db, userId, request.managerId, teamId, now);
+        const saved = await saving(deps, 'a default manager', { userId }, () =>
+          setDefaultManager(deps.db, userId, request.managerId, teamId, now),
+        );
+        if (!saved.ok) {
+          await ack(ephemeral({ text: saved.message }));
+          return;
+        }
+        const result = saved.value;
         await ack(
           ephemeral({
             text: result.ok
@@ -71,15 +72,18 @@ export function pullCommand(deps: Deps) {
           await openView(deps, client, respond, userId, triggerId, pullModalFor(deps, userId, request.need));
           return;
         }
-        if (pullLimitReached(deps.db, userId, now)) {
-          await ack(ephemeral({ text: TOO_MANY_PULLS }));
+        // A replayed request carries the same trigger_id: it is answered as the first was, and creates nothing.
+        const saved = await saving(deps, 'a new pull', { requesterId: userId, managerId }, () => {
+          ensureMember(deps.db, userId, teamId, now);
+          return createOnce(deps.db, commandKey(triggerId), now, () =>
+            openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now),
+          );
+        });
+        if (!saved.ok) {
+          await ack(ephemeral({ text: saved.message }));
           return;
         }
-        ensureMember(deps.db, userId, teamId, now);
-        // A replayed request carries the same trigger_id: it is answered as the first was, and creates nothing.
-        const result = createOnce(deps.db, commandKey(triggerId), now, () =>
-          openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now),
-        );
+        const result = saved.value;
         if (!result.ok) {
           await ack(ephemeral({ text: openPullRefusal(result.reason, typedLength(request.need)) }));
           return;

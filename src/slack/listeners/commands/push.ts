@@ -17,6 +17,7 @@ import { commandSchema } from '../../payloads.js';
 import { announcePush, announcePushUpdate, renderPushList } from '../../pushes.js';
 import { excerpt, parsePushCommand, typedLength } from '../../text.js';
 import { ephemeral, openView } from '../reply.js';
+import { saving } from '../saving.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -64,17 +65,24 @@ export function pushCommand(deps: Deps) {
           );
           return;
         }
-        ensureMember(deps.db, userId, teamId, now);
         const title = request.title;
         // A replayed request carries the same trigger_id: answered as the first was, nothing created.
-        const result = createOnce(deps.db, commandKey(triggerId), now, () =>
-          addPush(
-            deps.db,
-            { teamId, managerId: userId, title },
-            { quarter: quarter.key, limit: deps.config.pushLimit },
-            now,
-          ),
-        );
+        const saved = await saving(deps, 'a new push', { managerId: userId }, () => {
+          ensureMember(deps.db, userId, teamId, now);
+          return createOnce(deps.db, commandKey(triggerId), now, () =>
+            addPush(
+              deps.db,
+              { teamId, managerId: userId, title },
+              { quarter: quarter.key, limit: deps.config.pushLimit },
+              now,
+            ),
+          );
+        });
+        if (!saved.ok) {
+          await ack(ephemeral({ text: saved.message }));
+          return;
+        }
+        const result = saved.value;
         if (!result.ok) {
           await ack(
             ephemeral({
@@ -122,9 +130,16 @@ export function pushCommand(deps: Deps) {
           return;
         }
         const status = request.kind === 'done' ? 'done' : 'dropped';
-        const result = createOnce(deps.db, commandKey(triggerId), now, () =>
-          updatePush(deps.db, push.id, userId, status, undefined, now),
+        const saved = await saving(deps, `a push marked ${status}`, { pushId: push.id, userId }, () =>
+          createOnce(deps.db, commandKey(triggerId), now, () =>
+            updatePush(deps.db, push.id, userId, status, undefined, now),
+          ),
         );
+        if (!saved.ok) {
+          await ack(ephemeral({ text: saved.message }));
+          return;
+        }
+        const result = saved.value;
         if (!result.ok) {
           await ack(ephemeral({ text: pushStepRefusal(result.reason) }));
           return;

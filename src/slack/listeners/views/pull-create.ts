@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { PULL_KINDS } from '../../../db/schema.js';
 import { ensureMember, getMember } from '../../../domain/members.js';
-import { openPull, pullLimitReached } from '../../../domain/pulls.js';
+import { openPull } from '../../../domain/pulls.js';
 import { getPush } from '../../../domain/pushes.js';
 import { createOnce } from '../../../domain/requests.js';
 import { PULL_FORM, pullConfirmation } from '../../blocks/pulls.js';
-import { managerNotReached, openPullRefusal, SOMETHING_WENT_WRONG, TOO_MANY_PULLS } from '../../copy.js';
+import { managerNotReached, openPullRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -18,6 +18,7 @@ import {
   viewSubmissionSchema,
 } from '../../payloads.js';
 import { typedLength } from '../../text.js';
+import { saving } from '../saving.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -51,28 +52,31 @@ export function pullCreateView(deps: Deps) {
       return;
     }
     const now = deps.clock();
-    if (pullLimitReached(deps.db, userId, now)) {
-      await ack({ response_action: 'errors', errors: { need: TOO_MANY_PULLS } });
+    // The same submission twice (a double click, a replay) finds the first pull and creates nothing.
+    const saved = await saving(deps, 'a new pull', { requesterId: userId, managerId }, () => {
+      ensureMember(deps.db, userId, teamId, now);
+      return createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+        openPull(
+          deps.db,
+          {
+            teamId,
+            requesterId: userId,
+            managerId,
+            need,
+            context: textValue(values, PULL_FORM.context),
+            kind,
+            neededBy: selectedDate(values, PULL_FORM.neededBy),
+            pushId: push?.id,
+          },
+          now,
+        ),
+      );
+    });
+    if (!saved.ok) {
+      await ack({ response_action: 'errors', errors: { [PULL_FORM.need]: saved.message } });
       return;
     }
-    ensureMember(deps.db, userId, teamId, now);
-    // The same submission twice (a double click, a replay) finds the first pull and creates nothing.
-    const result = createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
-      openPull(
-        deps.db,
-        {
-          teamId,
-          requesterId: userId,
-          managerId,
-          need,
-          context: textValue(values, PULL_FORM.context),
-          kind,
-          neededBy: selectedDate(values, PULL_FORM.neededBy),
-          pushId: push?.id,
-        },
-        now,
-      ),
-    );
+    const result = saved.value;
     if (!result.ok) {
       const field =
         result.reason === 'context-too-long'

@@ -8,6 +8,7 @@ import { directMessage, refreshManagerMessage, tellRequester } from '../../deliv
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { submissionKeyOf, submissionWithMetadata, textValue } from '../../payloads.js';
+import { saving } from '../saving.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -25,9 +26,20 @@ export function pullResolveView(deps: Deps) {
     const note = textValue(submission.view.state.values, RESOLVE_FORM.note);
     // Submitted twice, the answer is stored and told once; the repeat is answered as the first was.
     const now = deps.clock();
-    const result = createOnce(deps.db, submissionKeyOf(submission), now, () =>
-      resolvePull(deps.db, metadata.pullId, submission.user.id, metadata.resolution, note, now),
+    const saved = await saving(
+      deps,
+      'an answer',
+      { pullId: metadata.pullId, actorId: submission.user.id },
+      () =>
+        createOnce(deps.db, submissionKeyOf(submission), now, () =>
+          resolvePull(deps.db, metadata.pullId, submission.user.id, metadata.resolution, note, now),
+        ),
     );
+    if (!saved.ok) {
+      await ack({ response_action: 'errors', errors: { [RESOLVE_FORM.note]: saved.message } });
+      return;
+    }
+    const result = saved.value;
     if (!result.ok) {
       await ack({
         response_action: 'errors',

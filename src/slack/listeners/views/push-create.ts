@@ -9,6 +9,7 @@ import { quarterNow } from '../../modals.js';
 import { selectedUser, submissionKeyOf, textValue, viewSubmissionSchema } from '../../payloads.js';
 import { announcePush } from '../../pushes.js';
 import { typedLength } from '../../text.js';
+import { saving } from '../saving.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -34,24 +35,31 @@ export function pushCreateView(deps: Deps) {
     }
     const quarter = quarterNow(deps);
     const now = deps.clock();
-    ensureMember(deps.db, managerId, teamId, now);
-    const result = createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
-      addPush(
-        deps.db,
-        {
-          teamId,
-          managerId,
-          ownerId,
-          title,
-          why: textValue(values, PUSH_FORM.why),
-          guardrails: textValue(values, PUSH_FORM.guardrails),
-          success: textValue(values, PUSH_FORM.success),
-          support: textValue(values, PUSH_FORM.support),
-        },
-        { quarter: quarter.key, limit: deps.config.pushLimit },
-        now,
-      ),
-    );
+    const saved = await saving(deps, 'a new push', { managerId }, () => {
+      ensureMember(deps.db, managerId, teamId, now);
+      return createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+        addPush(
+          deps.db,
+          {
+            teamId,
+            managerId,
+            ownerId,
+            title,
+            why: textValue(values, PUSH_FORM.why),
+            guardrails: textValue(values, PUSH_FORM.guardrails),
+            success: textValue(values, PUSH_FORM.success),
+            support: textValue(values, PUSH_FORM.support),
+          },
+          { quarter: quarter.key, limit: deps.config.pushLimit },
+          now,
+        ),
+      );
+    });
+    if (!saved.ok) {
+      await ack({ response_action: 'errors', errors: { [PUSH_FORM.title]: saved.message } });
+      return;
+    }
+    const result = saved.value;
     if (!result.ok) {
       const message = addPushRefusal(result.reason, {
         limit: deps.config.pushLimit,

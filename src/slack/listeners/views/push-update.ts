@@ -7,6 +7,7 @@ import { pushStepRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
 import { selectedOption, submissionKeyOf, submissionWithMetadata, textValue } from '../../payloads.js';
 import { announcePushUpdate } from '../../pushes.js';
+import { saving } from '../saving.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -35,9 +36,16 @@ export function pushUpdateView(deps: Deps) {
     const actorId = submission.user.id;
     // The same submission twice records one update and tells people once.
     const now = deps.clock();
-    const result = createOnce(deps.db, submissionKeyOf(submission), now, () =>
-      updatePush(deps.db, metadata.pushId, actorId, status.data, note, now),
+    const saved = await saving(deps, 'a push update', { pushId: metadata.pushId, actorId }, () =>
+      createOnce(deps.db, submissionKeyOf(submission), now, () =>
+        updatePush(deps.db, metadata.pushId, actorId, status.data, note, now),
+      ),
     );
+    if (!saved.ok) {
+      await ack({ response_action: 'errors', errors: { [PUSH_UPDATE_FORM.note]: saved.message } });
+      return;
+    }
+    const result = saved.value;
     if (!result.ok) {
       await ack({
         response_action: 'errors',

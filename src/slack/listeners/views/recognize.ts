@@ -17,6 +17,7 @@ import {
   viewSubmissionSchema,
 } from '../../payloads.js';
 import { announceRecognition } from '../../recognitions.js';
+import { saving } from '../saving.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -54,21 +55,28 @@ export function recognizeView(deps: Deps) {
     const metadata = parseMetadata(metadataSchema, parsed.data.view.private_metadata) ?? {};
     const shareChoice = checkedValues(values, RECOGNIZE_FORM.share);
     const now = deps.clock();
-    const result = createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
-      recognize(
-        deps.db,
-        {
-          teamId,
-          recognizerId,
-          advocateId,
-          advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
-          what: textValue(values, RECOGNIZE_FORM.what) ?? '',
-          project: textValue(values, RECOGNIZE_FORM.project),
-          shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes(SHARE_VALUE),
-        },
-        now,
+    const saved = await saving(deps, 'a recognition', { recognizerId }, () =>
+      createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+        recognize(
+          deps.db,
+          {
+            teamId,
+            recognizerId,
+            advocateId,
+            advocateFunction: fn as (typeof ADVOCATE_FUNCTIONS)[number],
+            what: textValue(values, RECOGNIZE_FORM.what) ?? '',
+            project: textValue(values, RECOGNIZE_FORM.project),
+            shared: Boolean(deps.config.recognitionChannel) && (shareChoice ?? []).includes(SHARE_VALUE),
+          },
+          now,
+        ),
       ),
     );
+    if (!saved.ok) {
+      await ack({ response_action: 'errors', errors: { [RECOGNIZE_FORM.what]: saved.message } });
+      return;
+    }
+    const result = saved.value;
     if (!result.ok) {
       const [field, message] = REFUSALS[result.reason];
       await ack({ response_action: 'errors', errors: { [field]: message } });
