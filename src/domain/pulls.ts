@@ -124,9 +124,17 @@ export function recordManagerMessage(db: Db, id: number, channel: string, ts: st
   ).run({ id, channel, ts });
 }
 
-/** The manager's DM was posted but Slack never answered: it may have landed, so it is looked for before any resend. */
+/**
+ * The manager's DM is being posted, or was posted and Slack never answered: until its place is saved it may
+ * have landed unseen, so each later step looks for it before doing anything that needs it.
+ */
 export function markManagerDmUnknown(db: Db, id: number, now: number): void {
   db.update(pulls).set({ managerDmUnknownAt: now }).where(eq(pulls.id, id)).run();
+}
+
+/** Slack refused the manager's DM outright: nothing landed, so there is nothing to look for. */
+export function clearManagerDmUnknown(db: Db, id: number): void {
+  db.update(pulls).set({ managerDmUnknownAt: null }).where(eq(pulls.id, id)).run();
 }
 
 export type StepRefusal =

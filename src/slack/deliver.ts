@@ -1,8 +1,14 @@
 // Sending what a listener decided: render with the builders, call the Web API, remember where messages went.
 import { webApi } from '@slack/bolt';
+import { whenNotBusy } from '../db/busy.js';
 import type { Pull } from '../db/schema.js';
 import { getMember, profileIsStale, saveProfile } from '../domain/members.js';
-import { getPull, markManagerDmUnknown, recordManagerMessage } from '../domain/pulls.js';
+import {
+  clearManagerDmUnknown,
+  getPull,
+  markManagerDmUnknown,
+  recordManagerMessage,
+} from '../domain/pulls.js';
 import { getPush } from '../domain/pushes.js';
 import { managerPullMessage, requesterUpdate } from './blocks/pulls.js';
 import type { Deps } from './deps.js';
@@ -68,13 +74,20 @@ export function slackRefused(error: unknown): boolean {
 /** A manager DM: delivered, refused, or posted with no answer and not found in their DM (`unknown`). */
 export type PullDelivery = { ok: true } | { ok: false; error: string; unknown: boolean };
 
-function rememberManagerMessage(deps: Deps, pullId: number, channel: string, ts: string): void {
+/** A write after the ack: a busy database is waited out; a failure is logged, never thrown at the sender. */
+async function note(deps: Deps, what: string, context: Record<string, unknown>, write: () => void) {
   try {
-    recordManagerMessage(deps.db, pullId, channel, ts);
+    await whenNotBusy(write);
   } catch (error) {
-    // The DM landed; only its place was not saved. The next step finds it again by its metadata.
-    deps.logger.error("could not save where the manager's DM is", { pullId, error });
+    deps.logger.error(`could not save ${what}`, { ...context, error });
   }
+}
+
+function rememberManagerMessage(deps: Deps, pullId: number, channel: string, ts: string): Promise<void> {
+  // If this fails the pull is still marked unknown, so the next step finds the DM again by its metadata.
+  return note(deps, "where the manager's DM is", { pullId }, () =>
+    recordManagerMessage(deps.db, pullId, channel, ts),
+  );
 }
 
 /**
@@ -89,7 +102,7 @@ export async function recoverManagerMessage(client: WebClient, deps: Deps, pullI
   try {
     const found = await findTaggedInDm(client, pull.managerId, PULL_EVENT, (p) => p.pull === pull.id);
     if (!found) return false;
-    rememberManagerMessage(deps, pull.id, found.channel, found.ts);
+    await rememberManagerMessage(deps, pull.id, found.channel, found.ts);
     deps.logger.info("the manager's DM had landed after all; found by its metadata", { pullId });
     return true;
   } catch (error) {
@@ -107,6 +120,11 @@ export async function recoverManagerMessage(client: WebClient, deps: Deps, pullI
 export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pull): Promise<PullDelivery> {
   const message = managerPullMessage({ pull, pushTitle: pushTitleOf(deps, pull), now: deps.clock() });
   const context = { pullId: pull.id, managerId: pull.managerId };
+  // Marked before the post and cleared when its place is saved (or Slack refused it): whatever fails in
+  // between — no answer, a busy database, a crash — later steps look for the DM before relying on it.
+  await note(deps, 'that a manager DM is on its way', context, () =>
+    markManagerDmUnknown(deps.db, pull.id, deps.clock()),
+  );
   let posted: webApi.ChatPostMessageResponse;
   try {
     posted = await client.chat.postMessage({
@@ -118,9 +136,11 @@ export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pul
     const code = slackErrorCode(error);
     if (slackRefused(error)) {
       deps.logger.warn('could not DM the manager a new pull', { ...context, error: code });
+      await note(deps, 'that a manager DM was refused', context, () =>
+        clearManagerDmUnknown(deps.db, pull.id),
+      );
       return { ok: false, error: code, unknown: false };
     }
-    markManagerDmUnknown(deps.db, pull.id, deps.clock());
     deps.logger.warn('manager DM outcome unknown (Slack did not answer); it is looked for, never resent', {
       ...context,
       error: code,
@@ -128,7 +148,7 @@ export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pul
     if (await recoverManagerMessage(client, deps, pull.id)) return { ok: true };
     return { ok: false, error: code, unknown: true };
   }
-  if (posted.channel && posted.ts) rememberManagerMessage(deps, pull.id, posted.channel, posted.ts);
+  if (posted.channel && posted.ts) await rememberManagerMessage(deps, pull.id, posted.channel, posted.ts);
   return { ok: true };
 }
 
@@ -187,15 +207,17 @@ export async function refreshProfile(
     const info = await via(() => client.users.info({ user: userId }));
     const user = info.user;
     if (!user) return;
-    saveProfile(
-      deps.db,
-      userId,
-      {
-        displayName: user.profile?.display_name || user.real_name || user.name || null,
-        timezone: user.tz ?? null,
-        isBot: Boolean(user.is_bot) || userId === 'USLACKBOT',
-      },
-      now,
+    await whenNotBusy(() =>
+      saveProfile(
+        deps.db,
+        userId,
+        {
+          displayName: user.profile?.display_name || user.real_name || user.name || null,
+          timezone: user.tz ?? null,
+          isBot: Boolean(user.is_bot) || userId === 'USLACKBOT',
+        },
+        now,
+      ),
     );
   } catch (error) {
     deps.logger.warn('could not refresh a profile', { userId, error: slackErrorCode(error) });

@@ -94,4 +94,28 @@ describe('a database another process is writing', () => {
     expect(JSON.stringify(res.body)).toContain('Pulled in');
     expect(h.store.db.select().from(pulls).all()).toHaveLength(1);
   });
+
+  it("finds the manager's DM again when its place could not be saved, and updates it in place", async () => {
+    // The DM is posted slowly; while Slack takes its time another process takes the lock and keeps it until
+    // saving the DM's place has given up.
+    h.fake.failNext('chat.postMessage', { kind: 'slow', ms: 500 });
+    const sent = h.slack.command('/pull', `<@${MGR}|maria> lock while posting`, REQ);
+    await eventually(() => expect(h.fake.inFlight).toBe(1));
+    const lock = await holdWriteLock(join(h.dir, 'pushpull.db'));
+    await sent;
+    await eventually(
+      () => expect(h.logs.join('\n')).toContain("could not save where the manager's DM is"),
+      10_000,
+    );
+    await lock.release();
+    const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
+    const pull = h.store.db.select().from(pulls).all()[0];
+    expect(pull?.managerTs).toBeNull();
+
+    await h.slack.action(MGR, 'pull_acknowledge', String(pull?.id), { channel: `D${MGR.slice(1)}` });
+    const update = await h.fake.waitFor('chat.update');
+    const posted = h.fake.history.get(`D${MGR.slice(1)}`)?.at(-1);
+    expect(update.args.ts).toBe(posted?.ts);
+    expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR)).toEqual([dm]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { whenNotBusy } from '../../../db/busy.js';
 import { recordHomeOpened } from '../../../domain/members.js';
 import type { Deps } from '../../deps.js';
 import { publishHome } from '../../home.js';
@@ -11,7 +12,10 @@ export function appHomeOpened(deps: Deps) {
     if (event.tab !== 'home') return;
     const user = userId.safeParse(event.user);
     if (!user.success) return;
-    recordHomeOpened(deps.db, user.data, context.teamId, deps.clock());
+    // Remembering the visit only decides later refreshes; the Home tab is published whatever happens to it.
+    await whenNotBusy(() => recordHomeOpened(deps.db, user.data, context.teamId, deps.clock())).catch(
+      (error: unknown) => deps.logger.error('could not save that the Home tab was opened', { error }),
+    );
     await publishHome(client, deps, user.data);
   };
 }

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { whenNotBusy } from '../../../db/busy.js';
 import { ADVOCATE_FUNCTIONS } from '../../../db/schema.js';
 import { ensureMember } from '../../../domain/members.js';
 import { PROJECT_MAX, type RecognitionRefusal, recognize, WHAT_MAX } from '../../../domain/recognitions.js';
@@ -84,7 +85,9 @@ export function recognizeView(deps: Deps) {
     }
     await ack();
     if (result.value.replay) return; // announced the first time
-    ensureMember(deps.db, recognizerId, teamId, now);
+    await whenNotBusy(() => ensureMember(deps.db, recognizerId, teamId, now)).catch((error: unknown) =>
+      deps.logger.error('could not save the recognizer', { recognizerId, error }),
+    );
     await announceRecognition(client, deps, result.value.value, metadata.source);
   };
 }
