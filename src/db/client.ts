@@ -113,7 +113,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Store {
   const creating = path !== ':memory:' && !existsSync(file);
   if (creating && existsSync(createdMarker(file))) {
     throw new DatabaseError(
-      `the database ${file} is missing, but Pushpull created it here before (${createdMarker(file)} says when): restore it from a backup (see "Restore" in the README), or delete that marker file to start with an empty database`,
+      `the database ${file} is missing, but Pushpull has used it here before (${createdMarker(file)} says since when): restore it from a backup (see "Restore" in the README), or delete that marker file to start with an empty database`,
       file,
     );
   }
@@ -131,10 +131,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Store {
     throw databaseProblem(error, file);
   }
   const db = drizzle(sqlite, { schema });
-  if (creating) {
+  // Written on the first start, and on the first start of this version for a database made before it.
+  if (path !== ':memory:' && !existsSync(createdMarker(file))) {
     writeFileSync(
       createdMarker(file),
-      `Pushpull created the database ${file} on ${new Date().toISOString()}.\nWhile this file exists and the database does not, Pushpull refuses to start: the database was lost, not new.\n`,
+      `Pushpull ${creating ? 'created' : 'found'} the database ${file} on ${new Date().toISOString()}.\nWhile this file exists and the database does not, Pushpull refuses to start: the database was lost, not new.\n`,
     );
   }
   const stat = path === ':memory:' ? undefined : statSync(file);

@@ -74,4 +74,27 @@ describe('the database file', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('marks a database made before the marker existed, so losing it later is noticed too', async () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir, 'pushpull.db');
+      const env = {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        DATABASE_URL: `file:${file}`,
+      };
+      expect((await runCli(['migrate'], env)).code).toBe(0);
+      // As an install from before this version: a database, no marker.
+      rmSync(createdMarker(file));
+      expect((await runCli(['migrate'], env)).code).toBe(0);
+      expect(existsSync(createdMarker(file))).toBe(true);
+      rmSync(file);
+      const lost = await runCli(['migrate'], env);
+      expect(lost.code).toBe(1);
+      expect(lost.stderr).toContain('missing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
