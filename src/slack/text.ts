@@ -148,7 +148,10 @@ export function quoteChunks(stored: string, max = 3000): string[] {
 /** Stored text as a blockquote in one piece, cut to `max`. */
 export function quote(stored: string, max = 3000): string {
   const chunks = quoteChunks(stored, max);
-  return chunks.length > 1 ? `${cut(chunks[0] ?? '', max - 1)}…` : (chunks[0] ?? '>');
+  const first = chunks[0] ?? '>';
+  if (chunks.length <= 1) return first;
+  // One ellipsis, whether the first piece was itself cut or only the pieces after it are left out.
+  return first.length < max ? `${first}…` : cut(first, max - 1);
 }
 
 const MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/;

@@ -66,6 +66,17 @@ describe('managerPullMessage', () => {
     expect(quoted.replace(/^>/gm, '')).toBe(need.replace(/&/g, '&amp;'));
   });
 
+  it('carries the whole context too, after the whole request, within 50 blocks', () => {
+    const need = `${'&'.repeat(99)}\n`.repeat(30).trim();
+    const context = `${'<'.repeat(99)}\n`.repeat(30).trim();
+    const { blocks } = managerPullMessage({ pull: pull({ need, context }), now: NOW });
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    const texts = blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+    const after = texts.slice(texts.indexOf('*Context:*') + 1).filter((t) => t.startsWith('>'));
+    for (const t of texts) expect(t.length).toBeLessThanOrEqual(3000);
+    expect(after.join('\n').replace(/^>/gm, '')).toBe(context.replace(/</g, '&lt;'));
+  });
+
   it('drops Acknowledge once acknowledged and shows the state', () => {
     const { blocks } = managerPullMessage({ pull: pull({ status: 'acknowledged' }), now: NOW });
     expect(buttonsOf(blocks)).toEqual(['Your call', 'Input', 'Decision', "Let's talk"]);

@@ -11,6 +11,7 @@ import {
   parseMention,
   parsePullCommand,
   parsePushCommand,
+  quote,
   quoteChunks,
   renderText,
   shownText,
@@ -345,5 +346,21 @@ describe('command parsers decode what they hand back', () => {
   it('/push: the title and a bad input are typed text', () => {
     expect(parsePushCommand('add R&amp;D &lt;2027&gt;')).toEqual({ kind: 'add', title: 'R&D <2027>' });
     expect(parsePushCommand('frob &amp;')).toMatchObject({ kind: 'invalid', input: 'frob &' });
+  });
+});
+
+describe('quote', () => {
+  it('marks a text too long for one quote with exactly one ellipsis', () => {
+    for (const stored of [
+      'a'.repeat(5_000),
+      `${'b'.repeat(2_990)}\n${'c'.repeat(2_990)}`,
+      '&'.repeat(3_000),
+    ]) {
+      const quoted = quote(stored, 3_000);
+      expect(quoted.length).toBeLessThanOrEqual(3_000);
+      expect(quoted.endsWith('…')).toBe(true);
+      expect(quoted.endsWith('……')).toBe(false);
+    }
+    expect(quote('short & sweet')).toBe('>short &amp; sweet');
   });
 });

@@ -146,7 +146,8 @@ export function managerPullMessage(view: PullView): { text: string; blocks: Bloc
     section(`:raising_hand: ${mention(pull.requesterId)} pulled you in`),
     ...quoteSections(pull.need, 20),
   ];
-  if (pull.context) blocks.push(section(`*Context:*\n${quote(pull.context)}`));
+  // The whole context too: the manager decides on everything the requester wrote, not a first screenful.
+  if (pull.context) blocks.push(section('*Context:*'), ...quoteSections(pull.context, 10));
   blocks.push(context(pullMeta(view)));
   if (pull.status === 'open' || pull.status === 'acknowledged') {
     if (pull.status === 'acknowledged') blocks.push(context(pullStateLine(pull)));
