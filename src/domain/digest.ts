@@ -1,7 +1,15 @@
 // What a manager's weekly digest holds, and who gets one.
 import { and, eq, gte, inArray, isNull, lt, min, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { type Pull, type Push, type PushUpdate, pulls, pushes, type Recognition } from '../db/schema.js';
+import {
+  OPEN,
+  type Pull,
+  type Push,
+  type PushUpdate,
+  pulls,
+  pushes,
+  type Recognition,
+} from '../db/schema.js';
 import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
 import { CLOSED, lastUpdates, listPushes, needsNudge, pushTitles } from './pushes.js';
 import { recognitionsInvolving, teamOf } from './recognitions.js';
@@ -126,7 +134,7 @@ export function overduePulls(db: Db, managerId: string, localDate: string): Pull
     .where(
       and(
         eq(pulls.managerId, managerId),
-        inArray(pulls.status, UNRESOLVED),
+        OPEN,
         lt(pulls.neededBy, localDate),
         isNull(pulls.overdueRemindedAt),
       ),
@@ -140,11 +148,8 @@ export function managersWithOverdue(db: Db, latestLocalDate: string): string[] {
     .selectDistinct({ id: pulls.managerId })
     .from(pulls)
     .where(
-      and(
-        inArray(pulls.status, UNRESOLVED),
-        lt(pulls.neededBy, latestLocalDate),
-        isNull(pulls.overdueRemindedAt),
-      ),
+      // Exactly the condition of the partial index `pulls_overdue`, so only those rows are read.
+      and(OPEN, lt(pulls.neededBy, latestLocalDate), isNull(pulls.overdueRemindedAt)),
     )
     .all()
     .map((r) => r.id);

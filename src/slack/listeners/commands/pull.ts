@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
-import { openPull, pullLimitReached, pullsAwaiting, pullsSent, withdrawPull } from '../../../domain/pulls.js';
-import { pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
+import { awaitingPage, openPull, pullLimitReached, sentPage, withdrawPull } from '../../../domain/pulls.js';
+import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
 import { openPullRefusal, TOO_MANY_PULLS } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
@@ -31,7 +31,11 @@ export function pullCommand(deps: Deps) {
         await ack(ephemeral(pullHelp()));
         return;
       case 'list':
-        await ack(ephemeral(pullList(pullsSent(deps.db, userId), pullsAwaiting(deps.db, userId), now)));
+        await ack(
+          ephemeral(
+            pullList(sentPage(deps.db, userId, LIST_LIMIT), awaitingPage(deps.db, userId, LIST_LIMIT), now),
+          ),
+        );
         return;
       case 'unresolved-mention':
         await ack(
