@@ -2,7 +2,6 @@ DROP INDEX `pulls_manager_status`;--> statement-breakpoint
 DROP INDEX `pulls_requester_status`;--> statement-breakpoint
 CREATE INDEX `pulls_manager_created` ON `pulls` (`manager_id`,`created_at`,`requester_id`);--> statement-breakpoint
 CREATE INDEX `pulls_requester_created` ON `pulls` (`requester_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `pulls_created` ON `pulls` (`created_at`,`manager_id`);--> statement-breakpoint
 CREATE INDEX `pulls_open_by_manager` ON `pulls` (`manager_id`,`created_at`) WHERE "status" in ('open', 'acknowledged');--> statement-breakpoint
 CREATE INDEX `pulls_open_by_requester` ON `pulls` (`requester_id`,`created_at`) WHERE "status" in ('open', 'acknowledged');--> statement-breakpoint
 CREATE INDEX `pulls_overdue` ON `pulls` (`needed_by`,`manager_id`) WHERE "status" in ('open', 'acknowledged') and "pulls"."overdue_reminded_at" is null and "pulls"."needed_by" is not null;--> statement-breakpoint

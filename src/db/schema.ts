@@ -108,7 +108,6 @@ export const pulls = sqliteTable(
     // Everything a manager received lately (the digest's team, who is a manager) and everything a person sent.
     index('pulls_manager_created').on(t.managerId, t.createdAt, t.requesterId),
     index('pulls_requester_created').on(t.requesterId, t.createdAt),
-    index('pulls_created').on(t.createdAt, t.managerId),
     index('pulls_resolved').on(t.managerId, t.resolvedAt),
     // Open pulls are a few percent of all: lists page through these in order, and count them, without the rest.
     index('pulls_open_by_manager').on(t.managerId, t.createdAt).where(OPEN),
