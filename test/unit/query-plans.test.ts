@@ -271,7 +271,8 @@ describe('query plans on a seeded database', () => {
       .map((s) => ({ sql: s.sql, plan: planOf(store.sqlite, s) }))
       .filter(({ plan }) => plan.some(scansGrowing));
     if (process.env.PLANS_REPORT) {
-      for (const s of statements) console.log(`${s.sql}\n  ${planOf(store.sqlite, s).join('\n  ')}\n`);
+      for (const s of statements)
+        process.stdout.write(`${s.sql}\n  ${planOf(store.sqlite, s).join('\n  ')}\n\n`);
     }
     expect(scanning).toEqual([]);
   });
@@ -282,6 +283,20 @@ describe('query plans on a seeded database', () => {
       .map((s) => ({ sql: s.sql, plan: planOf(store.sqlite, s) }))
       .filter(({ plan }) => plan.some(scansGrowing));
     expect(scanning).toEqual([]);
+  });
+
+  it('the Home tab reads no more rows of its lists than it shows', () => {
+    const recorder = capture(store.sqlite);
+    try {
+      homeFor(store.db, manager(1), QUARTER, 3, HOME_SHOWN);
+    } finally {
+      recorder.stop();
+    }
+    const lists = [...recorder.statements.values()].filter((s) =>
+      /^select .* from "(pulls|recognitions)" where .* order by /i.test(s.sql),
+    );
+    expect(lists.length).toBe(3); // awaiting, sent, recognitions
+    for (const list of lists) expect(list.sql).toMatch(/ limit \?$/);
   });
 
   it('indexes every foreign key, so deleting a parent row never scans its children', () => {
