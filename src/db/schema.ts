@@ -111,8 +111,8 @@ export const pulls = sqliteTable(
     index('pulls_resolved').on(t.managerId, t.resolvedAt),
     // Open pulls are a few percent of all: lists page through these in order, and count them, without the rest
     // (status is there so the count reads the index alone).
-    index('pulls_open_by_manager').on(t.managerId, t.createdAt, t.status).where(OPEN),
-    index('pulls_open_by_requester').on(t.requesterId, t.createdAt, t.status).where(OPEN),
+    index('pulls_open_by_manager').on(t.managerId, t.createdAt, t.id, t.status).where(OPEN),
+    index('pulls_open_by_requester').on(t.requesterId, t.createdAt, t.id, t.status).where(OPEN),
     // Overdue reminders still to send: open, with a needed-by date, not yet reminded.
     index('pulls_overdue')
       .on(t.neededBy, t.managerId)
