@@ -130,6 +130,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Store {
     sqlite?.close();
     throw databaseProblem(error, file);
   }
+  refreshStatistics(sqlite);
   const db = drizzle(sqlite, { schema });
   // Written on the first start, and on the first start of this version for a database made before it.
   if (path !== ':memory:' && !existsSync(createdMarker(file))) {
@@ -150,12 +151,40 @@ export function openDatabase(path: string, options: OpenOptions = {}): Store {
   };
 }
 
+/**
+ * Keeps the query planner's statistics fresh. Without them SQLite can pick a worse index (it did for the
+ * pulls awaiting a manager), so this runs when the database is opened and after migrations add indexes.
+ * `analysis_limit` bounds ANALYZE to a sample of each index, milliseconds even on a large database.
+ * Statistics are an optimisation: a database that cannot take them now (read-only, busy) works without.
+ */
+export function refreshStatistics(sqlite: Database.Database, options: { all?: boolean } = {}): void {
+  try {
+    sqlite.pragma('analysis_limit = 1000');
+    // SQLite ≥ 3.46: 0x10002 checks every table, not only those used on this connection.
+    if (options.all) sqlite.exec('ANALYZE');
+    else sqlite.pragma('optimize = 0x10002');
+  } catch {
+    // Plans stay correct without statistics; the next start tries again.
+  }
+}
+
+const appliedMigrations = (sqlite: Database.Database): number => {
+  try {
+    return Number(sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').pluck().get());
+  } catch {
+    return 0;
+  }
+};
+
 export function applyMigrations(database: Store): void {
+  const before = appliedMigrations(database.sqlite);
   try {
     migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     throw databaseProblem(error, resolve(database.path));
   }
+  // New indexes have no statistics yet: measure them all once.
+  if (appliedMigrations(database.sqlite) !== before) refreshStatistics(database.sqlite, { all: true });
 }
 
 /**

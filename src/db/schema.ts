@@ -1,5 +1,6 @@
 // The data model. Times are UTC epoch milliseconds; dates a person picks are `YYYY-MM-DD` text.
 
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const PULL_KINDS = ['decision', 'context', 'unblock', 'define-success'] as const;
@@ -16,18 +17,22 @@ export const ADVOCATE_FUNCTIONS = [
   'other',
 ] as const;
 
-export const members = sqliteTable('members', {
-  userId: text('user_id').primaryKey(),
-  teamId: text('team_id'),
-  managerId: text('manager_id'),
-  displayName: text('display_name'),
-  timezone: text('timezone'),
-  isBot: integer('is_bot', { mode: 'boolean' }).notNull().default(false),
-  profileFetchedAt: integer('profile_fetched_at'),
-  /** Set once they have opened Pushpull's Home tab; only then is it worth republishing on changes. */
-  homeOpenedAt: integer('home_opened_at'),
-  updatedAt: integer('updated_at').notNull(),
-});
+export const members = sqliteTable(
+  'members',
+  {
+    userId: text('user_id').primaryKey(),
+    teamId: text('team_id'),
+    managerId: text('manager_id'),
+    displayName: text('display_name'),
+    timezone: text('timezone'),
+    isBot: integer('is_bot', { mode: 'boolean' }).notNull().default(false),
+    profileFetchedAt: integer('profile_fetched_at'),
+    /** Set once they have opened Pushpull's Home tab; only then is it worth republishing on changes. */
+    homeOpenedAt: integer('home_opened_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('members_manager').on(t.managerId)],
+);
 
 export const pushes = sqliteTable(
   'pushes',
@@ -48,7 +53,11 @@ export const pushes = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     closedAt: integer('closed_at'),
   },
-  (t) => [index('pushes_manager_quarter').on(t.managerId, t.quarter), index('pushes_owner').on(t.ownerId)],
+  (t) => [
+    index('pushes_manager_quarter').on(t.managerId, t.quarter),
+    index('pushes_owner').on(t.ownerId, t.quarter),
+    index('pushes_quarter').on(t.quarter, t.managerId),
+  ],
 );
 
 export const pushUpdates = sqliteTable(
@@ -63,8 +72,14 @@ export const pushUpdates = sqliteTable(
     note: text('note'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('push_updates_push').on(t.pushId, t.createdAt)],
+  (t) => [index('push_updates_push').on(t.pushId, t.createdAt), index('push_updates_author').on(t.authorId)],
 );
+
+/**
+ * Unresolved, written as SQL text rather than bound values: SQLite uses a partial index only when the query
+ * repeats its condition literally. Queries on open pulls use this term (see `UNRESOLVED` in domain/pulls.ts).
+ */
+export const OPEN = sql.raw(`"status" in ('open', 'acknowledged')`);
 
 export const pulls = sqliteTable(
   'pulls',
@@ -92,9 +107,20 @@ export const pulls = sqliteTable(
     overdueRemindedAt: integer('overdue_reminded_at'),
   },
   (t) => [
-    index('pulls_manager_status').on(t.managerId, t.status, t.createdAt),
-    index('pulls_requester_status').on(t.requesterId, t.status, t.createdAt),
+    // Everything a manager received lately (the digest's team, who is a manager) and everything a person sent.
+    index('pulls_manager_created').on(t.managerId, t.createdAt, t.requesterId),
+    index('pulls_requester_created').on(t.requesterId, t.createdAt),
     index('pulls_resolved').on(t.managerId, t.resolvedAt),
+    // Open pulls are a few percent of all: lists page through these in order, and count them, without the rest
+    // (status is there so the count reads the index alone).
+    index('pulls_open_by_manager').on(t.managerId, t.createdAt, t.id, t.status).where(OPEN),
+    index('pulls_open_by_requester').on(t.requesterId, t.createdAt, t.id, t.status).where(OPEN),
+    // Overdue reminders still to send: open, with a needed-by date, not yet reminded.
+    index('pulls_overdue')
+      .on(t.neededBy, t.managerId)
+      .where(sql`${OPEN} and ${t.overdueRemindedAt} is null and ${t.neededBy} is not null`),
+    // Deleting a push sets its pulls' push_id to null: without this, one scan of pulls per push.
+    index('pulls_push').on(t.pushId).where(sql`${t.pushId} is not null`),
   ],
 );
 
@@ -114,6 +140,7 @@ export const recognitions = sqliteTable(
   },
   (t) => [
     index('recognitions_advocate').on(t.advocateId, t.createdAt),
+    index('recognitions_recognizer').on(t.recognizerId, t.createdAt),
     index('recognitions_time').on(t.createdAt),
   ],
 );

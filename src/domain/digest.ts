@@ -1,7 +1,15 @@
 // What a manager's weekly digest holds, and who gets one.
-import { and, eq, gte, inArray, isNull, lt, min, notInArray } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, min, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { type Pull, type Push, type PushUpdate, pulls, pushes, type Recognition } from '../db/schema.js';
+import {
+  OPEN,
+  type Pull,
+  type Push,
+  type PushUpdate,
+  pulls,
+  pushes,
+  type Recognition,
+} from '../db/schema.js';
 import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
 import { CLOSED, lastUpdates, listPushes, needsNudge, pushTitles } from './pushes.js';
 import { recognitionsInvolving, teamOf } from './recognitions.js';
@@ -16,11 +24,19 @@ export function managersToDigest(db: Db, quarterKey: string, now: number): strin
     .from(pushes)
     .where(and(eq(pushes.quarter, quarterKey), notInArray(pushes.status, CLOSED)))
     .all();
-  const pulled = db
-    .selectDistinct({ id: pulls.managerId })
-    .from(pulls)
-    .where(gte(pulls.createdAt, now - MANAGER_WINDOW_MS))
-    .all();
+  // Every manager who was ever pulled in, one index step each, kept when they have a pull in the window:
+  // two index reads per manager, however long the history, where a DISTINCT reads months of pulls.
+  const pulled = db.all<{ id: string }>(sql`
+    with recursive pulled(id) as (
+      select min(${pulls.managerId}) from ${pulls}
+      union all
+      select (select min(${pulls.managerId}) from ${pulls} where ${pulls.managerId} > pulled.id)
+      from pulled where pulled.id is not null
+    )
+    select id from pulled
+    where id is not null and exists (
+      select 1 from ${pulls} where ${pulls.managerId} = pulled.id and ${pulls.createdAt} >= ${now - MANAGER_WINDOW_MS}
+    )`);
   return [...new Set([...pushing, ...pulled].map((r) => r.id))].sort();
 }
 
@@ -126,7 +142,7 @@ export function overduePulls(db: Db, managerId: string, localDate: string): Pull
     .where(
       and(
         eq(pulls.managerId, managerId),
-        inArray(pulls.status, UNRESOLVED),
+        OPEN,
         lt(pulls.neededBy, localDate),
         isNull(pulls.overdueRemindedAt),
       ),
@@ -136,18 +152,14 @@ export function overduePulls(db: Db, managerId: string, localDate: string): Pull
 
 /** Managers with at least one overdue, unreminded pull, by any local date: cheap to find before timezones. */
 export function managersWithOverdue(db: Db, latestLocalDate: string): string[] {
-  return db
-    .selectDistinct({ id: pulls.managerId })
+  const rows = db
+    .select({ id: pulls.managerId })
     .from(pulls)
-    .where(
-      and(
-        inArray(pulls.status, UNRESOLVED),
-        lt(pulls.neededBy, latestLocalDate),
-        isNull(pulls.overdueRemindedAt),
-      ),
-    )
-    .all()
-    .map((r) => r.id);
+    // The condition of the partial index `pulls_overdue`, so only those rows are read. Not DISTINCT: SQLite
+    // would rather walk every open pull in manager order than sort these few.
+    .where(and(OPEN, lt(pulls.neededBy, latestLocalDate), isNull(pulls.overdueRemindedAt)))
+    .all();
+  return [...new Set(rows.map((r) => r.id))].sort();
 }
 
 /** Takes the right to remind about one pull: true for exactly one caller, across processes. */

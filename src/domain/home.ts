@@ -1,20 +1,28 @@
 // Everything one person's Home tab shows, gathered in one place.
 import type { Db } from '../db/client.js';
 import type { Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
-import { pullsAwaiting, pullsSent } from './pulls.js';
+import { awaitingPage, type Page, sentPage } from './pulls.js';
 import { lastUpdates, listPushes, pushesOwnedFor, pushTitles } from './pushes.js';
-import { recognitionsInvolving } from './recognitions.js';
+import { recognitionCounts, recognitionsInvolving } from './recognitions.js';
 
 export interface HomeData {
   userId: string;
   quarterLabel: string;
-  awaiting: Pull[];
-  sent: Pull[];
+  awaiting: Page<Pull>;
+  sent: Page<Pull>;
   pushes: { push: Push; last: PushUpdate | undefined }[];
   owned: { push: Push; last: PushUpdate | undefined }[];
   pushTitles: Map<number, string>;
   pushLimit: number;
-  recognitions: Recognition[];
+  /** The newest this quarter, and how many they received and gave in all. */
+  recognitions: { shown: Recognition[]; received: number; given: number };
+}
+
+/** How many of each list the Home tab shows: no more is read. */
+export interface HomeShown {
+  awaiting: number;
+  sent: number;
+  recognitions: number;
 }
 
 export function homeFor(
@@ -22,9 +30,10 @@ export function homeFor(
   userId: string,
   quarter: { key: string; label: string; startsAt: number },
   pushLimit: number,
+  shown: HomeShown,
 ): HomeData {
-  const awaiting = pullsAwaiting(db, userId);
-  const sent = pullsSent(db, userId);
+  const awaiting = awaitingPage(db, userId, shown.awaiting);
+  const sent = sentPage(db, userId, shown.sent);
   const mine = listPushes(db, userId, quarter.key);
   const owned = pushesOwnedFor(db, userId, quarter.key);
   const latest = lastUpdates(
@@ -41,9 +50,12 @@ export function homeFor(
     owned: owned.map(withLast),
     pushTitles: pushTitles(
       db,
-      [...awaiting, ...sent].flatMap((p) => (p.pushId ? [p.pushId] : [])),
+      [...awaiting.shown, ...sent.shown].flatMap((p) => (p.pushId ? [p.pushId] : [])),
     ),
     pushLimit,
-    recognitions: recognitionsInvolving(db, [userId], quarter.startsAt),
+    recognitions: {
+      shown: recognitionsInvolving(db, [userId], quarter.startsAt, shown.recognitions),
+      ...recognitionCounts(db, userId, quarter.startsAt),
+    },
   };
 }

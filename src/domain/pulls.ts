@@ -3,7 +3,15 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from 'dri
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { PULL_KINDS, type Pull, type PullStatus, pulls, RESOLUTIONS, type Resolution } from '../db/schema.js';
+import {
+  OPEN,
+  PULL_KINDS,
+  type Pull,
+  type PullStatus,
+  pulls,
+  RESOLUTIONS,
+  type Resolution,
+} from '../db/schema.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, withinTyped } from './text.js';
@@ -11,6 +19,7 @@ import { typedLength, withinTyped } from './text.js';
 export const NEED_MAX = 3000;
 export const CONTEXT_MAX = 3000;
 export const NOTE_MAX = 3000;
+/** Keep in step with `OPEN` in db/schema.ts, the same statuses as SQL text for the partial indexes. */
 export const UNRESOLVED: PullStatus[] = ['open', 'acknowledged'];
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
@@ -233,23 +242,58 @@ export function withdrawPull(db: Db, id: number, actorId: string, now: number): 
   return row ? ok(row) : fail('closed');
 }
 
-/** Pulls waiting on this manager, oldest first: the longest wait deserves the first look. */
-export function pullsAwaiting(db: Db, managerId: string): Pull[] {
-  return db
-    .select()
-    .from(pulls)
-    .where(and(eq(pulls.managerId, managerId), inArray(pulls.status, UNRESOLVED)))
-    .orderBy(asc(pulls.createdAt), asc(pulls.id))
-    .all();
+/** A list as far as it is shown, and how many there are in all. */
+export interface Page<T> {
+  shown: T[];
+  total: number;
 }
 
-export function pullsSent(db: Db, requesterId: string): Pull[] {
-  return db
+/** Unresolved pulls of one person, by `column`, oldest first; a partial index holds exactly these. */
+function openPulls(
+  db: Db,
+  column: typeof pulls.managerId | typeof pulls.requesterId,
+  userId: string,
+  limit?: number,
+) {
+  const query = db
     .select()
     .from(pulls)
-    .where(and(eq(pulls.requesterId, requesterId), inArray(pulls.status, UNRESOLVED)))
+    .where(and(eq(column, userId), OPEN))
     .orderBy(asc(pulls.createdAt), asc(pulls.id))
-    .all();
+    .$dynamic();
+  return (limit === undefined ? query : query.limit(limit)).all();
+}
+
+function countOpen(
+  db: Db,
+  column: typeof pulls.managerId | typeof pulls.requesterId,
+  userId: string,
+): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(pulls)
+      .where(and(eq(column, userId), OPEN))
+      .get()?.n ?? 0
+  );
+}
+
+/** Pulls waiting on this manager, oldest first: the longest wait deserves the first look. */
+export function pullsAwaiting(db: Db, managerId: string, limit?: number): Pull[] {
+  return openPulls(db, pulls.managerId, managerId, limit);
+}
+
+export function pullsSent(db: Db, requesterId: string, limit?: number): Pull[] {
+  return openPulls(db, pulls.requesterId, requesterId, limit);
+}
+
+/** The first `shown` pulls awaiting this manager and how many await in all: a list reads only what it shows. */
+export function awaitingPage(db: Db, managerId: string, shown: number): Page<Pull> {
+  return { shown: pullsAwaiting(db, managerId, shown), total: countOpen(db, pulls.managerId, managerId) };
+}
+
+export function sentPage(db: Db, requesterId: string, shown: number): Page<Pull> {
+  return { shown: pullsSent(db, requesterId, shown), total: countOpen(db, pulls.requesterId, requesterId) };
 }
 
 export function pullsResolvedSince(db: Db, managerId: string, since: number): Pull[] {

@@ -1,5 +1,5 @@
 // Recognitions: thanking the internal advocates whose help made a deal or a project land.
-import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { ADVOCATE_FUNCTIONS, members, pulls, type Recognition, recognitions } from '../db/schema.js';
@@ -111,18 +111,44 @@ export function teamOf(db: Db, managerId: string, since: number): string[] {
   return [...new Set([...named, ...pulling].map((r) => r.id))];
 }
 
-/** Recognitions given by or to any of `people` since `since`, newest first. */
-export function recognitionsInvolving(db: Db, people: string[], since: number): Recognition[] {
+/** Recognitions given by or to any of `people` since `since`, newest first (the first `limit` of them). */
+export function recognitionsInvolving(
+  db: Db,
+  people: string[],
+  since: number,
+  limit?: number,
+): Recognition[] {
   if (people.length === 0) return [];
-  return db
+  // The time bound inside each branch: SQLite then reads each person's own rows by index, not the org's.
+  const query = db
     .select()
     .from(recognitions)
     .where(
-      and(
-        gte(recognitions.createdAt, since),
-        or(inArray(recognitions.advocateId, people), inArray(recognitions.recognizerId, people)),
+      or(
+        and(inArray(recognitions.advocateId, people), gte(recognitions.createdAt, since)),
+        and(inArray(recognitions.recognizerId, people), gte(recognitions.createdAt, since)),
       ),
     )
     .orderBy(desc(recognitions.createdAt))
-    .all();
+    .$dynamic();
+  return (limit === undefined ? query : query.limit(limit)).all();
+}
+
+/** How many recognitions this person received and gave since `since`, counted on the indexes. */
+export function recognitionCounts(
+  db: Db,
+  userId: string,
+  since: number,
+): { received: number; given: number } {
+  const received = db
+    .select({ n: count() })
+    .from(recognitions)
+    .where(and(eq(recognitions.advocateId, userId), gte(recognitions.createdAt, since)))
+    .get();
+  const given = db
+    .select({ n: count() })
+    .from(recognitions)
+    .where(and(eq(recognitions.recognizerId, userId), gte(recognitions.createdAt, since)))
+    .get();
+  return { received: received?.n ?? 0, given: given?.n ?? 0 };
 }

@@ -28,6 +28,9 @@ import {
 } from '../../src/slack/blocks/recognitions.js';
 import { fromSlack, literal } from '../../src/slack/text.js';
 
+/** A list shown whole: everything there is. */
+const page = <T>(items: T[]) => ({ shown: items, total: items.length });
+
 const NOW = Date.UTC(2026, 10, 24);
 const KNOWN_IDS = ['UREQ1', 'UMGR1', 'UOWN1', 'UADV1', 'U0MARIA1'];
 const PERMALINK = 'https://acme.slack.com/archives/C1/p1';
@@ -175,7 +178,7 @@ describe('escaping in every builder', () => {
         onlyOurTokens(managerPullMessage({ pull: open, pushTitle: t, now: NOW }));
         onlyOurTokens(requesterUpdate(p));
         onlyOurTokens(pullConfirmation(open));
-        onlyOurTokens(pullList([open], [open], NOW));
+        onlyOurTokens(pullList(page([open]), page([open]), NOW));
         onlyOurTokens(pullModal({ need: t, pushOptions: [{ id: 1, title: t }] }), false);
         onlyOurTokens(resolveModal(open, 'decision'));
         onlyOurTokens(
@@ -202,13 +205,13 @@ describe('escaping in every builder', () => {
             {
               userId: 'UMGR1',
               quarterLabel: '2026 Q4',
-              awaiting: [open],
-              sent: [open],
+              awaiting: page([open]),
+              sent: page([open]),
               pushes: [{ push: push(t), last: update(t) }],
               owned: [{ push: push(t), last: update(t) }],
               pushTitles: new Map([[1, t]]),
               pushLimit: 3,
-              recognitions: [recognition(t)],
+              recognitions: { shown: [recognition(t)], received: 0, given: 1 },
             },
             NOW,
           ),

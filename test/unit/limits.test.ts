@@ -31,6 +31,9 @@ import {
 import { escapeText, fromSlack } from '../../src/slack/text.js';
 import { checkLimits } from './block-limits.js';
 
+/** A list shown whole: everything there is. */
+const page = <T>(items: T[]) => ({ shown: items, total: items.length });
+
 const NOW = Date.UTC(2026, 10, 24, 12);
 
 const ok = (surface: 'message' | 'modal' | 'home', payload: unknown) =>
@@ -139,7 +142,7 @@ describe('Block Kit limits in every builder', () => {
         ok('message', managerPullMessage({ pull: resolved, pushTitle: t(1), now: NOW }));
         ok('message', requesterUpdate(resolved));
         ok('message', pullConfirmation(one, t(2)));
-        ok('message', pullList(pulls, pulls, NOW));
+        ok('message', pullList(page(pulls), page(pulls), NOW));
         ok('message', pullHelp());
         ok(
           'modal',
@@ -189,13 +192,13 @@ describe('Block Kit limits in every builder', () => {
             {
               userId: 'UMGR1',
               quarterLabel: 'Q4 2026',
-              awaiting: pulls,
-              sent: pulls,
+              awaiting: page(pulls),
+              sent: page(pulls),
               pushes: lines,
               owned: lines,
               pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
               pushLimit: 3,
-              recognitions,
+              recognitions: { shown: recognitions, received: nr, given: nr },
             },
             NOW,
           ),

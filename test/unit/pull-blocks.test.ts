@@ -8,6 +8,9 @@ import {
   resolveModal,
 } from '../../src/slack/blocks/pulls.js';
 
+/** A list shown whole: everything there is. */
+const page = <T>(items: T[]) => ({ shown: items, total: items.length });
+
 const NOW = Date.UTC(2026, 10, 24, 12);
 const pull = (over: Partial<Pull> = {}): Pull => ({
   id: 7,
@@ -120,7 +123,7 @@ describe('requesterUpdate', () => {
 describe('pullList', () => {
   it('stays within 50 blocks with many pulls', () => {
     const many = Array.from({ length: 200 }, (_, i) => pull({ id: i + 1 }));
-    const { blocks } = pullList(many, many, NOW);
+    const { blocks } = pullList(page(many), page(many), NOW);
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(blocks)).toContain('190 more pulls');
     const ids = blocks.flatMap((b) => (b.block_id ? [b.block_id] : []));

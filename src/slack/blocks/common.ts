@@ -102,9 +102,12 @@ export function listed<T>(
   render: (item: T, index: number) => Blocks,
   what: Noun,
   where?: string,
+  /** How many there are in all, when `items` holds only the first of them. */
+  total = items.length,
 ): Blocks {
   const blocks = items.slice(0, shown).flatMap(render);
-  if (items.length > shown) blocks.push(context(andMore(items.length - shown, what, where)));
+  const shownCount = Math.min(items.length, shown);
+  if (total > shownCount) blocks.push(context(andMore(total - shownCount, what, where)));
   return blocks;
 }
 

@@ -1,6 +1,6 @@
 // The Home tab: pulls awaiting you, pulls you sent, your pushes, pushes you own for others.
 import type { HomeView } from '@slack/types';
-import type { HomeData } from '../../domain/home.js';
+import type { HomeData, HomeShown } from '../../domain/home.js';
 import { mention } from '../text.js';
 import {
   actions,
@@ -28,6 +28,12 @@ const AWAITING_SHOWN = 12; // 2 blocks each
 const SENT_SHOWN = 10; // 1 block each
 const OWNED_SHOWN = 5;
 const RECOGNITIONS_SHOWN = 5;
+/** What the Home tab shows of each list: `homeFor` reads no more than this. */
+export const HOME_SHOWN: HomeShown = {
+  awaiting: AWAITING_SHOWN,
+  sent: SENT_SHOWN,
+  recognitions: RECOGNITIONS_SHOWN,
+};
 const SEE_LIST = '`/pull list` shows them too';
 
 export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeView {
@@ -42,11 +48,11 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
     divider(),
   ];
 
-  if (data.awaiting.length > 0) {
-    blocks.push(header(`Awaiting you (${data.awaiting.length})`));
+  if (data.awaiting.total > 0) {
+    blocks.push(header(`Awaiting you (${data.awaiting.total})`));
     blocks.push(
       ...listed(
-        data.awaiting,
+        data.awaiting.shown,
         AWAITING_SHOWN,
         (pull) =>
           awaitingPullBlocks({
@@ -56,16 +62,26 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
           }),
         'pull',
         SEE_LIST,
+        data.awaiting.total,
       ),
     );
   }
 
-  if (data.sent.length > 0) {
-    blocks.push(header(`You pulled in (${data.sent.length})`));
-    blocks.push(...listed(data.sent, SENT_SHOWN, (pull) => [sentPullBlock(pull, now)], 'pull', SEE_LIST));
+  if (data.sent.total > 0) {
+    blocks.push(header(`You pulled in (${data.sent.total})`));
+    blocks.push(
+      ...listed(
+        data.sent.shown,
+        SENT_SHOWN,
+        (pull) => [sentPullBlock(pull, now)],
+        'pull',
+        SEE_LIST,
+        data.sent.total,
+      ),
+    );
   }
 
-  if (data.awaiting.length === 0 && data.sent.length === 0) {
+  if (data.awaiting.total === 0 && data.sent.total === 0) {
     blocks.push(section(':sparkles: No open pulls. The team is running on its own.'));
   }
 
@@ -96,16 +112,17 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
     );
   }
 
-  if (data.recognitions.length > 0) {
-    const received = data.recognitions.filter((r) => r.advocateId === data.userId).length;
-    const given = data.recognitions.length - received;
+  const { received, given } = data.recognitions;
+  if (received + given > 0) {
     blocks.push(divider(), header(`Recognitions this quarter — ${received} received, ${given} given`));
     blocks.push(
       ...listed(
-        data.recognitions,
+        data.recognitions.shown,
         RECOGNITIONS_SHOWN,
         (r) => [section(recognitionLine(r, data.userId))],
         'recognition',
+        undefined,
+        received + given,
       ),
     );
   }

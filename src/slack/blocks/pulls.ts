@@ -1,7 +1,7 @@
 // Block Kit for pulls: the manager's DM, the requester's updates, the list, and the two modals.
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { Pull, PullKind, Resolution } from '../../db/schema.js';
-import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, NOTE_REQUIRED } from '../../domain/pulls.js';
+import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, NOTE_REQUIRED, type Page } from '../../domain/pulls.js';
 import { cut, excerpt, mention, plainExcerpt, quote } from '../text.js';
 import {
   actions,
@@ -202,37 +202,50 @@ export function pullConfirmation(pull: Pull, warning?: string): { text: string; 
   return { text, blocks };
 }
 
-const LIST_LIMIT = 10;
+/** How many of each list `/pull list` shows; the listener reads no more than this. */
+export const LIST_LIMIT = 10;
 
 /** `/pull list`: what you are waiting on and what is waiting on you. */
-export function pullList(sent: Pull[], awaiting: Pull[], now: number): { text: string; blocks: Blocks } {
-  if (sent.length === 0 && awaiting.length === 0) {
+export function pullList(
+  sent: Page<Pull>,
+  awaiting: Page<Pull>,
+  now: number,
+): { text: string; blocks: Blocks } {
+  if (sent.total === 0 && awaiting.total === 0) {
     const text =
       ':sparkles: Nothing open. Your team is running on its own — pull someone in with `/pull @manager what you need` when you need input.';
     return { text, blocks: [section(text)] };
   }
   const blocks: Blocks = [];
-  if (awaiting.length > 0) {
-    blocks.push(header(`Awaiting you (${awaiting.length})`));
+  if (awaiting.total > 0) {
+    blocks.push(header(`Awaiting you (${awaiting.total})`));
     blocks.push(
       ...listed(
-        awaiting,
+        awaiting.shown,
         LIST_LIMIT,
         (pull) => awaitingPullBlocks({ pull, now }),
         'pull',
         'see the Home tab',
+        awaiting.total,
       ),
     );
   }
-  if (sent.length > 0) {
+  if (sent.total > 0) {
     if (blocks.length > 0) blocks.push(divider());
-    blocks.push(header(`You pulled in (${sent.length})`));
+    blocks.push(header(`You pulled in (${sent.total})`));
     blocks.push(
-      ...listed(sent, LIST_LIMIT, (pull) => [sentPullBlock(pull, now)], 'pull', 'see the Home tab'),
+      ...listed(
+        sent.shown,
+        LIST_LIMIT,
+        (pull) => [sentPullBlock(pull, now)],
+        'pull',
+        'see the Home tab',
+        sent.total,
+      ),
     );
   }
   return {
-    text: `${plural(awaiting.length, 'pull')} awaiting you, ${sent.length} sent and open.`,
+    text: `${plural(awaiting.total, 'pull')} awaiting you, ${sent.total} sent and open.`,
     blocks: capBlocks(blocks, LIMITS.messageBlocks, 'More on your Home tab.'),
   };
 }

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
-import { getPull, openPull, pullsAwaiting, pullsSent, withdrawPull } from '../../../domain/pulls.js';
+import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
-import { pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
+import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
 import { managerNotReached, openPullRefusal } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
@@ -33,7 +33,11 @@ export function pullCommand(deps: Deps) {
         await ack(ephemeral(pullHelp()));
         return;
       case 'list':
-        await ack(ephemeral(pullList(pullsSent(deps.db, userId), pullsAwaiting(deps.db, userId), now)));
+        await ack(
+          ephemeral(
+            pullList(sentPage(deps.db, userId, LIST_LIMIT), awaitingPage(deps.db, userId, LIST_LIMIT), now),
+          ),
+        );
         return;
       case 'unresolved-mention':
         await ack(
