@@ -1,18 +1,10 @@
 // The environment, validated once at start into a typed, frozen Config.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { WEEKDAYS, type Weekday } from './domain/schedule.js';
 import { isTimeZone } from './domain/time.js';
 
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS, type Weekday };
 
 const optionalText = z
   .string()

@@ -1,6 +1,16 @@
 // When a manager's weekly digest and overdue reminders are due, in their own timezone.
-import type { Weekday } from '../config.js';
 import { isoWeekOf, localDate, zonedParts, zonedTimeToEpoch } from './time.js';
+
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 const WEEKDAY_NUMBER: Record<Weekday, number> = {
   monday: 1,

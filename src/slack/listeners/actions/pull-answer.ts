@@ -1,41 +1,22 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Resolution } from '../../../db/schema.js';
-import { acknowledgePull, getPull, mayAnswer, type StepRefusal } from '../../../domain/pulls.js';
+import { acknowledgePull, mayAnswer } from '../../../domain/pulls.js';
 import { resolveModal } from '../../blocks/pulls.js';
-import { requesterNotReached, stepRefusal } from '../../copy.js';
+import { requesterNotReached } from '../../copy.js';
 import { refreshManagerMessage, tellRequester } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
-import { blockActionSchema, pullIdValue } from '../../payloads.js';
 import { openView, tellActor } from '../reply.js';
 import { saving } from '../saving.js';
+import { parsePullAction, refuseStep } from './pull-action.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-
-function parse(body: unknown) {
-  const parsed = blockActionSchema.safeParse(body);
-  if (!parsed.success) return undefined;
-  const pullId = pullIdValue.safeParse(parsed.data.actions[0]?.value);
-  return pullId.success ? { payload: parsed.data, pullId: pullId.data } : undefined;
-}
-
-/** Tells whoever clicked why nothing happened, naming who may act on this pull. */
-export function refuseStep(
-  deps: Deps,
-  client: Args['client'],
-  respond: Args['respond'],
-  actorId: string,
-  pullId: number,
-  reason: StepRefusal,
-): Promise<void> {
-  return tellActor(deps, client, respond, actorId, stepRefusal(reason, getPull(deps.db, pullId)));
-}
 
 /** `Acknowledge`: the manager has seen it; the requester hears so, and the DM shows it. */
 export function acknowledgeAction(deps: Deps) {
   return async ({ ack, body, client, respond }: Args): Promise<void> => {
     await ack();
-    const input = parse(body);
+    const input = parsePullAction(body);
     if (!input) return;
     const actorId = input.payload.user.id;
     const saved = await saving(deps, 'an acknowledgement', { pullId: input.pullId, actorId }, () =>
@@ -66,7 +47,7 @@ export function acknowledgeAction(deps: Deps) {
 export function answerAction(deps: Deps, resolution: Resolution) {
   return async ({ ack, body, client, respond }: Args): Promise<void> => {
     await ack();
-    const input = parse(body);
+    const input = parsePullAction(body);
     if (!input?.payload.trigger_id) return;
     const actorId = input.payload.user.id;
     const allowed = mayAnswer(deps.db, input.pullId, actorId);
@@ -84,5 +65,3 @@ export function answerAction(deps: Deps, resolution: Resolution) {
     );
   };
 }
-
-export { parse as parsePullAction };

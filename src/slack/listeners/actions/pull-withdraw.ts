@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { tellActor } from '../reply.js';
 import { saving } from '../saving.js';
-import { parsePullAction, refuseStep } from './pull-answer.js';
+import { parsePullAction, refuseStep } from './pull-action.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
