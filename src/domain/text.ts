@@ -17,9 +17,18 @@ const MARKUP_ALL = new RegExp(MARKUP.source, 'g');
  */
 export const INERT = '\u2060';
 
-/** Text the person typed character by character: any markup-looking part of it stays plain text. */
-export function literal(typed: string): string {
-  return typed.replace(MARKUP_ALL, (token) => `<${INERT}${token.slice(1)}`);
+/**
+ * Text the person typed character by character: any markup-looking part of it stays plain text — except the
+ * tokens in `keep`, which Pushpull itself put in a form's initial value (a mention Slack made earlier) and which
+ * come back unchanged when the person submits the form as it was.
+ */
+export function literal(typed: string, keep: readonly string[] = []): string {
+  return typed.replace(MARKUP_ALL, (token) => (keep.includes(token) ? token : `<${INERT}${token.slice(1)}`));
+}
+
+/** The markup tokens stored text holds (a form prefilled with it keeps exactly these when sent back). */
+export function markupTokens(stored: string): string[] {
+  return [...new Set(splitMarkup(stored).filter((_, i) => i % 2 === 1))];
 }
 
 /** Stored text as alternating plain text (even indexes) and markup tokens (odd indexes). */

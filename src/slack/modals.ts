@@ -4,6 +4,7 @@ import { activePushes } from '../domain/pushes.js';
 import { currentQuarter } from '../domain/quarters.js';
 import { pullModal } from './blocks/pulls.js';
 import type { Deps } from './deps.js';
+import { prefillMetadata } from './payloads.js';
 
 export function quarterNow(deps: Deps) {
   return currentQuarter(deps.clock(), deps.config.defaultTimezone, deps.config.fiscalYearStartMonth);
@@ -15,7 +16,13 @@ export function pushOptionsFor(deps: Deps, managerId: string | undefined) {
 }
 
 /** The pull form for this person: their default manager preselected, with that manager's pushes. */
-export function pullModalFor(deps: Deps, userId: string, need?: string) {
-  const managerId = getMember(deps.db, userId)?.managerId ?? undefined;
-  return pullModal({ managerId, need, pushOptions: pushOptionsFor(deps, managerId) });
+export function pullModalFor(deps: Deps, userId: string, need?: string, chosenManager?: string) {
+  const managerId = chosenManager ?? getMember(deps.db, userId)?.managerId ?? undefined;
+  const privateMetadata = prefillMetadata(need);
+  return pullModal({
+    managerId,
+    need,
+    pushOptions: pushOptionsFor(deps, managerId),
+    ...(privateMetadata ? { privateMetadata } : {}),
+  });
 }

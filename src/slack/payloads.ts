@@ -1,6 +1,7 @@
 // zod schemas for the parts of Slack's payloads that listeners rely on. Anything else in a payload is ignored.
 import { z } from 'zod';
 import { submissionKey } from '../domain/requests.js';
+import { markupTokens } from '../domain/text.js';
 import { literal } from './text.js';
 
 export const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
@@ -53,9 +54,27 @@ const element = (values: Values, block: string): unknown => {
 };
 
 /** A text input's value. Modal values arrive raw, exactly as typed: stored as typed text (see text.ts). */
-export function textValue(values: Values, block: string): string | undefined {
+export function textValue(values: Values, block: string, keep: readonly string[] = []): string | undefined {
   const r = z.object({ value: z.string().nullish() }).safeParse(element(values, block));
-  return r.success && r.data.value != null ? literal(r.data.value) : undefined;
+  return r.success && r.data.value != null ? literal(r.data.value, keep) : undefined;
+}
+
+const prefillSchema = z.object({ keep: z.array(z.string().max(300)).max(100) });
+
+/** The pull form's private_metadata: the markup its prefilled request holds (see `literal`). */
+export function prefillMetadata(stored: string | undefined): string | undefined {
+  const keep = stored ? markupTokens(stored) : [];
+  return keep.length > 0 ? JSON.stringify({ keep }) : undefined;
+}
+
+/** The markup tokens a prefilled form may send back as markup; none when the metadata says nothing of it. */
+export function keptMarkup(privateMetadata: string): string[] {
+  try {
+    const parsed = prefillSchema.safeParse(JSON.parse(privateMetadata));
+    return parsed.success ? parsed.data.keep : [];
+  } catch {
+    return [];
+  }
 }
 
 export function selectedUser(values: Values, block: string): string | undefined {

@@ -172,7 +172,7 @@ function splitFirst(text: string): [string, string] {
 // The command parsers read Slack's form (so `<!here>` is never taken for a person) and hand back typed text.
 
 export type PullCommand =
-  | { kind: 'modal'; need?: string }
+  | { kind: 'modal'; need?: string; managerId?: string }
   | { kind: 'help' }
   | { kind: 'list' }
   | { kind: 'set-manager'; managerId: string }
@@ -194,7 +194,7 @@ export function parsePullCommand(slackText: string): PullCommand {
   }
   const managerId = parseMention(first);
   if (managerId)
-    return rest === '' ? { kind: 'modal' } : { kind: 'create', managerId, need: fromSlack(rest) };
+    return rest === '' ? { kind: 'modal', managerId } : { kind: 'create', managerId, need: fromSlack(rest) };
   // Slack turns a person picked from autocomplete into markup; a bare @word means we cannot know who it is.
   if (/^@[^\s]+$/.test(first)) return { kind: 'unresolved-mention', name: fromSlack(first) };
   return { kind: 'create', managerId: undefined, need: fromSlack(slackText.trim()) };

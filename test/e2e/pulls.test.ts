@@ -137,6 +137,39 @@ describe('/pull with a default manager', () => {
     expect(allPulls()).toHaveLength(0);
   });
 
+  it('keeps the mentions and links of a prefilled request when the form is sent back unchanged', async () => {
+    await h.slack.command(
+      '/pull',
+      `ask <@UADV0001|ada> about <https://x.io/?a=1&amp;b=2|Q&amp;A> &amp; the &lt;draft&gt;`,
+      REQ,
+    );
+    const open = await h.fake.waitFor('views.open');
+    const view = open.args.view as {
+      private_metadata?: string;
+      blocks: { block_id?: string; element?: { initial_value?: string } }[];
+    };
+    const initial = view.blocks.find((b) => b.block_id === 'need')?.element?.initial_value ?? '';
+    await h.slack.viewSubmission(
+      REQ,
+      'pull_create',
+      { manager: input.user(MGR, 'pull_manager_selected'), need: input.text(initial) },
+      view.private_metadata ?? '',
+    );
+    const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
+    const text = blocksText(dm.args);
+    expect(text).toContain('<@UADV0001>');
+    expect(text).toContain('<https://x.io/?a=1&amp;b=2|Q&amp;A>');
+    expect(text).toContain('&amp; the &lt;draft&gt;');
+    expect(text).not.toContain('&amp;amp;');
+    expect(text).not.toContain('&lt;@');
+  });
+
+  it('preselects the person named in `/pull @someone` with nothing after it', async () => {
+    await h.slack.command('/pull', `<@${MGR}|maria>`, REQ);
+    const open = await h.fake.waitFor('views.open');
+    expect(JSON.stringify(open.args.view)).toContain(`"initial_user":"${MGR}"`);
+  });
+
   it('opens an empty modal with no text, and the default manager preselected', async () => {
     await h.slack.command('/pull', `manager <@${MGR}>`, REQ);
     await h.slack.command('/pull', '', REQ);

@@ -66,7 +66,14 @@ export function pullCommand(deps: Deps) {
       }
       case 'modal':
         await ack();
-        await openView(deps, client, respond, userId, triggerId, pullModalFor(deps, userId, request.need));
+        await openView(
+          deps,
+          client,
+          respond,
+          userId,
+          triggerId,
+          pullModalFor(deps, userId, request.need, request.managerId),
+        );
         return;
       case 'create': {
         const managerId = request.managerId ?? getMember(deps.db, userId)?.managerId ?? undefined;

@@ -10,6 +10,7 @@ import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import {
+  keptMarkup,
   selectedDate,
   selectedOption,
   selectedUser,
@@ -34,7 +35,8 @@ export function pullCreateView(deps: Deps) {
     const teamId = parsed.data.team?.id ?? parsed.data.user.team_id;
     const values = parsed.data.view.state.values;
     const managerId = selectedUser(values, PULL_FORM.manager);
-    const need = textValue(values, PULL_FORM.need) ?? '';
+    // A request prefilled from `/pull …` keeps its mentions and links when sent back as it was.
+    const need = textValue(values, PULL_FORM.need, keptMarkup(parsed.data.view.private_metadata)) ?? '';
     const kindValue = selectedOption(values, PULL_FORM.kind);
     const kind = PULL_KINDS.find((k) => k === kindValue) ?? 'decision';
     const pushValue = Number(selectedOption(values, PULL_FORM.push));
