@@ -44,7 +44,7 @@ describe('parsePullCommand', () => {
       managerId: 'U1AB',
       need: 'price for Initech?',
     });
-    expect(parsePullCommand('<@U1AB>')).toEqual({ kind: 'modal' });
+    expect(parsePullCommand('<@U1AB>')).toEqual({ kind: 'modal', managerId: 'U1AB' });
     expect(parsePullCommand('price for Initech?')).toEqual({
       kind: 'create',
       managerId: undefined,
