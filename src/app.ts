@@ -4,7 +4,7 @@ import { resolve as absolutePath } from 'node:path';
 import { App, webApi } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
-import { databaseWritable, type Store, sameFile } from './db/client.js';
+import { databaseHealth, type Store, sameFile } from './db/client.js';
 import { GuardedHttpReceiver } from './http-receiver.js';
 import { boltLogger, type Logger } from './logger.js';
 import { StartupError, VERSION } from './runtime.js';
@@ -99,9 +99,11 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     path: '/healthz',
     method: ['GET'],
     handler: async (_req: unknown, res: ServerResponse) => {
-      const up = await databaseWritable(store);
+      // 503 either way (no write can be taken now); `database` tells a lock held elsewhere from a lost file.
+      const database = await databaseHealth(store);
+      const up = database === 'ok';
       res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: up, database: up ? 'ok' : 'unavailable', inFlight: inflight.size }));
+      res.end(JSON.stringify({ ok: up, database, inFlight: inflight.size }));
     },
   };
 

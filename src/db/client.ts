@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { sqliteCode, whenNotBusy } from './busy.js';
+import { isBusy, sqliteCode, whenNotBusy } from './busy.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -228,15 +228,20 @@ export function sameFile(database: Store): boolean {
  * replaced file is unhealthy.
  */
 export async function databaseWritable(database: Store): Promise<boolean> {
+  return (await databaseHealth(database)) === 'ok';
+}
+
+/** `ok`, `busy` (another process has held the write lock for over a second) or `unavailable` (gone, read-only…). */
+export async function databaseHealth(database: Store): Promise<'ok' | 'busy' | 'unavailable'> {
   const { sqlite } = database;
-  if (!sqlite.open || !sameFile(database)) return false;
+  if (!sqlite.open || !sameFile(database)) return 'unavailable';
   // This connection is writing right now (a synchronous transaction cannot interleave, but be safe).
-  if (sqlite.inTransaction) return true;
+  if (sqlite.inTransaction) return 'ok';
   try {
     await whenNotBusy(() => probeWrite(sqlite), 1000);
-    return true;
-  } catch {
-    return false;
+    return 'ok';
+  } catch (error) {
+    return isBusy(error) ? 'busy' : 'unavailable';
   }
 }
 

@@ -73,6 +73,7 @@ describe('a database another process is writing', () => {
     expect(JSON.stringify(pull.body)).toContain('nothing was sent');
     // Health did not hang behind the lock: it answered, and said the database cannot take a write now.
     expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ ok: false, database: 'busy' });
     await h.app.inflight.drained();
     expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
     expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR)).toHaveLength(0);

@@ -26,7 +26,7 @@ describe('the database file', () => {
     unlinkSync(join(h.dir, 'pushpull.db'));
     const after = await health(h);
     expect(after.status).toBe(503);
-    expect(after.body.ok).toBe(false);
+    expect(after.body).toMatchObject({ ok: false, database: 'unavailable' });
   });
 
   it('makes /healthz answer 503 when the file is replaced by another one', async () => {

@@ -379,7 +379,7 @@ describe('/healthz proves the database takes writes', () => {
     other.exec('BEGIN EXCLUSIVE');
     const blocked = await fetch(`${h.slack.appUrl}/healthz`);
     expect(blocked.status).toBe(503);
-    expect(await blocked.json()).toMatchObject({ ok: false, database: 'unavailable' });
+    expect(await blocked.json()).toMatchObject({ ok: false, database: 'busy' });
     other.exec('ROLLBACK');
     expect((await fetch(`${h.slack.appUrl}/healthz`)).status).toBe(200);
   });
