@@ -47,7 +47,7 @@ export const NOW = Date.UTC(2026, 10, 18, 12);
 const DAY = 24 * 60 * 60 * 1000;
 const SPAN = 2 * 365 * DAY;
 const TIMEZONES = ['UTC', 'America/New_York', 'Europe/Paris', 'Asia/Tokyo'];
-export const TEAM = 'T0001';
+const TEAM = 'T0001';
 export const FISCAL_YEAR_START_MONTH = 1;
 
 export const memberId = (i: number) => `UP${String(i).padStart(6, '0')}`;
