@@ -226,8 +226,9 @@ export async function databaseWritable(database: Store): Promise<boolean> {
 /**
  * A consistent copy of the live database while writers continue: `VACUUM INTO` reads the whole file in one
  * read transaction (in WAL mode writers are never blocked by it), so it always finishes, however busy the bot.
- * SQLite's online backup API, used before, restarted its page copy on every write from another connection
- * and never finished a large database under steady writes. The copy is written to a temporary file beside
+ * SQLite's online backup API, used before, restarted its page copy on every write from another connection,
+ * so under steady writes a large database took many passes or never finished. The copy is taken
+ * synchronously (this process waits, the bot does not): it is meant for the `backup` command. The copy is written to a temporary file beside
  * the destination, flushed to disk and renamed into place: a failed backup never leaves a half-written file
  * under the given name, and an older backup there is replaced only by a complete one.
  */
