@@ -2,11 +2,13 @@
 import { benchDigestFanOut } from './digest-fanout.js';
 import { benchLoad } from './load.js';
 import { benchPullAck } from './pull-ack.js';
+import { benchScale } from './scale.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   pull: benchPullAck,
   load: benchLoad,
   digest: benchDigestFanOut,
+  scale: benchScale,
 };
 
 const wanted = process.argv.slice(2);

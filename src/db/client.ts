@@ -1,6 +1,19 @@
-// Opening the SQLite database: pragmas, migrations, and online backup.
-import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// Opening the SQLite database: pragmas, migrations, and backups taken while the bot writes.
+import { randomUUID } from 'node:crypto';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -245,7 +258,15 @@ export async function databaseHealth(database: Store): Promise<'ok' | 'busy' | '
   }
 }
 
-/** A consistent copy of the live database, taken with SQLite's online backup while writers continue. */
+/**
+ * A consistent copy of the live database while writers continue: `VACUUM INTO` reads the whole file in one
+ * read transaction (in WAL mode writers are never blocked by it), so it always finishes, however busy the bot.
+ * SQLite's online backup API, used before, restarted its page copy on every write from another connection,
+ * so under steady writes a large database took many passes or never finished. The copy is taken
+ * synchronously (this process waits, the bot does not): it is meant for the `backup` command. The copy is written to a temporary file beside
+ * the destination, flushed to disk and renamed into place: a failed backup never leaves a half-written file
+ * under the given name, and an older backup there is replaced only by a complete one.
+ */
 export async function backupDatabase(database: Store, destination: string): Promise<void> {
   const target = resolve(destination);
   const cannot = (why: string) => new DatabaseError(`cannot write the backup to ${target}: ${why}`, target);
@@ -268,14 +289,36 @@ export async function backupDatabase(database: Store, destination: string): Prom
       'the user running Pushpull may not write there; choose another place or fix the permissions',
     );
   }
+  const partial = join(folder, `.${basename(target)}.partial-${process.pid}-${randomUUID().slice(0, 8)}`);
   try {
-    await database.sqlite.backup(target);
+    database.sqlite.prepare('VACUUM INTO ?').run(partial);
+    // VACUUM INTO does not sync what it wrote: flush it before it takes the backup's name.
+    syncPath(partial, 'r+');
+    renameSync(partial, target);
   } catch (error) {
-    const code = sqliteCode(error);
+    rmSync(partial, { force: true });
+    const code = sqliteCode(error) ?? (error as { code?: string }).code;
     throw cannot(
-      code?.startsWith('SQLITE_CANTOPEN') || code?.startsWith('SQLITE_READONLY')
+      code?.startsWith('SQLITE_CANTOPEN') || code?.startsWith('SQLITE_READONLY') || code === 'EACCES'
         ? `the file or its folder is not writable (${code}); choose another place or fix the permissions`
-        : `${error instanceof Error ? error.message : String(error)}`,
+        : code === 'SQLITE_FULL' || code === 'ENOSPC'
+          ? `the disk is full (${code}); free some space or choose another place`
+          : `${error instanceof Error ? error.message : String(error)}`,
     );
+  }
+  try {
+    syncPath(folder, 'r');
+  } catch {
+    // Some file systems cannot sync a folder; the copy itself is already on disk.
+  }
+}
+
+/** fsync a file or folder, so a rename that follows is not seen before the data it names. */
+function syncPath(path: string, flags: 'r' | 'r+'): void {
+  const fd = openSync(path, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
