@@ -67,6 +67,11 @@ export async function benchDigestFanOut(): Promise<string[]> {
       SLACK_API_URL: fake.apiUrl,
       DATABASE_URL: `file:${dbPath}`,
       LOG_LEVEL: 'warn',
+      // The pacer is told the fake's limits, the way an operator would tell it a workspace's.
+      SLACK_PACE: [
+        `chat.postMessage=${POST_PER_SECOND}/s`,
+        ...Object.entries(TIER_LIMITS).map(([method, limit]) => `${method}=${limit}/s`),
+      ].join(','),
     });
     const wall = (Date.now() - started) / 1000;
     const delivered = fake.callsTo('chat.postMessage');
@@ -75,6 +80,18 @@ export async function benchDigestFanOut(): Promise<string[]> {
     const last = delivered.at(-1)?.at ?? started;
     const span = (last - first) / 1000;
     const floor = MANAGERS / POST_PER_SECOND;
+    const refused = new Map<string, number>();
+    for (const call of fake.calls) {
+      if (call.method.endsWith('#429')) {
+        const method = call.method.slice(0, -'#429'.length);
+        refused.set(method, (refused.get(method) ?? 0) + 1);
+      }
+    }
+    const gaps = delivered.slice(1).map((c, i) => c.at - (delivered[i]?.at ?? 0)).sort((a, b) => a - b);
+    console.error('DEBUG gaps p10/p50/p90/p99/max', [0.1, 0.5, 0.9, 0.99].map((q) => gaps[Math.floor(q * gaps.length)]), gaps.at(-1), 'sum>60', gaps.filter((g) => g > 60).reduce((a, g) => a + g - 51.5, 0));
+    const posts = fake.calls.filter((c) => c.method.startsWith('chat.postMessage'));
+    posts.forEach((c, i) => { if (c.method.endsWith('#429')) console.error('DEBUG 429 context', posts.slice(Math.max(0, i - 21), i + 1).map((p) => p.at - (posts[Math.max(0, i - 21)]?.at ?? 0)).join(' ')); });
+    const byMethod = [...refused].map(([m, n]) => `${m} ${n}`).join(', ') || 'none';
     return [
       `## Digest fan-out — ${MANAGERS} managers, chat.postMessage limited to ${POST_PER_SECOND}/s workspace-wide`,
       '',
@@ -83,9 +100,9 @@ export async function benchDigestFanOut(): Promise<string[]> {
       `| managers reached | ${reached} of ${MANAGERS} |`,
       `| time to reach all (first to last delivered digest) | ${span.toFixed(1)} s |`,
       `| floor (managers ÷ rate) | ${floor.toFixed(1)} s |`,
-      `| ratio to floor | ${(span / floor).toFixed(3)}× (target ≤ 1.2×) |`,
+      `| ratio to floor | ${(span / floor).toFixed(3)}× (target ≤ 1.05×) |`,
       `| whole \`pushpull digest send\` run, process start to exit | ${wall.toFixed(1)} s |`,
-      `| 429 responses received | ${fake.rateLimitedCount} |`,
+      `| 429 responses received | ${fake.rateLimitedCount} (target 0; by method: ${byMethod}) |`,
       `| CLI said | ${out.stdout.trim()} |`,
     ];
   } finally {

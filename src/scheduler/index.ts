@@ -44,12 +44,13 @@ export function startScheduler(options: {
     running = (async () => {
       try {
         const run = { deps, client, pace, signal: stopping.signal };
+        const sending = sendDigests(run);
         // Beside the fan-out, in users.info's own lane: no digest waits for a profile.
         const refreshing = refreshStaleProfiles(run).catch((error: unknown) => {
           logger.warn('could not refresh profiles this tick', { error });
           return 0;
         });
-        const digests = await sendDigests(run);
+        const digests = await sending;
         const reminders = await sendOverdueReminders(run);
         const profiles = await refreshing;
         const { busyUntil: _, ...counts } = digests;

@@ -32,7 +32,7 @@ export const SLACK_RATES: Readonly<Record<string, number>> = {
 const UNLISTED_RATE = 20 / 60;
 
 /** A lane runs this far under its limit, so a few ms of jitter on the way to Slack cannot add up to a 429. */
-export const HEADROOM = 0.97;
+export const HEADROOM = 0.96;
 
 /** Thrown instead of waiting out a rate limit once the fan-out is told to stop: nothing was sent. */
 export class FanOutStopped extends Error {
@@ -72,8 +72,10 @@ class Lane {
 
   constructor(perSecond: number, headroom: number) {
     this.spacingMs = 1000 / (perSecond * headroom);
+    // The window holds a second's worth of sends and runs under the limit too: after one late send the
+    // next is not let through early to catch up, which would leave no room for jitter on the way.
     this.windowSize = Math.max(1, Math.round(perSecond));
-    this.windowMs = (this.windowSize * 1000) / perSecond;
+    this.windowMs = this.windowSize * this.spacingMs;
   }
 
   private windowOpensAt(): number {
@@ -85,23 +87,30 @@ class Lane {
     for (;;) {
       if (signal?.aborted) throw new FanOutStopped();
       const now = Date.now();
-      const slot = Math.max(now, this.next, this.resumeAt, this.windowOpensAt());
+      // Slots missed by a stall are taken late (the window still holds); after a window of quiet the
+      // schedule starts afresh, so a new fan-out never opens with a burst.
+      if (this.next < now - this.windowMs) this.next = now;
+      const slot = Math.max(this.next, this.resumeAt, this.windowOpensAt());
       this.next = slot + this.spacingMs;
       if (slot > now) await pause(slot - now, signal);
       const at = Date.now();
       // A 429 met while this one waited, or sends that went out late, push it back to a new slot.
       if (this.resumeAt <= at && this.windowOpensAt() <= at) {
-        this.take(at);
+        this.record(at);
         return;
       }
     }
   }
 
-  /** A send that went out without waiting (a listener's): later slots move back by one. */
-  take(at: number): void {
+  private record(at: number): void {
     this.started.push(at);
     if (this.started.length > this.windowSize) this.started.shift();
-    this.next = Math.max(this.next, at + this.spacingMs);
+  }
+
+  /** A send that went out without waiting (a listener's): later slots move back by one. */
+  take(at: number): void {
+    this.record(at);
+    this.next = Math.max(this.next, at) + this.spacingMs;
   }
 
   pauseFor(ms: number): void {
@@ -184,8 +193,10 @@ export class SlackPace {
    */
   watch(client: webApi.WebClient): void {
     client.on(webApi.WebClientEvent.RATE_LIMITED, (retrySec: number, request: { url?: string }) => {
-      if (!request?.url) return;
-      const lane = this.lane(request.url);
+      // The client names the call by its whole URL (…/api/chat.postMessage).
+      const method = request?.url?.split('?')[0]?.split('/').pop();
+      if (!method) return;
+      const lane = this.lane(method);
       lane.refused += 1;
       lane.pauseFor(retrySec * 1000);
     });
