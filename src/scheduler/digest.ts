@@ -161,7 +161,11 @@ async function findDigestInDm(
   week: string,
 ): Promise<string | undefined> {
   const { client, signal } = run;
-  const opened = await pace.call('conversations.open', () => client.conversations.open({ users: managerId }), signal);
+  const opened = await pace.call(
+    'conversations.open',
+    () => client.conversations.open({ users: managerId }),
+    signal,
+  );
   const channel = opened.channel?.id;
   if (!channel) throw new Error('conversations.open named no channel');
   let cursor: string | undefined;
@@ -314,18 +318,22 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           return;
         }
         const message = digestMessage(content, now);
-        const posted = await pace.call('chat.postMessage', () => {
-          if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock()))
-            throw new LeaseLost();
-          posting = true;
-          // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
-          return client.chat.postMessage({
-            channel: managerId,
-            text: message.text,
-            blocks: message.blocks,
-            metadata: { event_type: DIGEST_EVENT, event_payload: { week, manager: managerId } },
-          });
-        }, signal);
+        const posted = await pace.call(
+          'chat.postMessage',
+          () => {
+            if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock()))
+              throw new LeaseLost();
+            posting = true;
+            // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
+            return client.chat.postMessage({
+              channel: managerId,
+              text: message.text,
+              blocks: message.blocks,
+              metadata: { event_type: DIGEST_EVENT, event_payload: { week, manager: managerId } },
+            });
+          },
+          signal,
+        );
         markSent(deps.db, managerId, week, deps.clock(), posted.ts);
         markReminded(
           deps.db,
@@ -399,14 +407,18 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
         if (!claimReminder(deps.db, pull.id, claimedAt)) continue;
         let posting = false;
         try {
-          await pace.call('chat.postMessage', () => {
-            posting = true;
-            return client.chat.postMessage({
-              channel: managerId,
-              ...overdueReminder(pull, now),
-              metadata: { event_type: OVERDUE_EVENT, event_payload: { pull: pull.id } },
-            });
-          }, signal);
+          await pace.call(
+            'chat.postMessage',
+            () => {
+              posting = true;
+              return client.chat.postMessage({
+                channel: managerId,
+                ...overdueReminder(pull, now),
+                metadata: { event_type: OVERDUE_EVENT, event_payload: { pull: pull.id } },
+              });
+            },
+            signal,
+          );
           reminded += 1;
         } catch (error) {
           if (error instanceof FanOutStopped || !posting) {

@@ -152,7 +152,9 @@ export class SlackPace {
 
   /** 429s met per method, for the log and the bench. */
   refusals(): Record<string, number> {
-    return Object.fromEntries([...this.lanes].filter(([, l]) => l.refused > 0).map(([m, l]) => [m, l.refused]));
+    return Object.fromEntries(
+      [...this.lanes].filter(([, l]) => l.refused > 0).map(([m, l]) => [m, l.refused]),
+    );
   }
 
   /**
