@@ -74,6 +74,7 @@ export async function benchDigestFanOut(): Promise<string[]> {
       ].join(','),
     });
     const wall = (Date.now() - started) / 1000;
+    console.error(out.stderr.split('\n').filter((l) => l.includes('DBG')).join('\n'));
     const delivered = fake.callsTo('chat.postMessage');
     const reached = new Set(delivered.map((c) => c.args.channel)).size;
     const first = delivered[0]?.at ?? started;
@@ -87,28 +88,6 @@ export async function benchDigestFanOut(): Promise<string[]> {
         refused.set(method, (refused.get(method) ?? 0) + 1);
       }
     }
-    const gaps = delivered
-      .slice(1)
-      .map((c, i) => c.at - (delivered[i]?.at ?? 0))
-      .sort((a, b) => a - b);
-    console.error(
-      'DEBUG gaps p10/p50/p90/p99/max',
-      [0.1, 0.5, 0.9, 0.99].map((q) => gaps[Math.floor(q * gaps.length)]),
-      gaps.at(-1),
-      'sum>60',
-      gaps.filter((g) => g > 60).reduce((a, g) => a + g - 51.5, 0),
-    );
-    const posts = fake.calls.filter((c) => c.method.startsWith('chat.postMessage'));
-    posts.forEach((c, i) => {
-      if (c.method.endsWith('#429'))
-        console.error(
-          'DEBUG 429 context',
-          posts
-            .slice(Math.max(0, i - 21), i + 1)
-            .map((p) => p.at - (posts[Math.max(0, i - 21)]?.at ?? 0))
-            .join(' '),
-        );
-    });
     const byMethod = [...refused].map(([m, n]) => `${m} ${n}`).join(', ') || 'none';
     return [
       `## Digest fan-out — ${MANAGERS} managers, chat.postMessage limited to ${POST_PER_SECOND}/s workspace-wide`,

@@ -32,7 +32,7 @@ export const SLACK_RATES: Readonly<Record<string, number>> = {
 const UNLISTED_RATE = 20 / 60;
 
 /** A lane runs this far under its limit, so a few ms of jitter on the way to Slack cannot add up to a 429. */
-export const HEADROOM = 0.96;
+export const HEADROOM = 0.97;
 
 /** Thrown instead of waiting out a rate limit once the fan-out is told to stop: nothing was sent. */
 export class FanOutStopped extends Error {
@@ -93,11 +93,15 @@ class Lane {
       const slot = Math.max(this.next, this.resumeAt, this.windowOpensAt());
       this.next = slot + this.spacingMs;
       if (slot > now) await pause(slot - now, signal);
-      const at = Date.now();
-      // A 429 met while this one waited, or sends that went out late, push it back to a new slot.
-      if (this.resumeAt <= at && this.windowOpensAt() <= at) {
-        this.record(at);
-        return;
+      // A send that went out late holds this one back by as much, in its own slot; a 429 met while
+      // this one waited sends it to the back of the lane.
+      for (let at = Date.now(); this.resumeAt <= at; at = Date.now()) {
+        const opens = this.windowOpensAt();
+        if (opens <= at) {
+          this.record(at);
+          return;
+        }
+        await pause(opens - at, signal);
       }
     }
   }

@@ -20,7 +20,7 @@ const post = (channel: string) => () => client.chat.postMessage({ channel, text:
 describe('SlackPace', () => {
   it('holds the limit ahead of time: twenty posts asked for at once meet no 429', async () => {
     fake.rateLimit('chat.postMessage', 10);
-    // Well under the limit, so a loaded test machine's jitter cannot reach it; the bench runs at 96%.
+    // Well under the limit, so a loaded test machine's jitter cannot reach it; the pacer runs at 97%.
     const pace = new SlackPace({ 'chat.postMessage': 10 }, 0.8);
     const channels = Array.from({ length: 20 }, (_, i) => `UMGR${i}`);
     await Promise.all(channels.map((c) => pace.call('chat.postMessage', post(c))));
