@@ -74,7 +74,6 @@ export async function benchDigestFanOut(): Promise<string[]> {
       ].join(','),
     });
     const wall = (Date.now() - started) / 1000;
-    console.error(out.stderr.split('\n').filter((l) => l.includes('DBG')).join('\n'));
     const delivered = fake.callsTo('chat.postMessage');
     const reached = new Set(delivered.map((c) => c.args.channel)).size;
     const first = delivered[0]?.at ?? started;
