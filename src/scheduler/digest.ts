@@ -32,12 +32,6 @@ import { refreshProfile, slackErrorCode } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
 import { eachWithConcurrency, FanOutStopped, SlackPace, slackRefused } from './pace.js';
 
-/**
- * Managers under way at once. The pacer, not this, sets the pace: enough are prepared (claimed, built)
- * that a slot never goes by unused while one waits for Slack's answer or the disk.
- */
-export const FAN_OUT_CONCURRENCY = 8;
-
 export interface FanOut {
   deps: Deps;
   client: webApi.WebClient;
@@ -260,7 +254,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
 
   await eachWithConcurrency(
     managers,
-    run.concurrency ?? FAN_OUT_CONCURRENCY,
+    run.concurrency ?? 4,
     async (managerId) => {
       const quarter = quarterOf(deps, managerId, now);
       const due = isDue(managerId, quarter);
