@@ -82,7 +82,7 @@ function timezoneOf(deps: Deps, userId: string): string {
 }
 
 /** The quarter `managerId` is in at `now`: it changes at their own midnight, not the server's. */
-export function quarterOf(deps: Deps, managerId: string, now: number): Quarter {
+export function managerQuarter(deps: Deps, managerId: string, now: number): Quarter {
   return currentQuarter(now, timezoneOf(deps, managerId), deps.config.fiscalYearStartMonth);
 }
 
@@ -132,7 +132,7 @@ export function digestContentFor(
   deps: Deps,
   managerId: string,
   now: number,
-  quarter = quarterOf(deps, managerId, now),
+  quarter = managerQuarter(deps, managerId, now),
 ) {
   return digestFor(deps.db, managerId, {
     quarterKey: quarter.key,
@@ -256,7 +256,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     managers,
     run.concurrency ?? 4,
     async (managerId) => {
-      const quarter = quarterOf(deps, managerId, now);
+      const quarter = managerQuarter(deps, managerId, now);
       const due = isDue(managerId, quarter);
       if (!due.due) {
         result.skipped += 1;
