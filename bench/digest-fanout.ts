@@ -67,6 +67,11 @@ export async function benchDigestFanOut(): Promise<string[]> {
       SLACK_API_URL: fake.apiUrl,
       DATABASE_URL: `file:${dbPath}`,
       LOG_LEVEL: 'warn',
+      // The pacer is told the fake's limits, the way an operator would tell it a workspace's.
+      SLACK_PACE: [
+        `chat.postMessage=${POST_PER_SECOND}/s`,
+        ...Object.entries(TIER_LIMITS).map(([method, limit]) => `${method}=${limit}/s`),
+      ].join(','),
     });
     const wall = (Date.now() - started) / 1000;
     const delivered = fake.callsTo('chat.postMessage');
@@ -75,6 +80,14 @@ export async function benchDigestFanOut(): Promise<string[]> {
     const last = delivered.at(-1)?.at ?? started;
     const span = (last - first) / 1000;
     const floor = MANAGERS / POST_PER_SECOND;
+    const refused = new Map<string, number>();
+    for (const call of fake.calls) {
+      if (call.method.endsWith('#429')) {
+        const method = call.method.slice(0, -'#429'.length);
+        refused.set(method, (refused.get(method) ?? 0) + 1);
+      }
+    }
+    const byMethod = [...refused].map(([m, n]) => `${m} ${n}`).join(', ') || 'none';
     return [
       `## Digest fan-out — ${MANAGERS} managers, chat.postMessage limited to ${POST_PER_SECOND}/s workspace-wide`,
       '',
@@ -83,9 +96,9 @@ export async function benchDigestFanOut(): Promise<string[]> {
       `| managers reached | ${reached} of ${MANAGERS} |`,
       `| time to reach all (first to last delivered digest) | ${span.toFixed(1)} s |`,
       `| floor (managers ÷ rate) | ${floor.toFixed(1)} s |`,
-      `| ratio to floor | ${(span / floor).toFixed(3)}× (target ≤ 1.2×) |`,
+      `| ratio to floor | ${(span / floor).toFixed(3)}× (target ≤ 1.05×) |`,
       `| whole \`pushpull digest send\` run, process start to exit | ${wall.toFixed(1)} s |`,
-      `| 429 responses received | ${fake.rateLimitedCount} |`,
+      `| 429 responses received | ${fake.rateLimitedCount} (target 0; by method: ${byMethod}) |`,
       `| CLI said | ${out.stdout.trim()} |`,
     ];
   } finally {

@@ -102,6 +102,26 @@ const envSchema = z.object({
     .default('info')
     .pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' })),
   NODE_ENV: optionalText,
+  SLACK_PACE: z
+    .string()
+    .trim()
+    .default('')
+    .transform((text, ctx) => {
+      const rates: Record<string, number> = {};
+      for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+        const m = /^\s*(\*|[a-z]+(?:\.[a-zA-Z]+)+)\s*=\s*(\d+(?:\.\d+)?)\s*\/\s*(s|min)\s*$/.exec(part);
+        const rate = m ? Number(m[2]) / (m[3] === 's' ? 1 : 60) : 0;
+        if (!m?.[1] || !(rate > 0)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `cannot read '${part.trim()}': write method=rate, such as chat.postMessage=20/s,users.info=100/min`,
+          });
+          return z.NEVER;
+        }
+        rates[m[1]] = rate;
+      }
+      return rates;
+    }),
 });
 
 // zod skips an object's refinements once a field has failed, so this rule is checked beside the schema,
@@ -132,6 +152,8 @@ export interface Config {
   readonly defaultTimezone: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly logFormat: 'json' | 'pretty';
+  /** Per Web API method, the rate Slack allows in calls per second, overriding the pacer's defaults. */
+  readonly slackPace: Readonly<Record<string, number>>;
 }
 
 export class ConfigError extends Error {
@@ -226,5 +248,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     defaultTimezone: e.DEFAULT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     logFormat: e.NODE_ENV === 'production' ? 'json' : 'pretty',
+    slackPace: Object.freeze(e.SLACK_PACE),
   });
 }

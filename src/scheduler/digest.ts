@@ -23,8 +23,8 @@ import {
   releaseClaim,
   renewLease,
 } from '../domain/digest-claims.js';
-import { getMember } from '../domain/members.js';
-import { currentQuarter } from '../domain/quarters.js';
+import { getMember, profileIsStale } from '../domain/members.js';
+import { currentQuarter, type Quarter } from '../domain/quarters.js';
 import { digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
@@ -82,15 +82,50 @@ function timezoneOf(deps: Deps, userId: string): string {
   return getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
 }
 
-/** Refresh timezones older than a day (users.info), so digests read a cached one and never ask per send. */
-async function refreshStaleTimezones(run: FanOut, userIds: string[], pace: SlackPace): Promise<void> {
-  const { deps, client } = run;
-  await eachWithConcurrency(
-    userIds,
-    run.concurrency ?? 4,
-    (userId) => refreshProfile(client, deps, userId, (send) => pace.call(send, run.signal)),
-    run.signal,
-  );
+/** The quarter `managerId` is in at `now`: it changes at their own midnight, not the server's. */
+export function managerQuarter(deps: Deps, managerId: string, now: number): Quarter {
+  return currentQuarter(now, timezoneOf(deps, managerId), deps.config.fiscalYearStartMonth);
+}
+
+/**
+ * Everyone a digest may be due to: managers as `managersToDigest` sees them in every quarter someone
+ * on Earth is in right now (around New Year, Auckland is already in the next one while Honolulu is not).
+ */
+export function digestManagers(deps: Deps, now: number): string[] {
+  const start = deps.config.fiscalYearStartMonth;
+  const keys = new Set(['Etc/GMT+12', 'Pacific/Kiritimati'].map((tz) => currentQuarter(now, tz, start).key));
+  const ids = new Set<string>();
+  for (const key of keys) for (const id of managersToDigest(deps.db, key, now)) ids.add(id);
+  return [...ids].sort();
+}
+
+/** At most this many profiles are refreshed per tick: 60 every 5 minutes is 17,000 a day, far under users.info's Tier 4. */
+export const PROFILES_PER_TICK = 60;
+
+/**
+ * Refreshes the stalest profiles among the digest's managers (oldest first, at most `max`), through
+ * users.info's own lane. Digests never wait for this: they read the cached timezone, or the default
+ * one for someone never seen, and a profile left stale today is refreshed on a later tick.
+ */
+export async function refreshStaleProfiles(
+  run: FanOut,
+  max = PROFILES_PER_TICK,
+  pace: SlackPace = run.pace ?? new SlackPace(run.deps.config.slackPace),
+): Promise<number> {
+  const { deps, client, signal } = run;
+  const now = deps.clock();
+  const stale = digestManagers(deps, now)
+    .map((userId) => ({ userId, member: getMember(deps.db, userId) }))
+    .filter(({ member }) => profileIsStale(member, now))
+    .sort((a, b) => (a.member?.profileFetchedAt ?? 0) - (b.member?.profileFetchedAt ?? 0))
+    .slice(0, max);
+  let refreshed = 0;
+  for (const { userId } of stale) {
+    if (signal?.aborted) break;
+    await refreshProfile(client, deps, userId, pace.via('users.info', signal));
+    refreshed += 1;
+  }
+  return refreshed;
 }
 
 /** What `managerId`'s digest holds at `now`, read in their own timezone. */
@@ -98,7 +133,7 @@ export function digestContentFor(
   deps: Deps,
   managerId: string,
   now: number,
-  quarter = currentQuarter(now, deps.config.defaultTimezone, deps.config.fiscalYearStartMonth),
+  quarter = managerQuarter(deps, managerId, now),
 ) {
   return digestFor(deps.db, managerId, {
     quarterKey: quarter.key,
@@ -120,7 +155,7 @@ async function findDigestInDm(
     managerId,
     DIGEST_EVENT,
     (payload) => payload.week === week && payload.manager === managerId,
-    (send) => pace.call(send, run.signal),
+    (method, send) => pace.call(method, send, run.signal),
   );
   return found?.ts;
 }
@@ -151,11 +186,10 @@ function countHeldElsewhere(result: DigestRun, claim: DigestClaim | undefined, n
  */
 export async function sendDigests(run: FanOut, options: { force?: boolean } = {}): Promise<DigestRun> {
   const { deps, client, signal } = run;
-  const pace = run.pace ?? new SlackPace();
+  const pace = run.pace ?? new SlackPace(deps.config.slackPace);
   const claimant = run.claimant ?? INSTANCE_ID;
   const now = deps.clock();
-  const quarter = currentQuarter(now, deps.config.defaultTimezone, deps.config.fiscalYearStartMonth);
-  const managers = managersToDigest(deps.db, quarter.key, now);
+  const managers = digestManagers(deps, now);
   const result: DigestRun = {
     sent: 0,
     found: 0,
@@ -172,9 +206,8 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
   };
   if (managers.length === 0) return result;
   const limitedBefore = pace.rateLimited;
-  await refreshStaleTimezones(run, managers, pace);
 
-  const isDue = (managerId: string) => {
+  const isDue = (managerId: string, quarter: Quarter) => {
     const due = digestDue(now, timezoneOf(deps, managerId), deps.config.digest);
     if (options.force) return { ...due, due: true };
     if (due.due && due.digestDayEnded !== undefined) {
@@ -189,7 +222,8 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     managers,
     run.concurrency ?? 4,
     async (managerId) => {
-      const due = isDue(managerId);
+      const quarter = managerQuarter(deps, managerId, now);
+      const due = isDue(managerId, quarter);
       if (!due.due) {
         result.skipped += 1;
         return;
@@ -244,18 +278,22 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           return;
         }
         const message = digestMessage(content, now);
-        const posted = await pace.call(() => {
-          if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock()))
-            throw new LeaseLost();
-          posting = true;
-          // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
-          return client.chat.postMessage({
-            channel: managerId,
-            text: message.text,
-            blocks: message.blocks,
-            metadata: { event_type: DIGEST_EVENT, event_payload: { week, manager: managerId } },
-          });
-        }, signal);
+        const posted = await pace.call(
+          'chat.postMessage',
+          () => {
+            if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock()))
+              throw new LeaseLost();
+            posting = true;
+            // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
+            return client.chat.postMessage({
+              channel: managerId,
+              text: message.text,
+              blocks: message.blocks,
+              metadata: { event_type: DIGEST_EVENT, event_payload: { week, manager: managerId } },
+            });
+          },
+          signal,
+        );
         markSent(deps.db, managerId, week, deps.clock(), posted.ts);
         markReminded(
           deps.db,
@@ -300,6 +338,13 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
       }
     },
     signal,
+    (managerId, error) => {
+      result.failed += 1;
+      deps.logger.error("a manager's digest failed before it was sent; the others go on", {
+        managerId,
+        error,
+      });
+    },
   );
   result.rateLimited = pace.rateLimited - limitedBefore;
   return result;
@@ -312,7 +357,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
  */
 export async function sendOverdueReminders(run: FanOut): Promise<number> {
   const { deps, client, signal } = run;
-  const pace = run.pace ?? new SlackPace();
+  const pace = run.pace ?? new SlackPace(deps.config.slackPace);
   const now = deps.clock();
   // The date furthest ahead anywhere on Earth: a cheap first cut before each manager's own date.
   const latest = localDate(now, 'Pacific/Kiritimati');
@@ -329,14 +374,18 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
         if (!claimReminder(deps.db, pull.id, claimedAt)) continue;
         let posting = false;
         try {
-          await pace.call(() => {
-            posting = true;
-            return client.chat.postMessage({
-              channel: managerId,
-              ...overdueReminder(pull, now),
-              metadata: { event_type: OVERDUE_EVENT, event_payload: { pull: pull.id } },
-            });
-          }, signal);
+          await pace.call(
+            'chat.postMessage',
+            () => {
+              posting = true;
+              return client.chat.postMessage({
+                channel: managerId,
+                ...overdueReminder(pull, now),
+                metadata: { event_type: OVERDUE_EVENT, event_payload: { pull: pull.id } },
+              });
+            },
+            signal,
+          );
           reminded += 1;
         } catch (error) {
           if (error instanceof FanOutStopped || !posting) {
@@ -354,6 +403,8 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
       }
     },
     signal,
+    (managerId, error) =>
+      deps.logger.error('overdue reminders for a manager failed; the others go on', { managerId, error }),
   );
   return reminded;
 }

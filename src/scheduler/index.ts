@@ -3,7 +3,7 @@ import type { webApi } from '@slack/bolt';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
 import type { Deps } from '../slack/deps.js';
-import { sendDigests, sendOverdueReminders } from './digest.js';
+import { refreshStaleProfiles, sendDigests, sendOverdueReminders } from './digest.js';
 import { FAN_OUT_TIMEOUT_MS, SlackPace } from './pace.js';
 
 export const TICK = '*/5 * * * *';
@@ -30,9 +30,11 @@ export function startScheduler(options: {
   logger: Logger;
   expression?: string;
   stopGraceMs?: number;
+  /** The app's one pacer, when listeners share it (`pace.watch(app.client)`); else one of its own. */
+  pace?: SlackPace;
 }): Scheduler {
   const { deps, client, logger } = options;
-  const pace = new SlackPace();
+  const pace = options.pace ?? new SlackPace(deps.config.slackPace);
   const stopping = new AbortController();
   let running: Promise<void> | undefined;
 
@@ -42,14 +44,21 @@ export function startScheduler(options: {
     running = (async () => {
       try {
         const run = { deps, client, pace, signal: stopping.signal };
-        const digests = await sendDigests(run);
+        const sending = sendDigests(run);
+        // Beside the fan-out, in users.info's own lane: no digest waits for a profile.
+        const refreshing = refreshStaleProfiles(run).catch((error: unknown) => {
+          logger.warn('could not refresh profiles this tick', { error });
+          return 0;
+        });
+        const digests = await sending;
         const reminders = await sendOverdueReminders(run);
+        const profiles = await refreshing;
         const { busyUntil: _, ...counts } = digests;
         if (
           digests.sent + digests.found + digests.failed + digests.unknown + digests.stopped + reminders >
           0
         ) {
-          logger.info('digest tick', { ...counts, reminders });
+          logger.info('digest tick', { ...counts, reminders, profiles, refusals: pace.refusals() });
         }
       } catch (error) {
         logger.error('digest tick failed', { error });

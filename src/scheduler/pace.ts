@@ -1,8 +1,38 @@
-// Sending at Slack's pace: one 429 pauses every sender for its Retry-After, then the same call is tried again.
+// Sending at Slack's pace, ahead of time: each Web API method has its own lane, spaced a little under its limit.
+//
+// One rate policy, two kinds of sender. The pacer owns pacing: everything Pushpull sends on its own
+// (the digest fan-out, overdue reminders, background profile refreshes) waits for a slot in its
+// method's lane, so a thousand digests never provoke a 429 instead of reacting to one. Listeners send
+// one message per human action the moment it happens and do not queue behind a fan-out: they go
+// straight out through Bolt's client, which only honours Retry-After on a 429. `watch(client)` lets the
+// pacer hear those 429s (the client emits `rate_limited`), so a method Slack refused a listener is
+// paused for the fan-out too, and `spend(method)` lets a listener's send take a slot from its lane.
 import { webApi } from '@slack/bolt';
 
 /** How many 429s in a row one call may meet before it is reported as failed (a storm, not a limit). */
 export const MAX_RATE_LIMITED_RETRIES = 30;
+
+/**
+ * Calls per second Slack allows each method, from https://docs.slack.dev/apis/web-api/rate-limits and
+ * each method's page (Tier 2 = 20+/min, Tier 3 = 50+/min, Tier 4 = 100+/min). chat.postMessage is
+ * "special": about one message per second per channel, with workspace-wide burst limits Slack does not
+ * publish; one a second is the safe reading for a fan-out (every digest goes to its own DM, so the
+ * per-channel rule never binds, the workspace one does). Override with SLACK_PACE when a workspace is
+ * known to allow more.
+ */
+export const SLACK_RATES: Readonly<Record<string, number>> = {
+  'chat.postMessage': 1,
+  'chat.update': 50 / 60, // Tier 3
+  'conversations.open': 50 / 60, // Tier 3
+  'conversations.history': 50 / 60, // Tier 3
+  'users.info': 100 / 60, // Tier 4
+  'views.publish': 100 / 60, // Tier 4
+};
+/** A method not listed above is paced as Tier 2, the lowest tier a method we would call has. */
+const UNLISTED_RATE = 20 / 60;
+
+/** A lane runs this far under its limit, so a few ms of jitter on the way to Slack cannot add up to a 429. */
+export const HEADROOM = 0.97;
 
 /** Thrown instead of waiting out a rate limit once the fan-out is told to stop: nothing was sent. */
 export class FanOutStopped extends Error {
@@ -27,30 +57,155 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-export class SlackPace {
+/**
+ * One method's lane: a bucket that holds a single token (no burst), refilled every `spacingMs`, checked
+ * against a sliding window of the sends that really went out (a late timer must not bunch two sends).
+ */
+class Lane {
+  readonly spacingMs: number;
+  private readonly windowSize: number;
+  private readonly windowMs: number;
+  private readonly started: number[] = [];
+  private next = 0;
   private resumeAt = 0;
-  rateLimited = 0;
+  refused = 0;
+
+  constructor(perSecond: number, headroom: number) {
+    this.spacingMs = 1000 / (perSecond * headroom);
+    // The window holds a second's worth of sends and runs under the limit too: after one late send the
+    // next is not let through early to catch up, which would leave no room for jitter on the way.
+    this.windowSize = Math.max(1, Math.round(perSecond));
+    this.windowMs = this.windowSize * this.spacingMs;
+  }
+
+  private windowOpensAt(): number {
+    return this.started.length < this.windowSize ? 0 : (this.started[0] ?? 0) + this.windowMs;
+  }
+
+  /** Waits for this lane's next slot and takes it. */
+  async turn(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) throw new FanOutStopped();
+      const now = Date.now();
+      // Slots missed by a stall are taken late (the window still holds); after a window of quiet the
+      // schedule starts afresh, so a new fan-out never opens with a burst.
+      if (this.next < now - this.windowMs) this.next = now;
+      const slot = Math.max(this.next, this.resumeAt, this.windowOpensAt());
+      this.next = slot + this.spacingMs;
+      if (slot > now) await pause(slot - now, signal);
+      // A send that went out late holds this one back by as much, in its own slot; a 429 met while
+      // this one waited sends it to the back of the lane.
+      for (let at = Date.now(); this.resumeAt <= at; at = Date.now()) {
+        const opens = this.windowOpensAt();
+        if (opens <= at) {
+          this.record(at);
+          return;
+        }
+        await pause(opens - at, signal);
+      }
+    }
+  }
+
+  private record(at: number): void {
+    this.started.push(at);
+    if (this.started.length > this.windowSize) this.started.shift();
+  }
+
+  /** A send that went out without waiting (a listener's): later slots move back by one. */
+  take(at: number): void {
+    this.record(at);
+    this.next = Math.max(this.next, at) + this.spacingMs;
+  }
+
+  pauseFor(ms: number): void {
+    this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+  }
+}
+
+/** How a call to Slack is made: directly, or through a pacer that waits for its slot. */
+export type Via = <T>(send: () => Promise<T>) => Promise<T>;
+
+export class SlackPace {
+  private readonly lanes = new Map<string, Lane>();
 
   /**
-   * Calls `send`, waiting out 429s: a rate-limited call was not carried out, so trying it again can
-   * never make a copy. Anything else is the caller's to judge. When `signal` aborts, a wait ends at
-   * once with FanOutStopped and `send` is not called again.
+   * `rates` overrides SLACK_RATES per method, in calls per second (the bench's fake allows 20 posts a
+   * second); `*` stands for every method not named.
    */
-  async call<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  constructor(
+    private readonly rates: Readonly<Record<string, number>> = {},
+    private readonly headroom = HEADROOM,
+  ) {}
+
+  private lane(method: string): Lane {
+    let lane = this.lanes.get(method);
+    if (!lane) {
+      const rate = this.rates[method] ?? this.rates['*'] ?? SLACK_RATES[method] ?? UNLISTED_RATE;
+      lane = new Lane(rate, this.headroom);
+      this.lanes.set(method, lane);
+    }
+    return lane;
+  }
+
+  /** 429s met, all methods together. */
+  get rateLimited(): number {
+    let total = 0;
+    for (const lane of this.lanes.values()) total += lane.refused;
+    return total;
+  }
+
+  /** 429s met per method, for the log and the bench. */
+  refusals(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.lanes].filter(([, l]) => l.refused > 0).map(([m, l]) => [m, l.refused]),
+    );
+  }
+
+  /**
+   * Calls `send` in `method`'s next slot. A 429 pauses that method alone for its Retry-After, then the
+   * same call is tried again: a rate-limited call was not carried out, so trying it again can never
+   * make a copy. Anything else is the caller's to judge. When `signal` aborts, a wait ends at once with
+   * FanOutStopped and `send` is not called again.
+   */
+  async call<T>(method: string, send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const lane = this.lane(method);
     for (let limited = 0; ; limited++) {
-      const wait = this.resumeAt - Date.now();
-      if (wait > 0) await pause(wait, signal);
+      await lane.turn(signal);
       if (signal?.aborted) throw new FanOutStopped();
       try {
         return await send();
       } catch (error) {
         const e = error as { code?: unknown; retryAfter?: unknown };
         if (e.code !== webApi.ErrorCode.RateLimitedError || limited >= MAX_RATE_LIMITED_RETRIES) throw error;
-        this.rateLimited += 1;
-        const retryAfterMs = (typeof e.retryAfter === 'number' ? e.retryAfter : 1) * 1000;
-        this.resumeAt = Math.max(this.resumeAt, Date.now() + retryAfterMs);
+        lane.refused += 1;
+        lane.pauseFor((typeof e.retryAfter === 'number' ? e.retryAfter : 1) * 1000);
       }
     }
+  }
+
+  /** `call` as a Via, for helpers that take one (a profile refresh goes through users.info's lane). */
+  via(method: string, signal?: AbortSignal): Via {
+    return (send) => this.call(method, send, signal);
+  }
+
+  /** A listener sent `method` without waiting: the fan-out leaves that slot to it. */
+  spend(method: string): void {
+    this.lane(method).take(Date.now());
+  }
+
+  /**
+   * Hears the 429s another client meets (Bolt's, for listeners), so the refused method is paused for
+   * the fan-out too. The fan-out's own client needs none of this: its 429s come back to `call`.
+   */
+  watch(client: webApi.WebClient): void {
+    client.on(webApi.WebClientEvent.RATE_LIMITED, (retrySec: number, request: { url?: string }) => {
+      // The client names the call by its whole URL (…/api/chat.postMessage).
+      const method = request?.url?.split('?')[0]?.split('/').pop();
+      if (!method) return;
+      const lane = this.lane(method);
+      lane.refused += 1;
+      lane.pauseFor(retrySec * 1000);
+    });
   }
 }
 
@@ -63,13 +218,19 @@ export async function eachWithConcurrency<T>(
   concurrency: number,
   work: (item: T) => Promise<void>,
   signal?: AbortSignal,
+  failed: (item: T, error: unknown) => void = () => {},
 ): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
       while (next < items.length && !signal?.aborted) {
         const item = items[next++] as T;
-        await work(item);
+        // A throw (a busy database while claiming, say) is that item's alone: the worker goes on.
+        try {
+          await work(item);
+        } catch (error) {
+          failed(item, error);
+        }
       }
     }),
   );

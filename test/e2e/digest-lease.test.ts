@@ -250,6 +250,7 @@ describe('a real process stopped mid fan-out', () => {
       DATABASE_URL: `file:${join(dir, 'pushpull.db')}`,
       DIGEST_DAY: today,
       DIGEST_TIME: '00:00',
+      SLACK_PACE: '*=1000/s',
     };
     return { fake, dir, env, managers };
   }

@@ -58,6 +58,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     LOG_LEVEL: 'debug',
     NODE_ENV: 'production',
+    // Tests check what is sent, not Slack's pace (test/unit/pace.test.ts and the digest pace test do).
+    SLACK_PACE: '*=1000/s',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -38,6 +38,17 @@ describe('quarterOf', () => {
 });
 
 describe('currentQuarter', () => {
+  it('turns at local midnight: Auckland is in the next quarter on Dec 31 at 22:00 UTC', () => {
+    const lateDec31Utc = Date.UTC(2026, 11, 31, 22); // Jan 1, 11:00 in Auckland (NZDT, UTC+13)
+    expect(currentQuarter(lateDec31Utc, 'UTC', 1).key).toBe('2026-Q4');
+    const auckland = currentQuarter(lateDec31Utc, 'Pacific/Auckland', 1);
+    expect(auckland).toMatchObject({ key: '2027-Q1', label: '2027 Q1' });
+    expect(auckland.startsAt).toBe(Date.UTC(2026, 11, 31, 11)); // Auckland's midnight
+    // A fiscal year starting in April turns there too, at the end of March.
+    expect(currentQuarter(Date.UTC(2027, 2, 31, 12), 'Pacific/Auckland', 4).key).toBe('2028-Q1');
+    expect(currentQuarter(Date.UTC(2027, 2, 31, 12), 'UTC', 4).key).toBe('2027-Q4');
+  });
+
   it('reads the date in the given timezone at a year end', () => {
     const newYearUtc = Date.UTC(2027, 0, 1, 3); // still Dec 31 in New York
     expect(currentQuarter(newYearUtc, 'UTC', 1).key).toBe('2027-Q1');

@@ -1,12 +1,14 @@
 // Finding a message Pushpull already posted in someone's DM, by the metadata it was tagged with.
 import type { webApi } from '@slack/bolt';
-import type { Via } from '../deliver.js';
 
 /** A message's `metadata` as conversations.history returns it (with `include_all_metadata`). */
 export interface MessageMetadata {
   event_type: string;
   event_payload: Record<string, unknown>;
 }
+
+/** How each Web API call is made: at once, or through the background pacer's lane for that method. */
+export type Paced = <T>(method: string, send: () => Promise<T>) => Promise<T>;
 
 /** How far back a lookup reads: the copies looked for are at most a week old, far fewer than this. */
 const MAX_PAGES = 10;
@@ -24,14 +26,14 @@ export async function findTaggedInDm(
   userId: string,
   eventType: string,
   matches: (payload: Record<string, unknown>) => boolean,
-  via: Via = (send) => send(),
+  via: Paced = (_method, send) => send(),
 ): Promise<{ channel: string; ts: string } | undefined> {
-  const opened = await via(() => client.conversations.open({ users: userId }));
+  const opened = await via('conversations.open', () => client.conversations.open({ users: userId }));
   const channel = opened.channel?.id;
   if (!channel) throw new Error('conversations.open named no channel');
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const history = await via(() =>
+    const history = await via('conversations.history', () =>
       client.conversations.history({
         channel,
         limit: 200,

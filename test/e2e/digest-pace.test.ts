@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { members, pulls, pushes } from '../../src/db/schema.js';
+import { PROFILES_PER_TICK, sendDigests } from '../../src/scheduler/digest.js';
+import { startScheduler } from '../../src/scheduler/index.js';
+import { fanOutClient } from '../../src/scheduler/pace.js';
+import { BOT_TOKEN, type Harness, startHarness } from '../support/harness.js';
+
+const MONDAY_0930_UTC = Date.UTC(2026, 10, 23, 9, 30);
+const DAY = 86_400_000;
+let h: Harness;
+afterEach(async () => {
+  await h?.stop();
+});
+
+const isDigest = (args: Record<string, unknown>) =>
+  JSON.stringify(args.blocks ?? '').includes('Your week in Pushpull');
+const run = () => ({ deps: h.app.deps, client: fanOutClient(BOT_TOKEN, h.fake.apiUrl, undefined) });
+
+describe('profile refreshes', () => {
+  it('2,000 stale profiles do not hold up the first digest; a tick refreshes only a few, stalest first', async () => {
+    // Both lanes equally fast: only the order of the work decides who goes first.
+    h = await startHarness({
+      now: MONDAY_0930_UTC,
+      env: { SLACK_PACE: 'chat.postMessage=200/s,users.info=200/s' },
+    });
+    const now = h.clock.now;
+    const ids = Array.from({ length: 2000 }, (_, i) => `UMGR${String(i).padStart(5, '0')}`);
+    h.store.sqlite.transaction(() => {
+      ids.forEach((userId, i) => {
+        // Fetched two to three days ago: every one is stale, UMGR01999 the stalest.
+        const fetchedAt = now - 2 * DAY - i * 60_000;
+        h.store.db
+          .insert(members)
+          .values({ userId, timezone: 'UTC', profileFetchedAt: fetchedAt, updatedAt: now })
+          .run();
+        h.store.db
+          .insert(pulls)
+          .values({
+            requesterId: 'UREQ0001',
+            managerId: userId,
+            need: `Input for ${userId}`,
+            createdAt: now - DAY,
+          })
+          .run();
+      });
+    })();
+
+    const scheduler = startScheduler({ deps: h.app.deps, client: run().client, logger: h.app.deps.logger });
+    try {
+      await h.fake.waitFor('chat.postMessage', isDigest, 60_000);
+      await h.fake.waitFor('users.info', undefined, 60_000);
+    } finally {
+      await scheduler.stop();
+    }
+    const calls = h.fake.calls.map((c) => c.method);
+    const firstDigest = h.fake.calls.findIndex((c) => c.method === 'chat.postMessage' && isDigest(c.args));
+    const infosBefore = calls.slice(0, firstDigest).filter((m) => m === 'users.info').length;
+    expect(infosBefore).toBeLessThanOrEqual(1);
+    const refreshed = h.fake.callsTo('users.info').map((c) => c.args.user);
+    expect(refreshed.length).toBeLessThanOrEqual(PROFILES_PER_TICK);
+    expect(refreshed[0]).toBe('UMGR01999');
+    expect(refreshed).toEqual([...refreshed].sort().reverse());
+  });
+});
+
+describe("quarters in each manager's own timezone", () => {
+  it('a manager in Auckland gets the new quarter on New Year morning while UTC is still in the old one', async () => {
+    // Thursday Dec 31 22:00 UTC is Friday Jan 1 11:00 in Auckland: digest day there, and 2027 Q1.
+    const newYearAuckland = Date.UTC(2026, 11, 31, 22, 0);
+    h = await startHarness({ now: newYearAuckland, env: { DIGEST_DAY: 'friday', DIGEST_TIME: '09:00' } });
+    const now = h.clock.now;
+    h.store.db
+      .insert(members)
+      .values({ userId: 'UMGRAKL1', timezone: 'Pacific/Auckland', profileFetchedAt: now, updatedAt: now })
+      .run();
+    h.store.db
+      .insert(pushes)
+      .values({
+        managerId: 'UMGRAKL1',
+        ownerId: 'UMGRAKL1',
+        quarter: '2027-Q1',
+        title: 'Open the Wellington office',
+        createdAt: now - 60 * 60_000,
+        updatedAt: now - 60 * 60_000,
+      })
+      .run();
+
+    const result = await sendDigests(run());
+    expect(result.sent).toBe(1);
+    const digest = h.fake.callsTo('chat.postMessage', (a) => a.channel === 'UMGRAKL1' && isDigest(a));
+    expect(digest).toHaveLength(1);
+    const blocks = JSON.stringify(digest[0]?.args.blocks);
+    expect(blocks).toContain('Pushes for 2027 Q1');
+    expect(blocks).toContain('Open the Wellington office');
+  });
+});
