@@ -9,7 +9,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // The end-to-end files mostly wait on sockets and child processes, not the CPU: vitest's default of
-    // one worker fewer than the cores would run them one at a time on a two-core machine.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // one worker fewer than the cores would run them one at a time on a two-core machine; three keep both busy.
+    maxWorkers: Math.max(3, availableParallelism()),
   },
 });
