@@ -27,9 +27,7 @@ import {
   recognizerReceipt,
 } from '../../src/slack/blocks/recognitions.js';
 import { fromSlack, literal } from '../../src/slack/text.js';
-
-/** A list shown whole: everything there is. */
-const page = <T>(items: T[]) => ({ shown: items, total: items.length });
+import { page, pullRow, pushRow } from '../support/rows.js';
 
 const NOW = Date.UTC(2026, 10, 24);
 const KNOWN_IDS = ['UREQ1', 'UMGR1', 'UOWN1', 'UADV1', 'U0MARIA1'];
@@ -109,44 +107,32 @@ const raw = fc.oneof(
 
 const text = fc.oneof(raw.map(literal), slackText);
 
-const pull = (t: string): Pull => ({
-  id: 1,
-  teamId: null,
-  requesterId: 'UREQ1',
-  managerId: 'UMGR1',
-  need: t,
-  context: t,
-  kind: 'decision',
-  neededBy: '2026-11-20',
-  pushId: 1,
-  status: 'resolved',
-  resolution: 'input',
-  resolutionNote: t,
-  createdAt: NOW - 1000,
-  acknowledgedAt: null,
-  resolvedAt: NOW,
-  withdrawnAt: null,
-  managerChannel: null,
-  managerTs: null,
-  overdueRemindedAt: null,
-  managerDmUnknownAt: null,
-});
-const push = (t: string): Push => ({
-  id: 1,
-  teamId: null,
-  managerId: 'UMGR1',
-  quarter: '2026-Q4',
-  title: t,
-  why: t,
-  guardrails: t,
-  success: t,
-  ownerId: 'UOWN1',
-  support: t,
-  status: 'at-risk',
-  createdAt: NOW - 30 * 86_400_000,
-  updatedAt: NOW,
-  closedAt: null,
-});
+const pull = (t: string): Pull =>
+  pullRow({
+    teamId: null,
+    need: t,
+    context: t,
+    neededBy: '2026-11-20',
+    pushId: 1,
+    status: 'resolved',
+    resolution: 'input',
+    resolutionNote: t,
+    createdAt: NOW - 1000,
+    resolvedAt: NOW,
+  });
+const push = (t: string): Push =>
+  pushRow({
+    teamId: null,
+    title: t,
+    why: t,
+    guardrails: t,
+    success: t,
+    ownerId: 'UOWN1',
+    support: t,
+    status: 'at-risk',
+    createdAt: NOW - 30 * 86_400_000,
+    updatedAt: NOW,
+  });
 const update = (t: string): PushUpdate => ({
   id: 1,
   pushId: 1,

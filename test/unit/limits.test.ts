@@ -29,10 +29,8 @@ import {
   recognizerReceipt,
 } from '../../src/slack/blocks/recognitions.js';
 import { escapeText, fromSlack } from '../../src/slack/text.js';
+import { page, pullRow, pushRow } from '../support/rows.js';
 import { checkLimits } from './block-limits.js';
-
-/** A list shown whole: everything there is. */
-const page = <T>(items: T[]) => ({ shown: items, total: items.length });
 
 const NOW = Date.UTC(2026, 10, 24, 12);
 
@@ -59,45 +57,30 @@ const stored = fc.oneof(
 
 const STATUSES: PushStatus[] = ['on-track', 'at-risk', 'off-track', 'done', 'dropped'];
 
-const pullOf = (t: string, i: number, over: Partial<Pull> = {}): Pull => ({
-  id: i + 1,
-  teamId: 'T1',
-  requesterId: 'UREQ1',
-  managerId: 'UMGR1',
-  need: t || 'x',
-  context: t || null,
-  kind: 'decision',
-  neededBy: '2026-11-20',
-  pushId: 1,
-  status: 'open',
-  resolution: null,
-  resolutionNote: t || null,
-  createdAt: NOW - i * 60_000,
-  acknowledgedAt: null,
-  resolvedAt: null,
-  withdrawnAt: null,
-  managerChannel: null,
-  managerTs: null,
-  overdueRemindedAt: null,
-  managerDmUnknownAt: null,
-  ...over,
-});
-const pushOf = (t: string, i: number): Push => ({
-  id: i + 1,
-  teamId: 'T1',
-  managerId: 'UMGR1',
-  quarter: '2026-Q4',
-  title: t || 'x',
-  why: t,
-  guardrails: t,
-  success: t,
-  ownerId: i % 2 ? 'UOWN1' : 'UMGR1',
-  support: t,
-  status: STATUSES[i % STATUSES.length] ?? 'on-track',
-  createdAt: NOW - 20 * 86_400_000,
-  updatedAt: NOW,
-  closedAt: null,
-});
+const pullOf = (t: string, i: number, over: Partial<Pull> = {}): Pull =>
+  pullRow({
+    id: i + 1,
+    need: t || 'x',
+    context: t || null,
+    neededBy: '2026-11-20',
+    pushId: 1,
+    resolutionNote: t || null,
+    createdAt: NOW - i * 60_000,
+    ...over,
+  });
+const pushOf = (t: string, i: number): Push =>
+  pushRow({
+    id: i + 1,
+    title: t || 'x',
+    why: t,
+    guardrails: t,
+    success: t,
+    ownerId: i % 2 ? 'UOWN1' : 'UMGR1',
+    support: t,
+    status: STATUSES[i % STATUSES.length] ?? 'on-track',
+    createdAt: NOW - 20 * 86_400_000,
+    updatedAt: NOW,
+  });
 const updateOf = (t: string, i: number): PushUpdate => ({
   id: i + 1,
   pushId: i + 1,

@@ -7,34 +7,11 @@ import {
   requesterUpdate,
   resolveModal,
 } from '../../src/slack/blocks/pulls.js';
-
-/** A list shown whole: everything there is. */
-const page = <T>(items: T[]) => ({ shown: items, total: items.length });
+import { page, pullRow } from '../support/rows.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12);
-const pull = (over: Partial<Pull> = {}): Pull => ({
-  id: 7,
-  teamId: 'T1',
-  requesterId: 'UREQ1',
-  managerId: 'UMGR1',
-  need: 'Discount for <Initech> & co?',
-  context: null,
-  kind: 'decision',
-  neededBy: null,
-  pushId: null,
-  status: 'open',
-  resolution: null,
-  resolutionNote: null,
-  createdAt: NOW - 3 * 3600_000,
-  acknowledgedAt: null,
-  resolvedAt: null,
-  withdrawnAt: null,
-  managerChannel: null,
-  managerTs: null,
-  overdueRemindedAt: null,
-  managerDmUnknownAt: null,
-  ...over,
-});
+const pull = (over: Partial<Pull> = {}): Pull =>
+  pullRow({ id: 7, need: 'Discount for <Initech> & co?', createdAt: NOW - 3 * 3600_000, ...over });
 
 const buttonsOf = (blocks: unknown[]) =>
   blocks.flatMap((b) =>
