@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DOCS, validateMessage, validateView } from './block-kit.js';
 import type { FakeSlack } from './fake-slack.js';
-import { TEAM } from './slack-driver.js';
+import { slashCommandPayload, TEAM } from './slack-driver.js';
 
 export const APP_ID = 'A0PUSHPULL';
 
@@ -214,26 +214,9 @@ export class FakeSocketMode {
 
   /** A slash command, as Slack wraps it: the same fields as the HTTP form, and a response payload allowed. */
   command(command: string, text: string, user = 'UREQ0001'): Promise<Ack> {
-    const id = randomUUID();
-    return this.send(
-      'slash_commands',
-      {
-        token: 'legacy-verification-token',
-        team_id: TEAM,
-        team_domain: 'acme',
-        channel_id: 'C0GENERAL',
-        channel_name: 'general',
-        user_id: user,
-        user_name: user.toLowerCase(),
-        command,
-        text,
-        api_app_id: APP_ID,
-        is_enterprise_install: 'false',
-        response_url: this.fake.responseUrl(`cmd-${id}`),
-        trigger_id: `trigger-${id}`,
-      },
-      { acceptsResponsePayload: true },
-    );
+    return this.send('slash_commands', slashCommandPayload(this.fake, command, text, user), {
+      acceptsResponsePayload: true,
+    });
   }
 
   /** An interaction payload (block_actions, view_submission, shortcut…). Only submissions take a response. */

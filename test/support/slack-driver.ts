@@ -112,6 +112,35 @@ export function signature(secret: string, timestamp: number, body: string): stri
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
+/**
+ * A slash command's fields as Slack sends them, over HTTP (form-encoded) or Socket Mode (an envelope's payload):
+ * text in Slack's escaped form (refused otherwise), a response_url, and a fresh single-use trigger id.
+ */
+export function slashCommandPayload(
+  fake: FakeSlack,
+  command: string,
+  text: string,
+  user: string,
+): Record<string, string> {
+  assertSlackForm(text);
+  const id = randomUUID();
+  return {
+    token: 'legacy-verification-token',
+    team_id: TEAM,
+    team_domain: 'acme',
+    channel_id: 'C0GENERAL',
+    channel_name: 'general',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command,
+    text,
+    api_app_id: 'A0PUSHPULL',
+    is_enterprise_install: 'false',
+    response_url: fake.responseUrl(`cmd-${id}`),
+    trigger_id: fake.issueTrigger(`trigger-${id}`),
+  };
+}
+
 export class SlackDriver {
   constructor(
     readonly appUrl: string,
@@ -145,23 +174,7 @@ export class SlackDriver {
 
   /** A slash command's signed body, form-encoded as Slack sends it: post it again to replay it. */
   commandBody(command: string, text: string, user = 'UREQ0001'): string {
-    assertSlackForm(text);
-    const id = randomUUID();
-    return new URLSearchParams({
-      token: 'legacy-verification-token',
-      team_id: TEAM,
-      team_domain: 'acme',
-      channel_id: 'C0GENERAL',
-      channel_name: 'general',
-      user_id: user,
-      user_name: user.toLowerCase(),
-      command,
-      text,
-      api_app_id: 'A0PUSHPULL',
-      is_enterprise_install: 'false',
-      response_url: this.fake.responseUrl(`cmd-${id}`),
-      trigger_id: this.fake.issueTrigger(`trigger-${id}`),
-    }).toString();
+    return new URLSearchParams(slashCommandPayload(this.fake, command, text, user)).toString();
   }
 
   /** A slash command, form-encoded as Slack sends it. */
