@@ -193,26 +193,16 @@ describe('unsigned and stale requests', () => {
     expect(res.statusCode).toBe(401);
   });
 
-  it('refuses a stale timestamp before reading the body', async () => {
-    const old = now() - 10 * 60;
+  it.each([
+    ['stale', -10 * 60],
+    ['from the future', 10 * 60],
+  ])('refuses a timestamp %s before reading the body', async (_, offset) => {
+    const at = now() + offset;
     const req = open({
       'content-type': FORM,
       'content-length': '1000',
-      'x-slack-request-timestamp': String(old),
-      'x-slack-signature': signature(SIGNING_SECRET, old, 'x'.repeat(1000)),
-    });
-    const res = await req.response;
-    req.abort();
-    expect(res.statusCode).toBe(401);
-  });
-
-  it('refuses a timestamp from the future before reading the body', async () => {
-    const ahead = now() + 10 * 60;
-    const req = open({
-      'content-type': FORM,
-      'content-length': '1000',
-      'x-slack-request-timestamp': String(ahead),
-      'x-slack-signature': signature(SIGNING_SECRET, ahead, 'x'.repeat(1000)),
+      'x-slack-request-timestamp': String(at),
+      'x-slack-signature': signature(SIGNING_SECRET, at, 'x'.repeat(1000)),
     });
     const res = await req.response;
     req.abort();
