@@ -75,7 +75,12 @@ export function slackRefused(error: unknown): boolean {
 export type PullDelivery = { ok: true } | { ok: false; error: string; unknown: boolean };
 
 /** A write after the ack: a busy database is waited out; a failure is logged, never thrown at the sender. */
-async function note(deps: Deps, what: string, context: Record<string, unknown>, write: () => void) {
+export async function saveAfterAck(
+  deps: Deps,
+  what: string,
+  context: Record<string, unknown>,
+  write: () => void,
+): Promise<void> {
   try {
     await whenNotBusy(write);
   } catch (error) {
@@ -85,7 +90,7 @@ async function note(deps: Deps, what: string, context: Record<string, unknown>, 
 
 function rememberManagerMessage(deps: Deps, pullId: number, channel: string, ts: string): Promise<void> {
   // If this fails the pull is still marked unknown, so the next step finds the DM again by its metadata.
-  return note(deps, "where the manager's DM is", { pullId }, () =>
+  return saveAfterAck(deps, "where the manager's DM is", { pullId }, () =>
     recordManagerMessage(deps.db, pullId, channel, ts),
   );
 }
@@ -122,7 +127,7 @@ export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pul
   const context = { pullId: pull.id, managerId: pull.managerId };
   // Marked before the post and cleared when its place is saved (or Slack refused it): whatever fails in
   // between — no answer, a busy database, a crash — later steps look for the DM before relying on it.
-  await note(deps, 'that a manager DM is on its way', context, () =>
+  await saveAfterAck(deps, 'that a manager DM is on its way', context, () =>
     markManagerDmUnknown(deps.db, pull.id, deps.clock()),
   );
   let posted: webApi.ChatPostMessageResponse;
@@ -136,7 +141,7 @@ export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pul
     const code = slackErrorCode(error);
     if (slackRefused(error)) {
       deps.logger.warn('could not DM the manager a new pull', { ...context, error: code });
-      await note(deps, 'that a manager DM was refused', context, () =>
+      await saveAfterAck(deps, 'that a manager DM was refused', context, () =>
         clearManagerDmUnknown(deps.db, pull.id),
       );
       return { ok: false, error: code, unknown: false };

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { whenNotBusy } from '../../../db/busy.js';
 import { recordHomeOpened } from '../../../domain/members.js';
+import { saveAfterAck } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { publishHome } from '../../home.js';
 import { userId } from '../../payloads.js';
@@ -13,8 +13,8 @@ export function appHomeOpened(deps: Deps) {
     const user = userId.safeParse(event.user);
     if (!user.success) return;
     // Remembering the visit only decides later refreshes; the Home tab is published whatever happens to it.
-    await whenNotBusy(() => recordHomeOpened(deps.db, user.data, context.teamId, deps.clock())).catch(
-      (error: unknown) => deps.logger.error('could not save that the Home tab was opened', { error }),
+    await saveAfterAck(deps, 'that the Home tab was opened', { userId: user.data }, () =>
+      recordHomeOpened(deps.db, user.data, context.teamId, deps.clock()),
     );
     await publishHome(client, deps, user.data);
   };

@@ -1,12 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { whenNotBusy } from '../../../db/busy.js';
 import { ADVOCATE_FUNCTIONS } from '../../../db/schema.js';
 import { ensureMember } from '../../../domain/members.js';
 import { PROJECT_MAX, type RecognitionRefusal, recognize, WHAT_MAX } from '../../../domain/recognitions.js';
 import { createOnce } from '../../../domain/requests.js';
 import { RECOGNIZE_FORM, SHARE_VALUE } from '../../blocks/recognitions.js';
 import { SOMETHING_WENT_WRONG } from '../../copy.js';
+import { saveAfterAck } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import {
   checkedValues,
@@ -85,8 +85,8 @@ export function recognizeView(deps: Deps) {
     }
     await ack();
     if (result.value.replay) return; // announced the first time
-    await whenNotBusy(() => ensureMember(deps.db, recognizerId, teamId, now)).catch((error: unknown) =>
-      deps.logger.error('could not save the recognizer', { recognizerId, error }),
+    await saveAfterAck(deps, 'the recognizer', { recognizerId }, () =>
+      ensureMember(deps.db, recognizerId, teamId, now),
     );
     await announceRecognition(client, deps, result.value.value, metadata.source);
   };
