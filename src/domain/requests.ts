@@ -1,5 +1,6 @@
 // Requests carried out once: a replayed command or a submission sent twice finds its first outcome instead of creating again.
 import { eq, lt } from 'drizzle-orm';
+import { sqliteCode } from '../db/busy.js';
 import type { Db } from '../db/client.js';
 import { requestsSeen } from '../db/schema.js';
 import { ok, type Result } from './result.js';
@@ -24,7 +25,7 @@ export const submissionKey = (viewId: string, hash: string) => `view:${viewId}:$
 export type Once<T> = { replay: false; value: T } | { replay: true; createdId: number | null };
 
 function isDuplicateKey(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
+  const code = sqliteCode(error);
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
