@@ -12,6 +12,8 @@ import {
   markReminded,
   overduePulls,
   releaseReminder,
+  settledForWeek,
+  timezonesInUse,
 } from '../domain/digest.js';
 import {
   claimDigest,
@@ -25,7 +27,7 @@ import {
 } from '../domain/digest-claims.js';
 import { getMember, profileIsStale } from '../domain/members.js';
 import { currentQuarter, type Quarter } from '../domain/quarters.js';
-import { digestDue, reminderDue } from '../domain/schedule.js';
+import { type Due, digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
 import { refreshProfile, slackErrorCode, slackRefused } from '../slack/deliver.js';
@@ -189,7 +191,6 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
   const pace = run.pace ?? new SlackPace(deps.config.slackPace);
   const claimant = run.claimant ?? INSTANCE_ID;
   const now = deps.clock();
-  const managers = digestManagers(deps, now);
   const result: DigestRun = {
     sent: 0,
     found: 0,
@@ -204,12 +205,29 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     stopped: 0,
     rateLimited: 0,
   };
+  // The digest moment is read per timezone, not per manager: a few dozen zones, however many managers.
+  // When no zone is at or past its digest time this week, the tick ends here without listing anyone.
+  const zones = new Map<string, Due>();
+  for (const tz of timezonesInUse(deps.db, deps.config.defaultTimezone)) {
+    zones.set(tz, digestDue(now, tz, deps.config.digest));
+  }
+  if (!options.force && ![...zones.values()].some((due) => due.due)) return result;
+  const managers = digestManagers(deps, now);
   if (managers.length === 0) return result;
   const limitedBefore = pace.rateLimited;
+  // Managers whose digest for a week is settled are counted without touching their claim.
+  const settled = new Map<string, Set<string>>();
+  const settledIn = (week: string) => {
+    let set = settled.get(week);
+    if (!set) settled.set(week, (set = settledForWeek(deps.db, week)));
+    return set;
+  };
 
   const isDue = (managerId: string, quarter: Quarter) => {
-    const due = digestDue(now, timezoneOf(deps, managerId), deps.config.digest);
+    const tz = timezoneOf(deps, managerId);
+    const due = zones.get(tz) ?? digestDue(now, tz, deps.config.digest);
     if (options.force) return { ...due, due: true };
+    if (due.due && settledIn(due.week).has(managerId)) return { ...due, due: false };
     if (due.due && due.digestDayEnded !== undefined) {
       // A catch-up after the digest day: only for someone who was a manager by the end of that day.
       const since = managerSince(deps.db, managerId, quarter.key, now);
