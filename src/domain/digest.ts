@@ -2,14 +2,14 @@
 import { and, eq, gte, inArray, isNull, lt, min, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
+  digestClaims,
+  members,
   OPEN,
   type Pull,
   type Push,
   type PushUpdate,
   pulls,
   pushes,
-  digestClaims,
-  members,
   type Recognition,
 } from '../db/schema.js';
 import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
