@@ -32,6 +32,7 @@ import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
 import { refreshProfile, slackErrorCode, slackRefused } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
+import { quarterFor, timezoneOf } from '../slack/local-time.js';
 import { findTaggedInDm } from '../slack/notify/find-in-dm.js';
 import { eachWithConcurrency, FanOutStopped, SlackPace } from './pace.js';
 
@@ -80,15 +81,6 @@ export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 /** The lease ran out and another run took the claim: this one must not post. */
 class LeaseLost extends Error {}
 
-function timezoneOf(deps: Deps, userId: string): string {
-  return getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
-}
-
-/** The quarter `managerId` is in at `now`: it changes at their own midnight, not the server's. */
-export function managerQuarter(deps: Deps, managerId: string, now: number): Quarter {
-  return currentQuarter(now, timezoneOf(deps, managerId), deps.config.fiscalYearStartMonth);
-}
-
 /**
  * Everyone a digest may be due to: managers as `managersToDigest` sees them in every quarter someone
  * on Earth is in right now (around New Year, Auckland is already in the next one while Honolulu is not).
@@ -135,7 +127,7 @@ export function digestContentFor(
   deps: Deps,
   managerId: string,
   now: number,
-  quarter = managerQuarter(deps, managerId, now),
+  quarter = quarterFor(deps, managerId, now),
 ) {
   return digestFor(deps.db, managerId, {
     quarterKey: quarter.key,
@@ -218,8 +210,10 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
   // Managers whose digest for a week is settled are counted without touching their claim.
   const settled = new Map<string, Set<string>>();
   const settledIn = (week: string) => {
-    let set = settled.get(week);
-    if (!set) settled.set(week, (set = settledForWeek(deps.db, week)));
+    const known = settled.get(week);
+    if (known) return known;
+    const set = settledForWeek(deps.db, week);
+    settled.set(week, set);
     return set;
   };
 
@@ -240,7 +234,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     managers,
     run.concurrency ?? 4,
     async (managerId) => {
-      const quarter = managerQuarter(deps, managerId, now);
+      const quarter = quarterFor(deps, managerId, now);
       const due = isDue(managerId, quarter);
       if (!due.due) {
         result.skipped += 1;

@@ -5,10 +5,10 @@ import { getMember } from '../domain/members.js';
 import { HOME_SHOWN, homeView } from './blocks/home.js';
 import { slackErrorCode } from './deliver.js';
 import type { Deps } from './deps.js';
-import { quarterNow } from './modals.js';
+import { quarterFor } from './local-time.js';
 
 export async function publishHome(client: webApi.WebClient, deps: Deps, userId: string): Promise<void> {
-  const data = homeFor(deps.db, userId, quarterNow(deps), deps.config.pushLimit, HOME_SHOWN);
+  const data = homeFor(deps.db, userId, quarterFor(deps, userId), deps.config.pushLimit, HOME_SHOWN);
   try {
     await client.views.publish({ user_id: userId, view: homeView(data, deps.clock()) });
   } catch (error) {
