@@ -40,7 +40,7 @@ export async function announcePush(client: webApi.WebClient, deps: Deps, push: P
       'tell an owner about their push',
     );
   }
-  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }
 
 /** After an update: whichever of manager and owner did not write it hears about it. */
@@ -58,5 +58,5 @@ export async function announcePushUpdate(
       directMessage(client, deps, id, pushUpdatedMessage(push, update), 'tell someone about a push update'),
     ),
   );
-  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }

@@ -121,7 +121,7 @@ export function pullCommand(deps: Deps) {
             text: managerNotReached(managerId, delivered),
           });
         }
-        await refreshHomes(client, deps, [userId, managerId]);
+        refreshHomes(client, deps, [userId, managerId]);
         return;
       }
     }

@@ -105,6 +105,6 @@ export function pullCreateView(deps: Deps) {
       pullConfirmation(pull, warning),
       'confirm a pull to its requester',
     );
-    await refreshHomes(client, deps, [userId, managerId]);
+    refreshHomes(client, deps, [userId, managerId]);
   };
 }
