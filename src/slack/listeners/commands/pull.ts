@@ -4,7 +4,7 @@ import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../.
 import { commandKey, createOnce } from '../../../domain/requests.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
 import { managerNotReached, openPullRefusal } from '../../copy.js';
-import { refreshProfile, sendPullToManager } from '../../deliver.js';
+import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
@@ -107,6 +107,7 @@ export function pullCommand(deps: Deps) {
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
         const pull = result.value.value;
         await ack(ephemeral(pullConfirmation(pull)));
+        await afterAcks();
         await refreshProfile(client, deps, managerId);
         if (getMember(deps.db, managerId)?.isBot) {
           withdrawPull(deps.db, pull.id, userId, deps.clock());
