@@ -31,7 +31,11 @@ export const members = sqliteTable(
     homeOpenedAt: integer('home_opened_at'),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('members_manager').on(t.managerId), index('members_timezone').on(t.timezone)],
+  (t) => [
+    index('members_manager').on(t.managerId),
+    index('members_timezone').on(t.timezone),
+    index('members_profile_fetched').on(t.profileFetchedAt),
+  ],
 );
 
 export const pushes = sqliteTable(

@@ -59,6 +59,44 @@ export function timezonesInUse(db: Db, defaultTimezone: string): string[] {
   return [...new Set([defaultTimezone, ...rows.map((r) => r.tz as string)])];
 }
 
+/**
+ * Managers (in the sense of `managersToDigest`) whose cached profile is older than `staleBefore`, the
+ * stalest first, at most `limit`. Walks the members' profile times from the oldest and stops at the
+ * limit: when every profile is fresh it reads nothing, however large the company.
+ */
+export function staleManagerProfiles(
+  db: Db,
+  quarterKeys: string[],
+  staleBefore: number,
+  now: number,
+  limit: number,
+): string[] {
+  const rows = db.all<{ id: string }>(sql`
+    select ${members.userId} as id from ${members}
+    where ${members.profileFetchedAt} < ${staleBefore}
+      and (
+        exists (
+          select 1 from ${pulls}
+          where ${pulls.managerId} = ${members.userId} and ${pulls.createdAt} >= ${now - MANAGER_WINDOW_MS}
+        )
+        or exists (
+          select 1 from ${pushes}
+          where ${pushes.managerId} = ${members.userId}
+            and ${pushes.quarter} in (${sql.join(
+              quarterKeys.map((k) => sql`${k}`),
+              sql`, `,
+            )})
+            and ${pushes.status} not in (${sql.join(
+              CLOSED.map((s) => sql`${s}`),
+              sql`, `,
+            )})
+        )
+      )
+    order by ${members.profileFetchedAt}
+    limit ${limit}`);
+  return rows.map((r) => r.id);
+}
+
 /** Managers whose digest for `week` is settled (sent, or had nothing to say): nothing to do for them. */
 export function settledForWeek(db: Db, week: string): Set<string> {
   const rows = db

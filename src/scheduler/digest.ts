@@ -13,6 +13,7 @@ import {
   overduePulls,
   releaseReminder,
   settledForWeek,
+  staleManagerProfiles,
   timezonesInUse,
 } from '../domain/digest.js';
 import {
@@ -25,7 +26,7 @@ import {
   releaseClaim,
   renewLease,
 } from '../domain/digest-claims.js';
-import { getMember, profileIsStale } from '../domain/members.js';
+import { PROFILE_TTL_MS } from '../domain/members.js';
 import { currentQuarter, type Quarter } from '../domain/quarters.js';
 import { type Due, digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
@@ -86,11 +87,16 @@ class LeaseLost extends Error {}
  * on Earth is in right now (around New Year, Auckland is already in the next one while Honolulu is not).
  */
 export function digestManagers(deps: Deps, now: number): string[] {
-  const start = deps.config.fiscalYearStartMonth;
-  const keys = new Set(['Etc/GMT+12', 'Pacific/Kiritimati'].map((tz) => currentQuarter(now, tz, start).key));
   const ids = new Set<string>();
-  for (const key of keys) for (const id of managersToDigest(deps.db, key, now)) ids.add(id);
+  for (const key of quartersOnEarth(deps, now))
+    for (const id of managersToDigest(deps.db, key, now)) ids.add(id);
   return [...ids].sort();
+}
+
+/** The keys of every quarter someone on Earth is in at `now`: one, or two around a quarter's turn. */
+function quartersOnEarth(deps: Deps, now: number): string[] {
+  const start = deps.config.fiscalYearStartMonth;
+  return [...new Set(['Etc/GMT+12', 'Pacific/Kiritimati'].map((tz) => currentQuarter(now, tz, start).key))];
 }
 
 /** At most this many profiles are refreshed per tick: 60 every 5 minutes is 17,000 a day, far under users.info's Tier 4. */
@@ -108,13 +114,11 @@ export async function refreshStaleProfiles(
 ): Promise<number> {
   const { deps, client, signal } = run;
   const now = deps.clock();
-  const stale = digestManagers(deps, now)
-    .map((userId) => ({ userId, member: getMember(deps.db, userId) }))
-    .filter(({ member }) => profileIsStale(member, now))
-    .sort((a, b) => (a.member?.profileFetchedAt ?? 0) - (b.member?.profileFetchedAt ?? 0))
-    .slice(0, max);
+  // Read in the database, stalest first, stopping at `max`: an idle tick reads nothing when every
+  // profile is fresh. Someone never fetched is fetched when they are first pulled in or add a push.
+  const stale = staleManagerProfiles(deps.db, quartersOnEarth(deps, now), now - PROFILE_TTL_MS, now, max);
   let refreshed = 0;
-  for (const { userId } of stale) {
+  for (const userId of stale) {
     if (signal?.aborted) break;
     await refreshProfile(client, deps, userId, pace.via('users.info', signal));
     refreshed += 1;

@@ -4,7 +4,7 @@ import type { Push } from '../db/schema.js';
 import { lastUpdates, listPushes } from '../domain/pushes.js';
 import { previousQuarterKey, quarterLabel } from '../domain/quarters.js';
 import { ownerNamedMessage, pushList, pushUpdatedMessage } from './blocks/pushes.js';
-import { directMessage } from './deliver.js';
+import { directMessage, refreshProfile } from './deliver.js';
 import type { Deps } from './deps.js';
 import { refreshHomes } from './home.js';
 import { quarterFor } from './local-time.js';
@@ -29,8 +29,12 @@ export function renderPushList(deps: Deps, managerId: string, viewerId: string) 
   });
 }
 
-/** After a push is created: a named owner hears it is theirs; both Homes refresh. */
+/**
+ * After a push is created: a named owner hears it is theirs; both Homes refresh. The manager's profile
+ * is fetched if it is stale: their digest comes at their own local time.
+ */
 export async function announcePush(client: webApi.WebClient, deps: Deps, push: Push): Promise<void> {
+  await refreshProfile(client, deps, push.managerId);
   if (push.ownerId !== push.managerId) {
     await directMessage(
       client,

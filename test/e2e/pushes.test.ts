@@ -212,6 +212,20 @@ describe('quarters roll over', () => {
 });
 
 describe("pushes live in their manager's own quarter", () => {
+  it("a manager's first push fetches their profile, so their digest comes at their own local time", async () => {
+    await start();
+    h.fake.users.set(MGR, { tz: 'Asia/Tokyo' });
+    await add('Open the Osaka office');
+    await eventually(() =>
+      expect(h.store.db.select().from(members).where(eq(members.userId, MGR)).get()?.timezone).toBe(
+        'Asia/Tokyo',
+      ),
+    );
+    await add('Hire a country lead');
+    await h.app.inflight.drained();
+    expect(h.fake.callsTo('users.info', (a) => a.user === MGR)).toHaveLength(1);
+  });
+
   it('a manager in Auckland adds to 2027 Q1 on New Year morning while the server is still in 2026 Q4', async () => {
     // Thursday Dec 31 22:00 UTC is Friday Jan 1 11:00 in Auckland.
     await start({}, Date.UTC(2026, 11, 31, 22));

@@ -17,6 +17,7 @@ import {
   overduePulls,
   releaseReminder,
   settledForWeek,
+  staleManagerProfiles,
   timezonesInUse,
 } from '../../src/domain/digest.js';
 import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../../src/domain/digest-claims.js';
@@ -186,6 +187,7 @@ function exercise(db: Store['db']): void {
   managersToDigest(db, QUARTER.key, NOW);
   timezonesInUse(db, 'UTC');
   settledForWeek(db, '2026-W47');
+  staleManagerProfiles(db, [QUARTER.key], NOW + DAY, NOW, 60);
   managersWithOverdue(db, '2026-11-24');
   overduePulls(db, HEAVY, '2026-11-23');
   managerSince(db, HEAVY, QUARTER.key, NOW);
