@@ -5,6 +5,7 @@ import { PUSH_UPDATE_OPEN } from '../../blocks/pushes.js';
 import type { Deps } from '../../deps.js';
 import { homePullInAction, homePushAddAction } from './home-buttons.js';
 import { acknowledgeAction, answerAction } from './pull-answer.js';
+import { editAction } from './pull-edit.js';
 import { managerSelectedAction } from './pull-manager-selected.js';
 import { withdrawAction } from './pull-withdraw.js';
 import { pushUpdateOpenAction } from './push-update-open.js';
@@ -16,6 +17,7 @@ export function register(app: App, deps: Deps): void {
   app.action(PULL_ACTIONS.decision, answerAction(deps, 'decision'));
   app.action(PULL_ACTIONS.talk, answerAction(deps, 'talk'));
   app.action(PULL_ACTIONS.withdraw, withdrawAction(deps));
+  app.action(PULL_ACTIONS.edit, editAction(deps));
   app.action(PULL_MANAGER_SELECTED, managerSelectedAction(deps));
   app.action(PUSH_UPDATE_OPEN, pushUpdateOpenAction(deps));
   app.action(HOME_PULL_IN, homePullInAction(deps));
