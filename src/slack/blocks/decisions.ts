@@ -8,7 +8,8 @@ function holderLine(decision: Decision, viewerId: string): string {
   const { pull } = decision;
   const who = (id: string) => (id === viewerId ? 'you' : mention(id));
   const holders: Record<DecisionHolder, string> = {
-    requester: `the call is ${who(pull.requesterId)}'s`,
+    requester:
+      pull.requesterId === viewerId ? 'the call is yours' : `the call is ${mention(pull.requesterId)}'s`,
     manager: `${who(pull.managerId)} made the call`,
     shared: `shared by ${who(pull.requesterId)} and ${who(pull.managerId)}`,
   };
