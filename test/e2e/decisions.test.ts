@@ -101,11 +101,13 @@ describe('/pull decisions', () => {
   it('lists the newest 20, leaving out open and withdrawn pulls', async () => {
     const base = h.clock.now;
     for (let i = 1; i <= 23; i += 1) {
-      // A minute apart: one person may open only so many pulls a minute.
+      // A minute apart: one person may open only so many pulls a minute. Odd ones REQ asked, even ones
+      // someone asked of REQ: both sides of the record, interleaved.
       const at = base + 61_000 * i;
-      const opened = openPull(h.store.db, { requesterId: REQ, managerId: MGR, need: `Question ${i}?` }, at);
+      const [requesterId, managerId] = i % 2 === 1 ? [REQ, MGR] : [OTHER, REQ];
+      const opened = openPull(h.store.db, { requesterId, managerId, need: `Question ${i}?` }, at);
       if (!opened.ok) throw new Error(opened.reason);
-      if (i <= 22) resolvePull(h.store.db, opened.value.id, MGR, 'your-call', undefined, at + 1000);
+      if (i <= 22) resolvePull(h.store.db, opened.value.id, managerId, 'your-call', undefined, at + 1000);
     }
     const withdrawn = openPull(
       h.store.db,

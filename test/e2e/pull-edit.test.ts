@@ -167,6 +167,17 @@ describe('Edit on an open pull', () => {
     expect(managerNotices()).toHaveLength(1);
     expect(h.fake.callsTo('chat.update')).toHaveLength(1);
     expect(onlyPull()).toMatchObject({ need: 'Changed once', kind: 'unblock' });
+
+    // A later edit, then a late replay of the first submission: the replay finds its first outcome and does
+    // not put the old words back.
+    const again = await openEdit(pull.id);
+    await submitEdit(again, { need: input.text('Changed twice'), kind: input.option('unblock') });
+    await eventually(() => expect(managerNotices()).toHaveLength(2));
+    const replay = await submitEdit(view, values, REQ, ids);
+    expect(replay.body).toBe('');
+    await h.app.inflight.drained();
+    expect(onlyPull().need).toBe('Changed twice');
+    expect(managerNotices()).toHaveLength(2);
   });
 
   it('changes nothing and tells nobody when saved unchanged', async () => {
