@@ -31,7 +31,7 @@ export const members = sqliteTable(
     homeOpenedAt: integer('home_opened_at'),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('members_manager').on(t.managerId)],
+  (t) => [index('members_manager').on(t.managerId), index('members_timezone').on(t.timezone)],
 );
 
 export const pushes = sqliteTable(
@@ -173,7 +173,10 @@ export const digestClaims = sqliteTable(
     messageTs: text('message_ts'),
     lastError: text('last_error'),
   },
-  (t) => [uniqueIndex('digest_claims_manager_week').on(t.managerId, t.week)],
+  (t) => [
+    uniqueIndex('digest_claims_manager_week').on(t.managerId, t.week),
+    index('digest_claims_week').on(t.week, t.status),
+  ],
 );
 
 /**

@@ -12,6 +12,8 @@ import {
   markReminded,
   overduePulls,
   releaseReminder,
+  settledForWeek,
+  timezonesInUse,
 } from '../domain/digest.js';
 import {
   claimDigest,
@@ -25,11 +27,12 @@ import {
 } from '../domain/digest-claims.js';
 import { getMember, profileIsStale } from '../domain/members.js';
 import { currentQuarter, type Quarter } from '../domain/quarters.js';
-import { digestDue, reminderDue } from '../domain/schedule.js';
+import { type Due, digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
 import { refreshProfile, slackErrorCode, slackRefused } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
+import { quarterFor, timezoneOf } from '../slack/local-time.js';
 import { findTaggedInDm } from '../slack/notify/find-in-dm.js';
 import { eachWithConcurrency, FanOutStopped, SlackPace } from './pace.js';
 
@@ -78,15 +81,6 @@ export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 /** The lease ran out and another run took the claim: this one must not post. */
 class LeaseLost extends Error {}
 
-function timezoneOf(deps: Deps, userId: string): string {
-  return getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
-}
-
-/** The quarter `managerId` is in at `now`: it changes at their own midnight, not the server's. */
-export function managerQuarter(deps: Deps, managerId: string, now: number): Quarter {
-  return currentQuarter(now, timezoneOf(deps, managerId), deps.config.fiscalYearStartMonth);
-}
-
 /**
  * Everyone a digest may be due to: managers as `managersToDigest` sees them in every quarter someone
  * on Earth is in right now (around New Year, Auckland is already in the next one while Honolulu is not).
@@ -133,7 +127,7 @@ export function digestContentFor(
   deps: Deps,
   managerId: string,
   now: number,
-  quarter = managerQuarter(deps, managerId, now),
+  quarter = quarterFor(deps, managerId, now),
 ) {
   return digestFor(deps.db, managerId, {
     quarterKey: quarter.key,
@@ -189,7 +183,6 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
   const pace = run.pace ?? new SlackPace(deps.config.slackPace);
   const claimant = run.claimant ?? INSTANCE_ID;
   const now = deps.clock();
-  const managers = digestManagers(deps, now);
   const result: DigestRun = {
     sent: 0,
     found: 0,
@@ -204,12 +197,31 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     stopped: 0,
     rateLimited: 0,
   };
+  // The digest moment is read per timezone, not per manager: a few dozen zones, however many managers.
+  // When no zone is at or past its digest time this week, the tick ends here without listing anyone.
+  const zones = new Map<string, Due>();
+  for (const tz of timezonesInUse(deps.db, deps.config.defaultTimezone)) {
+    zones.set(tz, digestDue(now, tz, deps.config.digest));
+  }
+  if (!options.force && ![...zones.values()].some((due) => due.due)) return result;
+  const managers = digestManagers(deps, now);
   if (managers.length === 0) return result;
   const limitedBefore = pace.rateLimited;
+  // Managers whose digest for a week is settled are counted without touching their claim.
+  const settled = new Map<string, Set<string>>();
+  const settledIn = (week: string) => {
+    const known = settled.get(week);
+    if (known) return known;
+    const set = settledForWeek(deps.db, week);
+    settled.set(week, set);
+    return set;
+  };
 
   const isDue = (managerId: string, quarter: Quarter) => {
-    const due = digestDue(now, timezoneOf(deps, managerId), deps.config.digest);
+    const tz = timezoneOf(deps, managerId);
+    const due = zones.get(tz) ?? digestDue(now, tz, deps.config.digest);
     if (options.force) return { ...due, due: true };
+    if (due.due && settledIn(due.week).has(managerId)) return { ...due, due: false };
     if (due.due && due.digestDayEnded !== undefined) {
       // A catch-up after the digest day: only for someone who was a manager by the end of that day.
       const since = managerSince(deps.db, managerId, quarter.key, now);
@@ -222,7 +234,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     managers,
     run.concurrency ?? 4,
     async (managerId) => {
-      const quarter = managerQuarter(deps, managerId, now);
+      const quarter = quarterFor(deps, managerId, now);
       const due = isDue(managerId, quarter);
       if (!due.due) {
         result.skipped += 1;

@@ -3,18 +3,17 @@
 import type { Pull } from '../db/schema.js';
 import { getMember } from '../domain/members.js';
 import { activePushes, getPush } from '../domain/pushes.js';
-import { currentQuarter } from '../domain/quarters.js';
 import { pullModal } from './blocks/pulls.js';
 import type { Deps } from './deps.js';
+import { quarterFor } from './local-time.js';
 import { editMetadata, prefillMetadata } from './payloads.js';
-
-export function quarterNow(deps: Deps) {
-  return currentQuarter(deps.clock(), deps.config.defaultTimezone, deps.config.fiscalYearStartMonth);
-}
 
 export function pushOptionsFor(deps: Deps, managerId: string | undefined) {
   if (!managerId) return [];
-  return activePushes(deps.db, managerId, quarterNow(deps).key).map((p) => ({ id: p.id, title: p.title }));
+  return activePushes(deps.db, managerId, quarterFor(deps, managerId).key).map((p) => ({
+    id: p.id,
+    title: p.title,
+  }));
 }
 
 /** The pull form for this person: their default manager preselected, with that manager's pushes. */

@@ -7,10 +7,10 @@ import { ownerNamedMessage, pushList, pushUpdatedMessage } from './blocks/pushes
 import { directMessage } from './deliver.js';
 import type { Deps } from './deps.js';
 import { refreshHomes } from './home.js';
-import { quarterNow } from './modals.js';
+import { quarterFor } from './local-time.js';
 
 export function renderPushList(deps: Deps, managerId: string, viewerId: string) {
-  const quarter = quarterNow(deps);
+  const quarter = quarterFor(deps, managerId);
   const pushes = listPushes(deps.db, managerId, quarter.key);
   const latest = lastUpdates(
     deps.db,
@@ -36,11 +36,11 @@ export async function announcePush(client: webApi.WebClient, deps: Deps, push: P
       client,
       deps,
       push.ownerId,
-      ownerNamedMessage(push, quarterNow(deps).label),
+      ownerNamedMessage(push, quarterLabel(push.quarter, deps.config.fiscalYearStartMonth)),
       'tell an owner about their push',
     );
   }
-  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }
 
 /** After an update: whichever of manager and owner did not write it hears about it. */
@@ -58,5 +58,5 @@ export async function announcePushUpdate(
       directMessage(client, deps, id, pushUpdatedMessage(push, update), 'tell someone about a push update'),
     ),
   );
-  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }

@@ -17,6 +17,8 @@ import {
   markReminded,
   overduePulls,
   releaseReminder,
+  settledForWeek,
+  timezonesInUse,
 } from '../../src/domain/digest.js';
 import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../../src/domain/digest-claims.js';
 import { forgetPerson } from '../../src/domain/forget.js';
@@ -184,6 +186,8 @@ function scansGrowing(line: string): boolean {
 function exercise(db: Store['db']): void {
   const requester = person(1);
   managersToDigest(db, QUARTER.key, NOW);
+  timezonesInUse(db, 'UTC');
+  settledForWeek(db, '2026-W47');
   managersWithOverdue(db, '2026-11-24');
   overduePulls(db, HEAVY, '2026-11-23');
   managerSince(db, HEAVY, QUARTER.key, NOW);

@@ -6,7 +6,7 @@ import { commandKey, createOnce } from '../../../domain/requests.js';
 import { decisionList } from '../../blocks/decisions.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
 import { EXPORT_IS_CLI_ONLY, managerNotReached, openPullRefusal } from '../../copy.js';
-import { refreshProfile, sendPullToManager } from '../../deliver.js';
+import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
@@ -118,6 +118,7 @@ export function pullCommand(deps: Deps) {
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
         const pull = result.value.value;
         await ack(ephemeral(pullConfirmation(pull)));
+        await afterAcks();
         await refreshProfile(client, deps, managerId);
         if (getMember(deps.db, managerId)?.isBot) {
           withdrawPull(deps.db, pull.id, userId, deps.clock());
@@ -132,7 +133,7 @@ export function pullCommand(deps: Deps) {
             text: managerNotReached(managerId, delivered),
           });
         }
-        await refreshHomes(client, deps, [userId, managerId]);
+        refreshHomes(client, deps, [userId, managerId]);
         return;
       }
     }

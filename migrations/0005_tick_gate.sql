@@ -1,0 +1,2 @@
+CREATE INDEX `digest_claims_week` ON `digest_claims` (`week`,`status`);--> statement-breakpoint
+CREATE INDEX `members_timezone` ON `members` (`timezone`);
