@@ -109,12 +109,16 @@ export const pulls = sqliteTable(
     /** Set when the manager's DM was posted but Slack never answered: it may have landed, so look before resending. */
     managerDmUnknownAt: integer('manager_dm_unknown_at'),
     overdueRemindedAt: integer('overdue_reminded_at'),
+    /** When the requester last edited it: the manager's DM says so, so they know the words changed under them. */
+    editedAt: integer('edited_at'),
   },
   (t) => [
     // Everything a manager received lately (the digest's team, who is a manager) and everything a person sent.
     index('pulls_manager_created').on(t.managerId, t.createdAt, t.requesterId),
     index('pulls_requester_created').on(t.requesterId, t.createdAt),
     index('pulls_resolved').on(t.managerId, t.resolvedAt),
+    // The requester's side of the decision record (`/pull decisions`), newest first.
+    index('pulls_requester_resolved').on(t.requesterId, t.resolvedAt),
     // Open pulls are a few percent of all: lists page through these in order, and count them, without the rest
     // (status is there so the count reads the index alone).
     index('pulls_open_by_manager').on(t.managerId, t.createdAt, t.id, t.status).where(OPEN),

@@ -229,7 +229,8 @@ describe('migrations', () => {
     ]);
     expect(store.db.select().from(pushes).all()).toMatchObject([{ title: 'Old push', status: 'at-risk' }]);
     expect(store.db.select().from(pulls).all()).toMatchObject([
-      { need: 'Old pull', kind: 'unblock', pushId: 1, status: 'acknowledged' },
+      // A pull from before edits existed reads as never edited.
+      { need: 'Old pull', kind: 'unblock', pushId: 1, status: 'acknowledged', editedAt: null },
     ]);
   });
 });

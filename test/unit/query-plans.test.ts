@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
+import { decisionsInvolving } from '../../src/domain/decisions.js';
 import {
   claimReminder,
   digestFor,
@@ -24,6 +25,7 @@ import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../..
 import { forgetPerson } from '../../src/domain/forget.js';
 import { homeFor } from '../../src/domain/home.js';
 import { getMember } from '../../src/domain/members.js';
+import { editPull, mayEdit } from '../../src/domain/pull-edits.js';
 import {
   acknowledgePull,
   getPull,
@@ -218,6 +220,12 @@ function exercise(db: Store['db']): void {
   resolvePull(db, id, HEAVY, 'your-call', undefined, NOW);
   const other = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'context' }, NOW);
   if (other.ok) withdrawPull(db, other.value.id, requester, NOW);
+  const edited = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'to edit' }, NOW);
+  if (!edited.ok) throw new Error(`seed pull refused: ${edited.reason}`);
+  mayEdit(db, edited.value.id, requester);
+  editPull(db, edited.value.id, requester, { need: 'edited', kind: 'unblock' }, NOW);
+  decisionsInvolving(db, HEAVY);
+  decisionsInvolving(db, requester);
   claimReminder(db, id, NOW);
   releaseReminder(db, id, NOW);
   markReminded(db, [id], NOW);

@@ -14,7 +14,7 @@ import {
   listed,
   section,
 } from './common.js';
-import { awaitingPullBlocks, sentPullBlock } from './pulls.js';
+import { awaitingPullBlocks, sentPullBlocks } from './pulls.js';
 import { pushLine, pushSections, updateButton } from './pushes.js';
 import { recognitionLine } from './recognitions.js';
 
@@ -25,7 +25,7 @@ export const HOME_ACTIONS_BLOCK = 'home_actions';
 /** Block Kit allows 100 blocks in a Home view; each section below has a budget that keeps the sum under it. */
 export const HOME_BLOCK_LIMIT = LIMITS.viewBlocks;
 const AWAITING_SHOWN = 12; // 2 blocks each
-const SENT_SHOWN = 10; // 1 block each
+const SENT_SHOWN = 8; // 2 blocks each
 const OWNED_SHOWN = 5;
 const RECOGNITIONS_SHOWN = 5;
 /** What the Home tab shows of each list: `homeFor` reads no more than this. */
@@ -73,7 +73,7 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
       ...listed(
         data.sent.shown,
         SENT_SHOWN,
-        (pull) => [sentPullBlock(pull, now)],
+        (pull) => sentPullBlocks(pull, now),
         'pull',
         SEE_LIST,
         data.sent.total,

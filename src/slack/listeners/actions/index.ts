@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js';
 import type { Routes } from '../routes.js';
 import { homePullInAction, homePushAddAction } from './home-buttons.js';
 import { acknowledgeAction, answerAction } from './pull-answer.js';
+import { editAction } from './pull-edit.js';
 import { managerSelectedAction } from './pull-manager-selected.js';
 import { withdrawAction } from './pull-withdraw.js';
 import { pushUpdateOpenAction } from './push-update-open.js';
@@ -16,6 +17,7 @@ export function register(routes: Routes, deps: Deps): void {
   routes.action(PULL_ACTIONS.decision, answerAction(deps, 'decision'));
   routes.action(PULL_ACTIONS.talk, answerAction(deps, 'talk'));
   routes.action(PULL_ACTIONS.withdraw, withdrawAction(deps));
+  routes.action(PULL_ACTIONS.edit, editAction(deps));
   routes.action(PULL_MANAGER_SELECTED, managerSelectedAction(deps));
   routes.action(PUSH_UPDATE_OPEN, pushUpdateOpenAction(deps));
   routes.action(HOME_PULL_IN, homePullInAction(deps));

@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { decisionsInvolving } from '../../../domain/decisions.js';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
 import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
+import { decisionList } from '../../blocks/decisions.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { managerNotReached, openPullRefusal } from '../../copy.js';
+import { EXPORT_IS_CLI_ONLY, managerNotReached, openPullRefusal } from '../../copy.js';
 import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -38,6 +40,15 @@ export function pullCommand(deps: Deps) {
             pullList(sentPage(deps.db, userId, LIST_LIMIT), awaitingPage(deps.db, userId, LIST_LIMIT), now),
           ),
         );
+        return;
+      case 'decisions': {
+        const timezone = getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
+        await ack(ephemeral(decisionList(decisionsInvolving(deps.db, userId), userId, timezone)));
+        return;
+      }
+      case 'export':
+        // Export is for whoever runs Pushpull: records leave through the CLI only, never through Slack.
+        await ack(ephemeral({ text: EXPORT_IS_CLI_ONLY }));
         return;
       case 'unresolved-mention':
         await ack(
