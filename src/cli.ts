@@ -227,7 +227,7 @@ async function forget(userId: string): Promise<number> {
   try {
     const gone = forgetPerson(store.db, userId);
     process.stdout.write(
-      `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions.\n`,
+      `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions, ${gone.agreements} agreements.\n`,
     );
     return 0;
   } finally {

@@ -175,6 +175,7 @@ export type PullCommand =
   | { kind: 'modal'; need?: string; managerId?: string }
   | { kind: 'help' }
   | { kind: 'list' }
+  | { kind: 'agreements' }
   | { kind: 'set-manager'; managerId: string }
   | { kind: 'create'; managerId: string | undefined; need: string }
   | { kind: 'unresolved-mention'; name: string };
@@ -185,6 +186,7 @@ export function parsePullCommand(slackText: string): PullCommand {
   if (first === '') return { kind: 'modal' };
   if ((word === 'help' || word === '?') && rest === '') return { kind: 'help' };
   if (word === 'list' && rest === '') return { kind: 'list' };
+  if (word === 'agreements' && rest === '') return { kind: 'agreements' };
   if (word === 'manager') {
     const [target, extra] = splitFirst(rest);
     const managerId = parseMention(target);

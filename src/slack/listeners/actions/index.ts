@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
+import { HANDSHAKE_ACTIONS } from '../../blocks/agreements.js';
 import { HOME_PULL_IN, HOME_PUSH_ADD } from '../../blocks/home.js';
 import { PULL_ACTIONS, PULL_MANAGER_SELECTED } from '../../blocks/pulls.js';
 import { PUSH_UPDATE_OPEN } from '../../blocks/pushes.js';
 import type { Deps } from '../../deps.js';
+import { defineSuccessAction, notQuiteAction, repeatBackAction, thatsItAction } from './handshake.js';
 import { homePullInAction, homePushAddAction } from './home-buttons.js';
 import { acknowledgeAction, answerAction } from './pull-answer.js';
 import { managerSelectedAction } from './pull-manager-selected.js';
@@ -15,6 +17,10 @@ export function register(app: App, deps: Deps): void {
   app.action(PULL_ACTIONS.input, answerAction(deps, 'input'));
   app.action(PULL_ACTIONS.decision, answerAction(deps, 'decision'));
   app.action(PULL_ACTIONS.talk, answerAction(deps, 'talk'));
+  app.action(PULL_ACTIONS['define-success'], defineSuccessAction(deps));
+  app.action(HANDSHAKE_ACTIONS.repeat, repeatBackAction(deps));
+  app.action(HANDSHAKE_ACTIONS.thatsIt, thatsItAction(deps));
+  app.action(HANDSHAKE_ACTIONS.notQuite, notQuiteAction(deps));
   app.action(PULL_ACTIONS.withdraw, withdrawAction(deps));
   app.action(PULL_MANAGER_SELECTED, managerSelectedAction(deps));
   app.action(PUSH_UPDATE_OPEN, pushUpdateOpenAction(deps));

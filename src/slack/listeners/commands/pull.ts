@@ -1,7 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { agreementsPage } from '../../../domain/agreements.js';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
 import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
+import { pushTitles } from '../../../domain/pushes.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
+import { AGREEMENTS_SHOWN, agreementList } from '../../blocks/agreements.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
 import { managerNotReached, openPullRefusal } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
@@ -39,6 +42,15 @@ export function pullCommand(deps: Deps) {
           ),
         );
         return;
+      case 'agreements': {
+        const page = agreementsPage(deps.db, userId, AGREEMENTS_SHOWN);
+        const titles = pushTitles(
+          deps.db,
+          page.shown.flatMap((a) => (a.pushId ? [a.pushId] : [])),
+        );
+        await ack(ephemeral(agreementList(page, userId, now, titles)));
+        return;
+      }
       case 'unresolved-mention':
         await ack(
           ephemeral({
