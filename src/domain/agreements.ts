@@ -46,6 +46,13 @@ export function agreementForPull(db: Db, pullId: number): Agreement | undefined 
   return db.select().from(agreements).where(eq(agreements.pullId, pullId)).get();
 }
 
+/** The handshakes of these pulls, by pull id: a list shows Define success only where success is not yet defined. */
+export function handshakesOf(db: Db, pullIds: number[]): Map<number, Agreement> {
+  if (pullIds.length === 0) return new Map();
+  const rows = db.select().from(agreements).where(inArray(agreements.pullId, pullIds)).all();
+  return new Map(rows.flatMap((row) => (row.pullId === null ? [] : [[row.pullId, row] as const])));
+}
+
 /** The manager may define success: their define-success pull, still open, not yet defined. */
 export function mayDefine(db: Db, pullId: number, actorId: string): Result<Pull, HandshakeRefusal> {
   const pull = getPull(db, pullId);

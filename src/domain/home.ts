@@ -1,7 +1,7 @@
 // Everything one person's Home tab shows, gathered in one place.
 import type { Db } from '../db/client.js';
 import type { Agreement, Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
-import { agreementsOnPushes, agreementsPage } from './agreements.js';
+import { agreementsOnPushes, agreementsPage, handshakesOf } from './agreements.js';
 import { awaitingPage, type Page, sentPage } from './pulls.js';
 import { lastUpdates, listPushes, pushesOwnedFor, pushTitles } from './pushes.js';
 import { recognitionCounts, recognitionsInvolving } from './recognitions.js';
@@ -15,6 +15,8 @@ export interface HomeData {
   owned: PushWithNews[];
   /** The agreements this person is part of, newest first. */
   agreements: Page<Agreement>;
+  /** The handshakes of the define-success pulls awaiting them, by pull id. */
+  handshakes: Map<number, Agreement>;
   pushTitles: Map<number, string>;
   pushLimit: number;
   /** The newest this quarter, and how many they received and gave in all. */
@@ -65,6 +67,10 @@ export function homeFor(
     pushes: mine.map(withLast),
     owned: owned.map(withLast),
     agreements,
+    handshakes: handshakesOf(
+      db,
+      awaiting.shown.flatMap((p) => (p.kind === 'define-success' ? [p.id] : [])),
+    ),
     pushTitles: pushTitles(
       db,
       [...awaiting.shown, ...sent.shown, ...agreements.shown].flatMap((p) => (p.pushId ? [p.pushId] : [])),

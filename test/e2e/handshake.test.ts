@@ -163,6 +163,14 @@ describe('the define-success handshake', () => {
     expect(json(card.args.blocks)).not.toContain('"Define success"');
     expect(json(card.args.blocks)).toContain('repeat it back');
     expect(pullRow(id)?.status).toBe('acknowledged');
+    // Listed on the manager's Home, it no longer offers Define success: that step is done.
+    const home = await next(
+      'views.publish',
+      (a) => a.user_id === MGR,
+      () => h.slack.event({ type: 'app_home_opened', user: MGR, channel: 'D0HOME', tab: 'home' }),
+    );
+    expect(json(home.args.view)).toContain(`"pull_answer_${id}"`);
+    expect(json(home.args.view)).not.toContain('"Define success"');
     const firstAsk = await eventually(() => {
       const row = agreementRow(id);
       if (!row?.requesterTs) throw new Error('requester DM not recorded yet');

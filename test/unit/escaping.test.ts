@@ -231,6 +231,7 @@ describe('escaping in every builder', () => {
               owned: [{ push: push(t), last: update(t) }],
               pushTitles: new Map([[1, t]]),
               pushLimit: 3,
+              handshakes: new Map(),
               agreements: page([agreement(t)]),
               recognitions: { shown: [recognition(t)], received: 0, given: 1 },
             },

@@ -238,6 +238,7 @@ describe('Block Kit limits in every builder', () => {
               owned: lines,
               pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
               pushLimit: 3,
+              handshakes: new Map(),
               agreements: page(agreements),
               recognitions: { shown: recognitions, received: nr, given: nr },
             },

@@ -13,6 +13,7 @@ import {
   agreementsPage,
   confirmAgreement,
   defineSuccess,
+  handshakesOf,
   notQuite,
   recordConfirmMessage,
   recordRequesterMessage,
@@ -257,6 +258,7 @@ function exercise(db: Store['db']): void {
   confirmAgreement(db, handshake, HEAVY, NOW);
   agreementsPage(db, requester, 10);
   agreementsOnPushes(db, [1, 2, 3]);
+  handshakesOf(db, [1, 21, handshake]);
   agreementsForExport(db, '2026-10-01');
   claimReminder(db, id, NOW);
   releaseReminder(db, id, NOW);

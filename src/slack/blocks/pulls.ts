@@ -129,7 +129,7 @@ export function awaitingPullBlocks(view: PullView): Blocks {
   const { pull } = view;
   return [
     section(`${mention(pull.requesterId)}: ${excerpt(pull.need, 280)}\n${pullMeta(view)}`),
-    answerButtons(pull),
+    answerButtons(pull, view.handshake),
   ];
 }
 
