@@ -62,6 +62,7 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
           awaitingPullBlocks({
             pull,
             pushTitle: pull.pushId ? data.pushTitles.get(pull.pushId) : undefined,
+            handshake: data.handshakes.get(pull.id),
             now,
           }),
         'pull',
