@@ -135,16 +135,12 @@ const data = fc.record({
 });
 
 describe('Block Kit limits in every builder', () => {
-  it('holds for any number of rows and any text', () => {
+  it('holds in the define-success handshake and wherever agreements are shown', () => {
     fc.assert(
-      fc.property(data, ({ texts, pulls: np, pushes: nq, recognitions: nr }) => {
+      fc.property(data, ({ texts, pulls: np, pushes: nq }) => {
         const t = (i: number) => texts[i % texts.length] ?? '';
-        const pulls = Array.from({ length: np }, (_, i) => pullOf(t(i), i));
-        const pushes = Array.from({ length: nq }, (_, i) => pushOf(t(i), i));
-        const lines = pushes.map((push, i) => ({ push, last: i % 3 ? updateOf(t(i), i) : undefined }));
-        const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
         const one = pullOf(t(0), 0);
-        const resolved = pullOf(t(1), 1, { status: 'resolved', resolution: 'input' });
+        const pushes = Array.from({ length: nq }, (_, i) => pushOf(t(i), i));
         const agreements = Array.from({ length: np }, (_, i) => agreementOf(t(i), i));
         const frame = { title: t(1) || 'x', success: t(2) || null, guardrails: t(3) || null };
         const defining = pullOf(t(0), 0, { kind: 'define-success', status: 'acknowledged' });
@@ -177,7 +173,22 @@ describe('Block Kit limits in every builder', () => {
             now: NOW,
           }),
         );
+      }),
+      { numRuns: 40 },
+    );
+  });
 
+  it('holds for any number of rows and any text', () => {
+    fc.assert(
+      fc.property(data, ({ texts, pulls: np, pushes: nq, recognitions: nr }) => {
+        const t = (i: number) => texts[i % texts.length] ?? '';
+        const pulls = Array.from({ length: np }, (_, i) => pullOf(t(i), i));
+        const pushes = Array.from({ length: nq }, (_, i) => pushOf(t(i), i));
+        const lines = pushes.map((push, i) => ({ push, last: i % 3 ? updateOf(t(i), i) : undefined }));
+        const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
+        const one = pullOf(t(0), 0);
+        const resolved = pullOf(t(1), 1, { status: 'resolved', resolution: 'input' });
+        const agreements = Array.from({ length: np }, (_, i) => agreementOf(t(i), i));
         ok('message', managerPullMessage({ pull: one, pushTitle: t(1), now: NOW }));
         ok('message', managerPullMessage({ pull: resolved, pushTitle: t(1), now: NOW }));
         ok('message', requesterUpdate(resolved));
