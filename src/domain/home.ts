@@ -15,7 +15,7 @@ export interface HomeData {
   owned: PushWithNews[];
   /** The agreements this person is part of, newest first. */
   agreements: Page<Agreement>;
-  /** The handshakes of the define-success pulls awaiting them, by pull id. */
+  /** The handshakes of the define-success pulls they sent or that await them, by pull id. */
   handshakes: Map<number, Agreement>;
   pushTitles: Map<number, string>;
   pushLimit: number;
@@ -69,7 +69,7 @@ export function homeFor(
     agreements,
     handshakes: handshakesOf(
       db,
-      awaiting.shown.flatMap((p) => (p.kind === 'define-success' ? [p.id] : [])),
+      [...awaiting.shown, ...sent.shown].flatMap((p) => (p.kind === 'define-success' ? [p.id] : [])),
     ),
     pushTitles: pushTitles(
       db,

@@ -171,6 +171,14 @@ describe('the define-success handshake', () => {
     );
     expect(json(home.args.view)).toContain(`"pull_answer_${id}"`);
     expect(json(home.args.view)).not.toContain('"Define success"');
+    // The requester's Home says the next move is theirs, with Repeat it back at hand.
+    const requesterHome = await next(
+      'views.publish',
+      (a) => a.user_id === REQ,
+      () => h.slack.event({ type: 'app_home_opened', user: REQ, channel: 'D0HOME', tab: 'home' }),
+    );
+    expect(json(requesterHome.args.view)).toContain('Your turn');
+    expect(json(requesterHome.args.view)).toContain('"agreement_repeat_back"');
     const firstAsk = await eventually(() => {
       const row = agreementRow(id);
       if (!row?.requesterTs) throw new Error('requester DM not recorded yet');

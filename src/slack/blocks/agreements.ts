@@ -18,13 +18,13 @@ import {
   listed,
   section,
 } from './common.js';
-import { definitionBlocks, INPUT_ACTION, type PushFrame, pushFrameBlocks } from './pulls.js';
-
-export const HANDSHAKE_ACTIONS = {
-  repeat: 'agreement_repeat_back',
-  thatsIt: 'agreement_thats_it',
-  notQuite: 'agreement_not_quite',
-} as const;
+import {
+  definitionBlocks,
+  HANDSHAKE_ACTIONS,
+  INPUT_ACTION,
+  type PushFrame,
+  pushFrameBlocks,
+} from './pulls.js';
 
 export const DEFINE_VIEW = 'agreement_define';
 export const REPEAT_VIEW = 'agreement_repeat';

@@ -78,7 +78,7 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
       ...listed(
         data.sent.shown,
         SENT_SHOWN,
-        (pull) => [sentPullBlock(pull, now)],
+        (pull) => [sentPullBlock(pull, now, data.handshakes.get(pull.id))],
         'pull',
         SEE_LIST,
         data.sent.total,

@@ -39,6 +39,13 @@ export const PULL_ACTIONS = {
   withdraw: 'pull_withdraw',
 } as const;
 
+/** The define-success handshake's buttons after Define success (in PULL_ACTIONS, on the manager's DM). */
+export const HANDSHAKE_ACTIONS = {
+  repeat: 'agreement_repeat_back',
+  thatsIt: 'agreement_thats_it',
+  notQuite: 'agreement_not_quite',
+} as const;
+
 export const PULL_CREATE_VIEW = 'pull_create';
 export const PULL_RESOLVE_VIEW = 'pull_resolve';
 export const PULL_MANAGER_SELECTED = 'pull_manager_selected';
@@ -134,10 +141,19 @@ export function awaitingPullBlocks(view: PullView): Blocks {
 }
 
 /** A pull the reader sent, wherever it is listed: to whom, what, where it stands, and a way back out. */
-export function sentPullBlock(pull: Pull, now: number): KnownBlock {
+export function sentPullBlock(pull: Pull, now: number, handshake?: Agreement): KnownBlock {
+  // Mid-handshake the next move may be theirs: say so, and put Repeat it back within reach.
+  const theirTurn = handshake?.stage === 'repeat';
+  const state = !handshake
+    ? pullStateLine(pull)
+    : theirTurn
+      ? ':dart: Your turn — repeat it back in your own words'
+      : ":hourglass_flowing_sand: You said it back — waiting for *That's it*";
   return section(
-    `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${pullStateLine(pull)} · asked ${ago(now - pull.createdAt)}`,
-    button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id)),
+    `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${state} · asked ${ago(now - pull.createdAt)}`,
+    theirTurn
+      ? button('Repeat it back', HANDSHAKE_ACTIONS.repeat, String(pull.id), 'primary')
+      : button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id)),
   );
 }
 

@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
-import { HANDSHAKE_ACTIONS } from '../../blocks/agreements.js';
 import { HOME_PULL_IN, HOME_PUSH_ADD } from '../../blocks/home.js';
-import { PULL_ACTIONS, PULL_MANAGER_SELECTED } from '../../blocks/pulls.js';
+import { HANDSHAKE_ACTIONS, PULL_ACTIONS, PULL_MANAGER_SELECTED } from '../../blocks/pulls.js';
 import { PUSH_UPDATE_OPEN } from '../../blocks/pushes.js';
 import type { Deps } from '../../deps.js';
 import { defineSuccessAction, notQuiteAction, repeatBackAction, thatsItAction } from './handshake.js';
