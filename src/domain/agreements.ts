@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { type Agreement, agreements, type Pull, pulls, pushes } from '../db/schema.js';
 import { committed, getPull, type Page, type StepRefusal, stepRefusalOf, UNRESOLVED } from './pulls.js';
 import { fail, ok, type Result } from './result.js';
-import { typedLength } from './text.js';
+import { INERT, typedLength } from './text.js';
 
 /** Each part of an agreement fits on a screen: a definition of success that needs more is not yet one. */
 export const AGREEMENT_FIELD_MAX = 1000;
@@ -270,9 +270,29 @@ export function agreementsOnPushes(
   return out;
 }
 
+/** The columns of `npx pushpull export agreements`, in order (an empty export still has its header). */
+export const AGREEMENT_EXPORT_COLUMNS = [
+  'id',
+  'team_id',
+  'pull_id',
+  'requester_id',
+  'manager_id',
+  'push_id',
+  'push_title',
+  'success',
+  'by_when',
+  'guardrails',
+  'own_words',
+  'approach',
+  'rounds',
+  'created_at',
+  'agreed_at',
+] as const;
+
 /** One agreement as a flat row, for `npx pushpull export agreements`. Times are ISO 8601 UTC. */
 export interface AgreementExportRow {
   id: number;
+  team_id: string | null;
   pull_id: number | null;
   requester_id: string;
   manager_id: string;
@@ -288,7 +308,15 @@ export interface AgreementExportRow {
   agreed_at: string;
 }
 
-/** Every kept agreement, oldest first, agreed on or after `sinceIso` (`YYYY-MM-DD`, UTC) when given. */
+/** What the person typed: the invisible mark that keeps typed-out markup plain is dropped (see text.ts). */
+function typed<T extends string | null>(stored: T): T {
+  return (stored === null ? null : stored.replaceAll(INERT, '')) as T;
+}
+
+/**
+ * Every kept agreement, oldest first, agreed on or after `sinceIso` (`YYYY-MM-DD`, from its start in UTC) when
+ * given. Handshakes still under way are not agreements yet and are left out.
+ */
 export function agreementsForExport(db: Db, sinceIso?: string): AgreementExportRow[] {
   const since = sinceIso ? Date.parse(`${sinceIso}T00:00:00Z`) : undefined;
   if (since !== undefined && Number.isNaN(since)) throw new Error(`not a date: ${sinceIso}`);
@@ -301,16 +329,17 @@ export function agreementsForExport(db: Db, sinceIso?: string): AgreementExportR
     .all();
   return rows.map(({ agreement: a, pushTitle }) => ({
     id: a.id,
+    team_id: a.teamId,
     pull_id: a.pullId,
     requester_id: a.requesterId,
     manager_id: a.managerId,
     push_id: a.pushId,
-    push_title: pushTitle ?? null,
-    success: a.success,
+    push_title: typed(pushTitle ?? null),
+    success: typed(a.success),
     by_when: a.byWhen,
-    guardrails: a.guardrails,
-    own_words: a.ownWords,
-    approach: a.approach,
+    guardrails: typed(a.guardrails),
+    own_words: typed(a.ownWords),
+    approach: typed(a.approach),
     rounds: a.rounds,
     created_at: new Date(a.createdAt).toISOString(),
     agreed_at: new Date(a.agreedAt ?? a.createdAt).toISOString(),

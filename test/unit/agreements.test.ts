@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
 import { PULL_KINDS } from '../../src/db/schema.js';
 import {
+  AGREEMENT_EXPORT_COLUMNS,
   AGREEMENT_FIELD_MAX,
   agreementForPull,
   agreementsForExport,
@@ -19,6 +20,7 @@ import {
 } from '../../src/domain/agreements.js';
 import { ANSWERS, answersFor, getPull, openPull, resolvePull } from '../../src/domain/pulls.js';
 import { addPush } from '../../src/domain/pushes.js';
+import { literal } from '../../src/domain/text.js';
 import { tempDir } from '../support/harness.js';
 
 const REQ = 'UREQ0001';
@@ -221,5 +223,13 @@ describe('agreements, kept', () => {
     for (const row of since)
       for (const value of Object.values(row)) expect(['string', 'number', 'object']).toContain(typeof value);
     expect(agreementsForExport(store.db)).toHaveLength(3);
+    for (const row of since) expect(Object.keys(row)).toEqual([...AGREEMENT_EXPORT_COLUMNS]);
+  });
+
+  it('exports what the person typed, without the mark that keeps typed-out markup plain', () => {
+    const typedOut = literal('Ping <@U0BOSS01> first & keep <b> plain');
+    expect(typedOut).not.toBe('Ping <@U0BOSS01> first & keep <b> plain');
+    agreed(REQ, MGR, typedOut, T0);
+    expect(agreementsForExport(store.db)[0]?.success).toBe('Ping <@U0BOSS01> first & keep <b> plain');
   });
 });
