@@ -272,7 +272,7 @@ async function forget(userId: string): Promise<number> {
   try {
     const gone = forgetPerson(store.db, userId);
     process.stdout.write(
-      `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions.\n`,
+      `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions, ${gone.agreements} agreements.\n`,
     );
     return 0;
   } finally {
@@ -289,10 +289,6 @@ async function exportTo(
   const store = openMigrated(config, loggerFor(config));
   try {
     const text = exportDataset(store.db, dataset, format, since);
-    if (text === undefined) {
-      process.stderr.write(`pushpull export: the ${dataset} dataset is not available in this version\n`);
-      return 1;
-    }
     // Waited out, so a large export is all written before the database closes and the process exits.
     await new Promise<void>((done, failed) =>
       process.stdout.write(text, (error) => (error ? failed(error) : done())),

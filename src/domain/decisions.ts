@@ -11,12 +11,15 @@ export type DecisionHolder = 'requester' | 'manager' | 'shared';
  * Your call hands the decision back; Decision is the manager making the call; Input is context for a call
  * the two now share. Let's talk is shared too: nobody has made the call yet, it is being worked out together
  * live — management as coordination and context-sharing, not authority (seed.md), so neither side owns it alone.
+ * An agreed definition of success leaves the requester holding the decision of how to get there: the goal is
+ * the manager's, repeated back and confirmed, and the room to run it their way is what the handshake earned.
  */
 export const DECISION_HOLDER: Record<Resolution, DecisionHolder> = {
   'your-call': 'requester',
   decision: 'manager',
   input: 'shared',
   talk: 'shared',
+  agreed: 'requester',
 };
 
 export interface Decision {

@@ -3,8 +3,9 @@
 import { asc, gte } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { pulls, pushes, recognitions } from '../db/schema.js';
+import { AGREEMENT_EXPORT_COLUMNS, agreementsForExport } from '../domain/agreements.js';
 import { decisionOf } from '../domain/decisions.js';
-import { INERT } from '../domain/text.js';
+import { typedText } from '../domain/text.js';
 
 export const DATASET_NAMES = ['pulls', 'pushes', 'recognitions', 'decisions', 'agreements'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -24,9 +25,7 @@ export function sinceMs(sinceIso?: string): number {
 }
 
 const time = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-/** What the person typed: the invisible mark that keeps typed-out markup plain is dropped (see domain/text.ts). */
-const typed = (stored: string | null): string | null =>
-  stored === null ? null : stored.replaceAll(INERT, '');
+const typed = typedText;
 
 function pullRows(db: Db, sinceIso?: string) {
   return db
@@ -129,12 +128,9 @@ function decisionRows(db: Db, sinceIso?: string) {
     });
 }
 
-/**
- * The datasets there are. `agreements` is kept by the define-success handshake: wire its
- * `agreementsForExport(db, sinceIso?)` here as `agreements: { rows: agreementsForExport }` and it exports like
- * the rest (name its columns too when a dataset can be empty, so an empty export still has its header).
- */
-export const DATASETS: Partial<Record<DatasetName, Dataset>> = {
+/** The datasets there are, each with its columns named, so an empty export still has its header. */
+export const DATASETS: Record<DatasetName, Dataset> = {
+  agreements: { columns: AGREEMENT_EXPORT_COLUMNS, rows: agreementsForExport },
   pulls: {
     columns: [
       'id',

@@ -10,15 +10,9 @@ function cellOf(value: unknown): Cell {
   return JSON.stringify(value);
 }
 
-/** The export as text, or undefined when this version has no such dataset wired. */
-export function exportDataset(
-  db: Db,
-  name: DatasetName,
-  format: ExportFormat,
-  sinceIso?: string,
-): string | undefined {
+/** The export as text. */
+export function exportDataset(db: Db, name: DatasetName, format: ExportFormat, sinceIso?: string): string {
   const dataset = DATASETS[name];
-  if (!dataset) return undefined;
   const rows: Row[] = [...dataset.rows(db, sinceIso)].map((raw) =>
     Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, cellOf(v)])),
   );

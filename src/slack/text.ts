@@ -177,6 +177,7 @@ export type PullCommand =
   | { kind: 'list' }
   | { kind: 'decisions' }
   | { kind: 'export' }
+  | { kind: 'agreements' }
   | { kind: 'set-manager'; managerId: string }
   | { kind: 'create'; managerId: string | undefined; need: string }
   | { kind: 'unresolved-mention'; name: string };
@@ -191,6 +192,7 @@ export function parsePullCommand(slackText: string): PullCommand {
   // `/pull export pulls` looks like an operator's export; `/pull export the Q3 numbers` is a real pull.
   if (word === 'export' && /^(|pulls|pushes|recognitions|decisions|agreements)(\s|$)/i.test(rest))
     return { kind: 'export' };
+  if (word === 'agreements' && rest === '') return { kind: 'agreements' };
   if (word === 'manager') {
     const [target, extra] = splitFirst(rest);
     const managerId = parseMention(target);

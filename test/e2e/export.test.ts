@@ -1,6 +1,7 @@
 // `npx pushpull export`: the real CLI process on a database the app filled through Slack.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls, recognitions } from '../../src/db/schema.js';
+import { agreements, pulls, recognitions } from '../../src/db/schema.js';
+import { AGREEMENT_EXPORT_COLUMNS } from '../../src/domain/agreements.js';
 import { DATASET_NAMES } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/index.js';
 import { runCli } from '../support/cli.js';
@@ -115,7 +116,7 @@ describe('npx pushpull export', () => {
     // Every dataset there is, read from the same file the CLI just wrote (one process per dataset is slow).
     for (const dataset of DATASET_NAMES) {
       for (const format of ['csv', 'json'] as const)
-        expect(exportDataset(h.store.db, dataset, format) ?? '', dataset).not.toContain(GONE);
+        expect(exportDataset(h.store.db, dataset, format), dataset).not.toContain(GONE);
     }
     const out = await runCli(['export', 'pulls'], h.env);
     expect(out.code, out.stderr).toBe(0);
@@ -123,7 +124,7 @@ describe('npx pushpull export', () => {
     expect(out.stdout).toContain("someone else's");
   });
 
-  it('refuses a bad dataset, date or format in one line with exit 2, and says agreements are not wired yet', async () => {
+  it('refuses a bad dataset, date or format in one line with exit 2', async () => {
     for (const [args, problem] of [
       [['export', 'members'], "pushpull export: no dataset called 'members'"],
       [['export', 'pulls', '--since', '2026-02-30'], 'pushpull export: --since needs a date as YYYY-MM-DD'],
@@ -133,13 +134,41 @@ describe('npx pushpull export', () => {
       expect(out.stderr.split('\n')[0], args.join(' ')).toContain(problem);
       expect(out.stdout).toBe('');
     }
-    const agreements = await runCli(['export', 'agreements'], h.env);
-    expect(agreements.code).toBe(1);
-    expect(agreements.stdout).toBe('');
-    // The harness logs at debug level, so the line comes after the log's own lines.
-    expect(agreements.stderr).toMatch(
-      /^pushpull export: the agreements dataset is not available in this version$/m,
-    );
+  });
+
+  it('exports agreements kept by the define-success handshake, with --since, and leaves handshakes under way out', async () => {
+    const day = (iso: string) => Date.parse(`${iso}T12:00:00Z`);
+    const agreement = (success: string, agreedAt: number | null) =>
+      h.store.db
+        .insert(agreements)
+        .values({
+          requesterId: REQ,
+          managerId: MGR,
+          stage: agreedAt === null ? 'repeat' : 'agreed',
+          success,
+          ownWords: agreedAt === null ? null : `${success}, in my words`,
+          createdAt: day('2026-09-01'),
+          agreedAt,
+        })
+        .run();
+    agreement('=two paying pilots, by March', day('2026-10-02'));
+    agreement('renewals above 90%', day('2026-11-20'));
+    agreement('still being repeated back', null);
+    const all = await runCli(['export', 'agreements'], h.env);
+    expect(all.code, all.stderr).toBe(0);
+    const lines = all.stdout.trim().split('\r\n');
+    expect(lines[0]).toBe(AGREEMENT_EXPORT_COLUMNS.join(','));
+    expect(lines).toHaveLength(3);
+    // Formula-leading text is neutralized; quoting keeps the comma inside the cell.
+    expect(lines[1]).toContain(`"'=two paying pilots, by March"`);
+    expect(all.stdout).not.toContain('still being repeated back');
+    const since = await runCli(['export', 'agreements', '--since', '2026-11-01', '--format', 'json'], h.env);
+    expect(since.code, since.stderr).toBe(0);
+    const rows = since.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows).toMatchObject([{ success: 'renewals above 90%', requester_id: REQ, manager_id: MGR }]);
   });
 });
 

@@ -1,8 +1,16 @@
 // Block Kit for pulls: the manager's DM, the requester's updates, the list, and the two modals.
 import type { Button, KnownBlock, ModalView } from '@slack/types';
-import type { Pull, PullKind, Resolution } from '../../db/schema.js';
+import type { Agreement, Pull, PullKind, Resolution } from '../../db/schema.js';
 import type { EditableField } from '../../domain/pull-edits.js';
-import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, NOTE_REQUIRED, type Page } from '../../domain/pulls.js';
+import {
+  type Answer,
+  answersFor,
+  CONTEXT_MAX,
+  NEED_MAX,
+  NOTE_MAX,
+  NOTE_REQUIRED,
+  type Page,
+} from '../../domain/pulls.js';
 import { cut, excerpt, mention, plainExcerpt, quote } from '../text.js';
 import {
   actions,
@@ -28,8 +36,16 @@ export const PULL_ACTIONS = {
   input: 'pull_input',
   decision: 'pull_decision',
   talk: 'pull_talk',
+  'define-success': 'pull_define_success',
   withdraw: 'pull_withdraw',
   edit: 'pull_edit',
+} as const;
+
+/** The define-success handshake's buttons after Define success (in PULL_ACTIONS, on the manager's DM). */
+export const HANDSHAKE_ACTIONS = {
+  repeat: 'agreement_repeat_back',
+  thatsIt: 'agreement_thats_it',
+  notQuite: 'agreement_not_quite',
 } as const;
 
 export const PULL_CREATE_VIEW = 'pull_create';
@@ -68,13 +84,38 @@ export const RESOLUTION_LABEL: Record<Resolution, string> = {
   input: 'Input',
   decision: 'Decision',
   talk: "Let's talk",
+  agreed: 'Agreed',
 };
 
-const RESOLUTION_ORDER: Resolution[] = ['your-call', 'input', 'decision', 'talk'];
+/** What the pull is inside of, when it is about a push: so a call is made within known limits. */
+export interface PushFrame {
+  title: string;
+  success: string | null;
+  guardrails: string | null;
+}
+
+/**
+ * The push's own success definition and guardrails, beside a pull about it. A push that has neither adds
+ * nothing: its title is already in the pull's meta line.
+ */
+export function pushFrameBlocks(frame: PushFrame | undefined): Blocks {
+  if (!frame || (!frame.success && !frame.guardrails)) return [];
+  const blocks: Blocks = [
+    context(`:triangular_flag_on_post: Within the push *${excerpt(frame.title, 150)}*`),
+  ];
+  if (frame.success) blocks.push(section(`*Success for the push:*\n${quote(frame.success, 2900)}`));
+  if (frame.guardrails)
+    blocks.push(section(`*Guardrails — what must not happen:*\n${quote(frame.guardrails, 2900)}`));
+  return blocks;
+}
 
 export interface PullView {
   pull: Pull;
   pushTitle?: string | undefined;
+  /** The push's success and guardrails, shown on the manager's DM and the requester's confirmation. */
+  frame?: PushFrame | undefined;
+  /** A define-success pull's handshake, once the manager has defined success. */
+  handshake?: Agreement | undefined;
   /** Decided by the domain: past its needed-by date. */
   overdue?: boolean | undefined;
   now: number;
@@ -98,17 +139,32 @@ export function awaitingPullBlocks(view: PullView): Blocks {
   const { pull } = view;
   return [
     section(`${mention(pull.requesterId)}: ${excerpt(pull.need, 280)}\n${pullMeta(view)}`),
-    answerButtons(pull),
+    answerButtons(pull, view.handshake),
   ];
 }
 
-/** A pull the reader sent, wherever it is listed: to whom, what, where it stands, a way to edit it and a way back out. */
-export function sentPullBlocks(pull: Pull, now: number): Blocks {
+/**
+ * A pull the reader sent, wherever it is listed: to whom, what, where it stands, and what they can do
+ * with it — edit it or take it back while it waits, or repeat back a goal when the handshake is theirs.
+ */
+export function sentPullBlocks(pull: Pull, now: number, handshake?: Agreement): Blocks {
+  // Mid-handshake the next move may be theirs: say so, and put Repeat it back within reach.
+  const theirTurn = handshake?.stage === 'repeat';
+  const state = !handshake
+    ? pullStateLine(pull)
+    : theirTurn
+      ? ':dart: Your turn — repeat it back in your own words'
+      : ":hourglass_flowing_sand: You said it back — waiting for *That's it*";
   return [
     section(
-      `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${pullStateLine(pull)} · asked ${ago(now - pull.createdAt)}`,
+      `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${state} · asked ${ago(now - pull.createdAt)}`,
     ),
-    requesterButtons(pull, `pull_sent_${pull.id}`),
+    theirTurn
+      ? actions(
+          `pull_sent_${pull.id}`,
+          button('Repeat it back', HANDSHAKE_ACTIONS.repeat, String(pull.id), 'primary'),
+        )
+      : requesterButtons(pull, `pull_sent_${pull.id}`),
   ];
 }
 
@@ -121,21 +177,54 @@ function requesterButtons(pull: Pull, blockId: string, withdrawStyle?: 'danger')
   );
 }
 
-/** The buttons a manager answers with; Acknowledge only makes sense while the pull is still unseen. */
-export function answerButtons(pull: Pull): KnownBlock {
+/**
+ * The buttons a manager answers with; Acknowledge only makes sense while the pull is still unseen. A
+ * define-success pull is answered by the handshake (Define success), or live.
+ */
+export function answerButtons(pull: Pull, handshake?: Agreement): KnownBlock {
   const buttons: Button[] = [];
   if (pull.status === 'open') buttons.push(button('Acknowledge', PULL_ACTIONS.acknowledge, String(pull.id)));
-  for (const resolution of RESOLUTION_ORDER) {
+  if (pull.kind === 'define-success' && !handshake)
+    buttons.push(button('Define success', PULL_ACTIONS['define-success'], String(pull.id), 'primary'));
+  for (const answer of answersFor(pull.kind)) {
     buttons.push(
       button(
-        RESOLUTION_LABEL[resolution],
-        PULL_ACTIONS[resolution],
+        RESOLUTION_LABEL[answer],
+        PULL_ACTIONS[answer],
         String(pull.id),
-        resolution === 'your-call' ? 'primary' : undefined,
+        answer === 'your-call' ? 'primary' : undefined,
       ),
     );
   }
   return actions(answerBlockId(pull.id), ...buttons);
+}
+
+/** Where a define-success handshake stands, for the manager's card of the pull. */
+function handshakeLine(pull: Pull, handshake: Agreement): string {
+  switch (handshake.stage) {
+    case 'repeat':
+      return handshake.notQuiteNote
+        ? `:leftwards_arrow_with_hook: Not quite — back with ${mention(pull.requesterId)} to say it again`
+        : `:hourglass_flowing_sand: Waiting for ${mention(pull.requesterId)} to repeat it back`;
+    case 'confirm':
+      return `:speech_balloon: ${mention(pull.requesterId)} said it back — *That's it* or *Not quite* in the message below`;
+    case 'agreed':
+      return ':handshake: Agreed';
+  }
+}
+
+/** What the manager defined: success, by when, guardrails. */
+export function definitionBlocks(agreement: Agreement, maxSections = 3): Blocks {
+  const blocks: Blocks = [
+    section('*What success looks like:*'),
+    ...quoteSections(agreement.success, maxSections),
+  ];
+  const details: string[] = [];
+  if (agreement.byWhen) details.push(`*By when:* ${formatDate(agreement.byWhen)}`);
+  if (agreement.guardrails)
+    details.push(`*Guardrails — what must not happen:*\n${quote(agreement.guardrails, 2800)}`);
+  if (details.length > 0) blocks.push(section(details.join('\n')));
+  return blocks;
 }
 
 export function pullStateLine(pull: Pull): string {
@@ -162,12 +251,15 @@ export function managerPullMessage(view: PullView): { text: string; blocks: Bloc
   ];
   // The whole context too: the manager decides on everything the requester wrote, not a first screenful.
   if (pull.context) blocks.push(section('*Context:*'), ...quoteSections(pull.context, 10));
-  blocks.push(context(pullMeta(view)));
+  blocks.push(context(pullMeta(view)), ...pushFrameBlocks(view.frame));
   // Marked, so a manager halfway through an answer knows the words changed under them.
   if (pull.editedAt !== null) blocks.push(context(`:pencil2: Edited by ${mention(pull.requesterId)}`));
+  const { handshake } = view;
+  if (handshake) blocks.push(...definitionBlocks(handshake));
   if (pull.status === 'open' || pull.status === 'acknowledged') {
-    if (pull.status === 'acknowledged') blocks.push(context(pullStateLine(pull)));
-    blocks.push(answerButtons(pull));
+    if (handshake) blocks.push(context(handshakeLine(pull, handshake)));
+    else if (pull.status === 'acknowledged') blocks.push(context(pullStateLine(pull)));
+    blocks.push(answerButtons(pull, handshake));
   } else {
     blocks.push(context(pullStateLine(pull)));
     if (pull.resolutionNote) blocks.push(...quoteSections(pull.resolutionNote, 10));
@@ -192,6 +284,9 @@ export function requesterUpdate(pull: Pull): { text: string; blocks: Blocks } {
         break;
       case 'decision':
         line = `:white_check_mark: ${manager} made the *decision* on ${about}`;
+        break;
+      case 'agreed':
+        line = `:handshake: *Agreed.* You and ${manager} see success the same way on ${about} — now it is yours to run.`;
         break;
       default:
         line = `:speech_balloon: ${manager} wants to *talk it through live* on ${about}`;
@@ -228,12 +323,17 @@ export function pullEditedNotice(
   };
 }
 
-/** The ephemeral confirmation right after `/pull`, with a way back out. */
-export function pullConfirmation(pull: Pull, warning?: string): { text: string; blocks: Blocks } {
+/** The confirmation right after a pull is sent, with the push's limits when it is about one, and a way back out. */
+export function pullConfirmation(
+  pull: Pull,
+  warning?: string,
+  frame?: PushFrame,
+): { text: string; blocks: Blocks } {
   const text = `:raising_hand: Pulled in ${mention(pull.managerId)}. They have it in DM now, and you will hear from me at each step.`;
   const blocks: Blocks = [
     section(text),
     section(quote(pull.need)),
+    ...pushFrameBlocks(frame),
     requesterButtons(pull, `pull_withdraw_${pull.id}`, 'danger'),
   ];
   if (warning) blocks.push(context(warning));
@@ -298,9 +398,11 @@ export function pullHelp(): { text: string; blocks: Blocks } {
     '`/pull manager @someone` — set your default manager',
     '`/pull list` — your open pulls, sent and awaiting you; *Edit* or *Withdraw* one you sent until it is answered',
     '`/pull decisions` — your last 20 answered pulls: who holds each decision, what was decided, when',
+    '`/pull agreements` — what success looks like, as you and your manager agreed it',
     '`/pull help` — this message',
     '',
     'Kinds of pull: *decision* (make a call), *context* (share what you know), *unblock* (clear the way), *define success* (say what good looks like).',
+    "Want room to run it your way? Pull in with *define success*: your manager says what success looks like, you *Repeat it back* in your own words — and how you mean to get there — and once they say *That's it*, it is agreed and kept.",
   ].join('\n');
   return { text, blocks: [section(text)] };
 }
@@ -419,9 +521,9 @@ export function pullModal(input: PullModalInput = {}): ModalView {
   };
 }
 
-export function resolveModal(pull: Pull, resolution: Resolution): ModalView {
+export function resolveModal(pull: Pull, resolution: Answer): ModalView {
   const required = NOTE_REQUIRED[resolution];
-  const prompts: Record<Resolution, string> = {
+  const prompts: Record<Answer, string> = {
     'your-call': 'Anything they should keep in mind? The decision stays theirs.',
     input: 'Your context or recommendation',
     decision: 'Your decision, and why',

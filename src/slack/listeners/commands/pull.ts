@@ -1,8 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { agreementsPage } from '../../../domain/agreements.js';
 import { decisionsInvolving } from '../../../domain/decisions.js';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
 import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
+import { pushTitles } from '../../../domain/pushes.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
+import { AGREEMENTS_SHOWN, agreementList } from '../../blocks/agreements.js';
 import { decisionList } from '../../blocks/decisions.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
 import { EXPORT_IS_CLI_ONLY, managerNotReached, openPullRefusal } from '../../copy.js';
@@ -50,6 +53,15 @@ export function pullCommand(deps: Deps) {
         // Export is for whoever runs Pushpull: records leave through the CLI only, never through Slack.
         await ack(ephemeral({ text: EXPORT_IS_CLI_ONLY }));
         return;
+      case 'agreements': {
+        const page = agreementsPage(deps.db, userId, AGREEMENTS_SHOWN);
+        const titles = pushTitles(
+          deps.db,
+          page.shown.flatMap((a) => (a.pushId ? [a.pushId] : [])),
+        );
+        await ack(ephemeral(agreementList(page, userId, now, titles)));
+        return;
+      }
       case 'unresolved-mention':
         await ack(
           ephemeral({
