@@ -1,6 +1,9 @@
 // Everything one person's Home tab shows, gathered in one place.
 import type { Db } from '../db/client.js';
 import type { Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
+import { hasAutonomy } from './autonomy.js';
+import { getMember } from './members.js';
+import { answeredSince, type Mirror, mirrorOf, type Teammate, yourTeam } from './mirror.js';
 import { awaitingPage, type Page, sentPage } from './pulls.js';
 import { lastUpdates, listPushes, pushesOwnedFor, pushTitles } from './pushes.js';
 import { recognitionCounts, recognitionsInvolving } from './recognitions.js';
@@ -16,6 +19,17 @@ export interface HomeData {
   pushLimit: number;
   /** The newest this quarter, and how many they received and gave in all. */
   recognitions: { shown: Recognition[]; received: number; given: number };
+  /** Their own standing: away or here, and whether their manager granted them autonomy. */
+  me?: {
+    awayUntil: string | null;
+    awayDeputyId: string | null;
+    managerId: string | null;
+    autonomy: boolean;
+  };
+  /** Their mirror and team, for this quarter in their own timezone (`mirrorQuarterLabel`). */
+  mirror?: Mirror;
+  mirrorQuarterLabel?: string;
+  team?: Page<Teammate>;
 }
 
 /** How many of each list the Home tab shows: no more is read. */
@@ -23,6 +37,7 @@ export interface HomeShown {
   awaiting: number;
   sent: number;
   recognitions: number;
+  team?: number;
 }
 
 export function homeFor(
@@ -31,6 +46,8 @@ export function homeFor(
   quarter: { key: string; label: string; startsAt: number },
   pushLimit: number,
   shown: HomeShown,
+  /** This quarter in the person's own timezone, for their mirror and team. */
+  own?: { label: string; startsAt: number },
 ): HomeData {
   const awaiting = awaitingPage(db, userId, shown.awaiting);
   const sent = sentPage(db, userId, shown.sent);
@@ -41,7 +58,22 @@ export function homeFor(
     [...mine, ...owned].map((p) => p.id),
   );
   const withLast = (p: Push) => ({ push: p, last: latest.get(p.id) });
+  const member = getMember(db, userId);
+  const personal: Partial<HomeData> = {
+    me: {
+      awayUntil: member?.awayUntil ?? null,
+      awayDeputyId: member?.awayDeputyId ?? null,
+      managerId: member?.managerId ?? null,
+      autonomy: hasAutonomy(member),
+    },
+  };
+  if (own) {
+    personal.mirror = mirrorOf(answeredSince(db, userId, own.startsAt), awaiting.shown[0]);
+    personal.mirrorQuarterLabel = own.label;
+    personal.team = yourTeam(db, userId, own.startsAt, shown.team ?? 0);
+  }
   return {
+    ...personal,
     userId,
     quarterLabel: quarter.label,
     awaiting,

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { DigestClaim } from '../db/schema.js';
+import { isAway } from '../domain/away.js';
 import {
   claimReminder,
   digestFor,
@@ -82,8 +83,12 @@ function timezoneOf(deps: Deps, userId: string): string {
   return getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
 }
 
+function awayNow(deps: Deps, managerId: string, now: number): boolean {
+  return isAway(getMember(deps.db, managerId), now, timezoneOf(deps, managerId));
+}
+
 /** The quarter `managerId` is in at `now`: it changes at their own midnight, not the server's. */
-export function managerQuarter(deps: Deps, managerId: string, now: number): Quarter {
+export function managerQuarter(deps: Deps, managerId: string, now: number): Quarter & { startsAt: number } {
   return currentQuarter(now, timezoneOf(deps, managerId), deps.config.fiscalYearStartMonth);
 }
 
@@ -140,6 +145,7 @@ export function digestContentFor(
     quarterLabel: quarter.label,
     now,
     localDate: localDate(now, timezoneOf(deps, managerId)),
+    quarterStartsAt: quarter.startsAt,
   });
 }
 
@@ -224,7 +230,8 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     async (managerId) => {
       const quarter = managerQuarter(deps, managerId, now);
       const due = isDue(managerId, quarter);
-      if (!due.due) {
+      // Away, they get no digest: the week's claim is left untaken, so one comes if they are back in time.
+      if (!due.due || awayNow(deps, managerId, now)) {
         result.skipped += 1;
         return;
       }
@@ -367,7 +374,7 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
     run.concurrency ?? 4,
     async (managerId) => {
       const tz = timezoneOf(deps, managerId);
-      if (!reminderDue(now, tz, deps.config.digest)) return;
+      if (!reminderDue(now, tz, deps.config.digest) || awayNow(deps, managerId, now)) return;
       for (const pull of overduePulls(deps.db, managerId, localDate(now, tz))) {
         if (signal?.aborted) return;
         const claimedAt = deps.clock();

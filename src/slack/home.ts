@@ -2,13 +2,16 @@
 import type { webApi } from '@slack/bolt';
 import { homeFor } from '../domain/home.js';
 import { getMember } from '../domain/members.js';
+import { currentQuarter } from '../domain/quarters.js';
 import { HOME_SHOWN, homeView } from './blocks/home.js';
 import { slackErrorCode } from './deliver.js';
 import type { Deps } from './deps.js';
 import { quarterNow } from './modals.js';
 
 export async function publishHome(client: webApi.WebClient, deps: Deps, userId: string): Promise<void> {
-  const data = homeFor(deps.db, userId, quarterNow(deps), deps.config.pushLimit, HOME_SHOWN);
+  const timeZone = getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
+  const own = currentQuarter(deps.clock(), timeZone, deps.config.fiscalYearStartMonth);
+  const data = homeFor(deps.db, userId, quarterNow(deps), deps.config.pushLimit, HOME_SHOWN, own);
   try {
     await client.views.publish({ user_id: userId, view: homeView(data, deps.clock()) });
   } catch (error) {

@@ -20,6 +20,7 @@ import {
   plural,
   section,
 } from './common.js';
+import { mirrorLines } from './mirror.js';
 import { answerButtons, awaitingPullBlocks, KIND_LABEL, RESOLUTION_LABEL } from './pulls.js';
 import { pushLine } from './pushes.js';
 import { recognitionLine } from './recognitions.js';
@@ -37,6 +38,13 @@ export function digestMessage(content: DigestContent, now: number): { text: stri
     header('Your week in Pushpull'),
     context(`Pushes for ${content.quarterLabel} · pulls · advocates`),
   ];
+
+  if (content.mirror) {
+    blocks.push(
+      divider(),
+      section(`*Your mirror — ${content.quarterLabel}*\n${mirrorLines(content.mirror, now).join('\n')}`),
+    );
+  }
 
   if (content.pushes.length > 0) {
     blocks.push(divider(), section(`*Pushing on* (${content.pushes.length})`));
@@ -102,7 +110,7 @@ export function digestMessage(content: DigestContent, now: number): { text: stri
 
   if (content.recognitions.length > 0) {
     const lines = content.recognitions.slice(0, RECOGNITIONS_SHOWN).map((r) => `• ${recognitionLine(r)}`);
-    const title = `*Advocates recognized in your team* (${content.recognitions.length})\n`;
+    const title = `*Advocates recognized in your team* (${content.recognitionsCounted ?? content.recognitions.length})\n`;
     const list = joinedWithin(
       lines,
       '\n',
@@ -114,7 +122,7 @@ export function digestMessage(content: DigestContent, now: number): { text: stri
   }
 
   blocks.push(context('Everything else is the team’s to run. Your Home tab has the full picture.'));
-  const text = `Your week: ${plural(content.pushes.length, 'push', 'pushes')}, ${plural(content.awaiting.length, 'pull')} awaiting you, ${content.resolved.length} resolved, ${plural(content.recognitions.length, 'advocate')} recognized.`;
+  const text = `Your week: ${plural(content.pushes.length, 'push', 'pushes')}, ${plural(content.awaiting.length, 'pull')} awaiting you, ${content.resolved.length} resolved, ${plural(content.recognitionsCounted ?? content.recognitions.length, 'advocate')} recognized.`;
   return { text, blocks: capBlocks(blocks, MESSAGE_BLOCK_LIMIT, 'More on your Home tab.') };
 }
 

@@ -3,15 +3,17 @@ import { ensureMember, getMember, setDefaultManager } from '../../../domain/memb
 import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { managerNotReached, openPullRefusal } from '../../copy.js';
+import { AUTONOMY_USAGE, AWAY_USAGE, managerNotReached, openPullRefusal } from '../../copy.js';
 import { refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
+import { confirmationFor } from '../../notify/away.js';
 import { commandSchema } from '../../payloads.js';
 import { excerpt, mention, parsePullCommand, typedLength } from '../../text.js';
 import { ephemeral, openView } from '../reply.js';
 import { saving } from '../saving.js';
+import { autonomyCommand, awayCommand, backCommand } from './pull-away.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -29,6 +31,18 @@ export function pullCommand(deps: Deps) {
     const request = parsePullCommand(parsed.data.text);
 
     switch (request.kind) {
+      case 'away':
+        await awayCommand(deps, { ack, client }, { userId, teamId }, request);
+        return;
+      case 'back':
+        await backCommand(deps, { ack, client }, { userId, teamId });
+        return;
+      case 'autonomy':
+        await autonomyCommand(deps, { ack, client }, { userId, teamId }, request);
+        return;
+      case 'usage':
+        await ack(ephemeral({ text: request.of === 'away' ? AWAY_USAGE : AUTONOMY_USAGE }));
+        return;
       case 'help':
         await ack(ephemeral(pullHelp()));
         return;
@@ -101,12 +115,12 @@ export function pullCommand(deps: Deps) {
         }
         if (result.value.replay) {
           const first = result.value.createdId ? getPull(deps.db, result.value.createdId) : undefined;
-          await ack(first ? ephemeral(pullConfirmation(first)) : undefined);
+          await ack(first ? ephemeral(confirmationFor(deps, first, pullConfirmation(first))) : undefined);
           return;
         }
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
         const pull = result.value.value;
-        await ack(ephemeral(pullConfirmation(pull)));
+        await ack(ephemeral(confirmationFor(deps, pull, pullConfirmation(pull))));
         await refreshProfile(client, deps, managerId);
         if (getMember(deps.db, managerId)?.isBot) {
           withdrawPull(deps.db, pull.id, userId, deps.clock());

@@ -9,6 +9,7 @@ import { managerNotReached, openPullRefusal, SOMETHING_WENT_WRONG } from '../../
 import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
+import { confirmationFor } from '../../notify/away.js';
 import {
   keptMarkup,
   selectedDate,
@@ -102,7 +103,7 @@ export function pullCreateView(deps: Deps) {
       client,
       deps,
       userId,
-      pullConfirmation(pull, warning),
+      confirmationFor(deps, pull, pullConfirmation(pull, warning)),
       'confirm a pull to its requester',
     );
     await refreshHomes(client, deps, [userId, managerId]);

@@ -1,0 +1,89 @@
+// `/pull away YYYY-MM-DD [@deputy]`, `/pull back` and `/pull autonomy [off] @person`: parts of `/pull`.
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { setAutonomy } from '../../../domain/autonomy.js';
+import { goAway } from '../../../domain/away.js';
+import { getMember } from '../../../domain/members.js';
+import { autonomyConfirmation, autonomyGrantedDm, autonomyRevokedDm } from '../../blocks/autonomy.js';
+import { awayConfirmation } from '../../blocks/away.js';
+import { autonomyRefusal, awayRefusal } from '../../copy.js';
+import { directMessage, refreshProfile } from '../../deliver.js';
+import type { Deps } from '../../deps.js';
+import { refreshHomes } from '../../home.js';
+import { returnFromAway } from '../../notify/away.js';
+import { ephemeral } from '../reply.js';
+import { saving } from '../saving.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+interface Caller {
+  userId: string;
+  teamId: string | undefined;
+}
+
+export async function awayCommand(
+  deps: Deps,
+  { ack, client }: Pick<Args, 'ack' | 'client'>,
+  { userId, teamId }: Caller,
+  request: { until: string; deputyId?: string | undefined },
+): Promise<void> {
+  // Their calendar decides what "past" means, and whether a deputy is a bot is Slack's to say: both are
+  // asked before anything is stored (users.info answers in well under the 3 seconds an ack may take).
+  await refreshProfile(client, deps, userId);
+  if (request.deputyId && request.deputyId !== userId) await refreshProfile(client, deps, request.deputyId);
+  const saved = await saving(deps, 'time away', { userId }, () =>
+    goAway(deps.db, { userId, teamId, ...request }, deps.clock(), deps.config.defaultTimezone),
+  );
+  if (!saved.ok) {
+    await ack(ephemeral({ text: saved.message }));
+    return;
+  }
+  const result = saved.value;
+  await ack(
+    ephemeral(
+      result.ok ? awayConfirmation(result.value) : { text: awayRefusal(result.reason, request.until) },
+    ),
+  );
+  if (result.ok) await refreshHomes(client, deps, [userId]);
+}
+
+export async function backCommand(
+  deps: Deps,
+  { ack, client }: Pick<Args, 'ack' | 'client'>,
+  { userId }: Caller,
+): Promise<void> {
+  if (!getMember(deps.db, userId)?.awayUntil) {
+    await ack(ephemeral({ text: 'You were not marked away — nothing to change.' }));
+    return;
+  }
+  await ack(ephemeral({ text: ':wave: Welcome back. What arrived while you were away is in your DM.' }));
+  await returnFromAway(client, deps, userId);
+}
+
+export async function autonomyCommand(
+  deps: Deps,
+  { ack, client }: Pick<Args, 'ack' | 'client'>,
+  { userId }: Caller,
+  request: { personId: string; granted: boolean },
+): Promise<void> {
+  const saved = await saving(deps, 'autonomy', { userId, personId: request.personId }, () =>
+    setAutonomy(deps.db, userId, request.personId, request.granted, deps.clock()),
+  );
+  if (!saved.ok) {
+    await ack(ephemeral({ text: saved.message }));
+    return;
+  }
+  const result = saved.value;
+  if (!result.ok) {
+    await ack(ephemeral({ text: autonomyRefusal(result.reason, request.personId) }));
+    return;
+  }
+  await ack(ephemeral(autonomyConfirmation(request.personId, request.granted, result.value.changed)));
+  if (!result.value.changed) return;
+  await directMessage(
+    client,
+    deps,
+    request.personId,
+    request.granted ? autonomyGrantedDm(userId) : autonomyRevokedDm(userId),
+    'tell someone about their autonomy',
+  );
+  await refreshHomes(client, deps, [request.personId, userId]);
+}
