@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
+import { setAutonomy } from '../../src/domain/autonomy.js';
+import { arrivedWhileAway, backBy, comeBack, goAway, passToDeputy } from '../../src/domain/away.js';
 import {
   claimReminder,
   digestFor,
@@ -21,6 +23,7 @@ import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../..
 import { forgetPerson } from '../../src/domain/forget.js';
 import { homeFor } from '../../src/domain/home.js';
 import { getMember } from '../../src/domain/members.js';
+import { answeredSince, autonomousAmong, yourTeam } from '../../src/domain/mirror.js';
 import {
   acknowledgePull,
   getPull,
@@ -191,8 +194,23 @@ function exercise(db: Store['db']): void {
     now: NOW,
     localDate: '2026-11-23',
   });
-  homeFor(db, HEAVY, QUARTER, 3, HOME_SHOWN);
-  homeFor(db, requester, QUARTER, 3, HOME_SHOWN);
+  homeFor(db, HEAVY, QUARTER, 3, HOME_SHOWN, QUARTER);
+  homeFor(db, requester, QUARTER, 3, HOME_SHOWN, QUARTER);
+  digestFor(db, HEAVY, {
+    quarterKey: QUARTER.key,
+    quarterLabel: QUARTER.label,
+    now: NOW,
+    localDate: '2026-11-23',
+    quarterStartsAt: QUARTER.startsAt,
+  });
+  answeredSince(db, HEAVY, QUARTER.startsAt);
+  yourTeam(db, HEAVY, QUARTER.startsAt, HOME_SHOWN.team ?? 25);
+  autonomousAmong(db, teamOf(db, HEAVY, NOW - 90 * DAY));
+  setAutonomy(db, HEAVY, person(0), true, NOW);
+  // Time away: going, being found back by the tick, the summary, a pull sent on to a deputy.
+  goAway(db, { userId: HEAVY, until: '2026-11-30', deputyId: manager(2) }, NOW, 'UTC');
+  backBy(db, NOW + 10 * DAY, 'UTC');
+  arrivedWhileAway(db, HEAVY, NOW - 30 * DAY);
   teamOf(db, HEAVY, NOW - 90 * DAY);
   recognitionsInvolving(db, [requester], QUARTER.startsAt);
   knownManagerOf(db, 'UNOBODY1');
@@ -212,6 +230,9 @@ function exercise(db: Store['db']): void {
   resolvePull(db, id, HEAVY, 'your-call', undefined, NOW);
   const other = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'context' }, NOW);
   if (other.ok) withdrawPull(db, other.value.id, requester, NOW);
+  const toAway = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'while away' }, NOW);
+  if (toAway.ok) passToDeputy(db, toAway.value.id, requester, NOW, 'UTC');
+  comeBack(db, HEAVY, NOW);
   claimReminder(db, id, NOW);
   releaseReminder(db, id, NOW);
   markReminded(db, [id], NOW);
