@@ -117,7 +117,9 @@ export function digestFor(
     resolved,
     medianAnswerMs: median(resolved.map((p) => (p.resolvedAt ?? p.createdAt) - p.createdAt)),
     recognitions,
-    recognitionsCounted: recognitions.filter((r) => !autonomous.has(r.advocateId)).length,
+    recognitionsCounted: recognitions.filter(
+      (r) => !autonomous.has(r.advocateId) && !autonomous.has(r.recognizerId),
+    ).length,
     ...(options.quarterStartsAt === undefined
       ? {}
       : { mirror: mirrorOf(answeredSince(db, managerId, options.quarterStartsAt), awaiting[0]?.pull) }),
