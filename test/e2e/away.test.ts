@@ -102,6 +102,25 @@ describe('/pull away', () => {
   });
 });
 
+it('/pull help explains away, back and autonomy', async () => {
+  const res = await h.slack.command('/pull', 'help', REQ);
+  const help = (res.body as { text: string }).text;
+  expect(help).toContain('`/pull away YYYY-MM-DD [@deputy]`');
+  expect(help).toContain('`/pull back`');
+  expect(help).toContain('`/pull autonomy @person`');
+  expect(help).toContain('`/pull autonomy off @person`');
+});
+
+it('explains the command when the date is missing, and asks who a bare @name is', async () => {
+  expect((await away('away')).body).toMatchObject({
+    text: expect.stringContaining('`/pull away YYYY-MM-DD`'),
+  });
+  expect((await away('away 2026-12-04 @sam')).body).toMatchObject({
+    text: expect.stringContaining("couldn't tell who"),
+  });
+  expect(member(MGR)?.awayUntil ?? null).toBeNull();
+});
+
 describe('pulling an away manager', () => {
   it('tells the requester at once, and sends it to the deputy when they choose', async () => {
     await away(typed`away 2026-12-04 ${mention(DEP)}`);
@@ -220,10 +239,10 @@ describe('while away and back', () => {
   it('the tick notices when the date has passed in their timezone and sends the summary exactly once', async () => {
     await away('away 2026-11-24'); // New York
     await pullIn(MGR, 'While you were out');
+    // 23:30 on Nov 24 in New York: still away (the scheduler ticks once as it starts; this awaits that tick).
+    h.clock.now = Date.UTC(2026, 10, 25, 4, 30);
     const scheduler = startScheduler({ deps: h.app.deps, client: run().client, logger: h.app.deps.logger });
     try {
-      // 23:30 on Nov 24 in New York: still away.
-      h.clock.now = Date.UTC(2026, 10, 25, 4, 30);
       await scheduler.tick();
       expect(welcomes(MGR)).toHaveLength(0);
       expect(member(MGR)?.awayUntil).toBe('2026-11-24');

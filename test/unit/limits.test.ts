@@ -2,6 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Pull, Push, PushStatus, PushUpdate, Recognition } from '../../src/db/schema.js';
+import { mirrorOf } from '../../src/domain/mirror.js';
+import {
+  awayNoticeBlocks,
+  passedOnManagerMessage,
+  passedToDeputy,
+  welcomeBack,
+  withAwayNotice,
+} from '../../src/slack/blocks/away.js';
 import { digestMessage, overdueReminder } from '../../src/slack/blocks/digest.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import {
@@ -119,6 +127,15 @@ describe('Block Kit limits in every builder', () => {
         const lines = pushes.map((push, i) => ({ push, last: i % 3 ? updateOf(t(i), i) : undefined }));
         const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
         const one = pullOf(t(0), 0);
+        const mirror = mirrorOf(
+          pulls.map((p, i) => ({
+            createdAt: p.createdAt,
+            resolvedAt: p.createdAt + i * 1000,
+            resolution: 'your-call' as const,
+            onTheirPush: i % 2 === 0,
+          })),
+          pulls[0],
+        );
         const resolved = pullOf(t(1), 1, { status: 'resolved', resolution: 'input' });
 
         ok('message', managerPullMessage({ pull: one, pushTitle: t(1), now: NOW }));
@@ -182,6 +199,24 @@ describe('Block Kit limits in every builder', () => {
               pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
               pushLimit: 3,
               recognitions: { shown: recognitions, received: nr, given: nr },
+              me: {
+                awayUntil: '2026-12-24',
+                awayDeputyId: 'UDEP1',
+                managerId: 'UBOSS1',
+                autonomy: np % 2 === 0,
+              },
+              mirror,
+              mirrorQuarterLabel: 'Q4 2026',
+              team: {
+                shown: pulls
+                  .slice(0, 25)
+                  .map((p, i) =>
+                    i % 3
+                      ? { userId: p.requesterId, counts: { pullsSent: i, recognitionsReceived: i } }
+                      : { userId: p.requesterId },
+                  ),
+                total: np * 3,
+              },
             },
             NOW,
           ),
@@ -201,12 +236,24 @@ describe('Block Kit limits in every builder', () => {
               })),
               medianAnswerMs: 1000,
               recognitions,
+              recognitionsCounted: Math.max(0, nr - 1),
+              mirror,
               pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
             },
             NOW,
           ),
         );
         ok('message', overdueReminder(one, NOW));
+        ok('message', welcomeBack({ since: NOW - 86_400_000, shown: pulls.slice(0, 10), total: np }, NOW));
+        ok(
+          'message',
+          withAwayNotice(
+            pullConfirmation(one, t(2)),
+            awayNoticeBlocks(one, { until: '2026-12-24', deputyId: 'UDEP1' }),
+          ),
+        );
+        ok('message', passedToDeputy({ ...one, awayFromId: 'UMGR9' }));
+        ok('message', passedOnManagerMessage(one));
       }),
       { numRuns: 60 },
     );
