@@ -125,6 +125,9 @@ export function autonomyRefusal(reason: AutonomyRefusal, personId: string): stri
   }
 }
 
+export const DEPUTY_UNCHECKED =
+  ':hourglass_flowing_sand: Slack did not tell me in time who your deputy is, so nothing was changed. Please try `/pull away` again in a moment.';
+
 export const AWAY_USAGE =
   'To mark yourself away: `/pull away YYYY-MM-DD` (the last day you are away), optionally with a deputy: `/pull away 2026-12-24 @someone`. `/pull back` ends it.';
 export const AUTONOMY_USAGE =

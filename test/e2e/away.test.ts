@@ -94,6 +94,13 @@ describe('/pull away', () => {
     });
   }
 
+  it('stores nothing when Slack cannot say whether the deputy is a person', async () => {
+    h.fake.failNext('users.info', { kind: 'error', error: 'fatal_error' }, 2);
+    const res = await away(typed`away 2026-12-04 ${mention(DEP)}`);
+    expect((res.body as { text: string }).text).toContain('did not tell me in time who your deputy is');
+    expect(member(MGR)?.awayUntil ?? null).toBeNull();
+  });
+
   it('keeps the first day away when the date is changed, so the summary covers all of it', async () => {
     await away('away 2026-12-04');
     h.clock.now += DAY;

@@ -2,10 +2,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { setAutonomy } from '../../../domain/autonomy.js';
 import { goAway } from '../../../domain/away.js';
-import { getMember } from '../../../domain/members.js';
+import { getMember, profileIsStale } from '../../../domain/members.js';
 import { autonomyConfirmation, autonomyGrantedDm, autonomyRevokedDm } from '../../blocks/autonomy.js';
 import { awayConfirmation } from '../../blocks/away.js';
-import { autonomyRefusal, awayRefusal } from '../../copy.js';
+import { autonomyRefusal, awayRefusal, DEPUTY_UNCHECKED } from '../../copy.js';
 import { directMessage, refreshProfile } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -14,6 +14,17 @@ import { ephemeral } from '../reply.js';
 import { saving } from '../saving.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** How long `/pull away` waits for Slack's word on the people in it: the ack must go within 3 seconds. */
+const PROFILE_WAIT_MS = 1_500;
+
+function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
 interface Caller {
   userId: string;
   teamId: string | undefined;
@@ -26,9 +37,17 @@ export async function awayCommand(
   request: { until: string; deputyId?: string | undefined },
 ): Promise<void> {
   // Their calendar decides what "past" means, and whether a deputy is a bot is Slack's to say: both are
-  // asked before anything is stored (users.info answers in well under the 3 seconds an ack may take).
-  await refreshProfile(client, deps, userId);
-  if (request.deputyId && request.deputyId !== userId) await refreshProfile(client, deps, request.deputyId);
+  // asked before anything is stored, within part of the 3 seconds an ack may take.
+  const deputyId = request.deputyId !== userId ? request.deputyId : undefined;
+  await settledWithin(
+    Promise.all([userId, ...(deputyId ? [deputyId] : [])].map((id) => refreshProfile(client, deps, id))),
+    PROFILE_WAIT_MS,
+  );
+  if (deputyId && profileIsStale(getMember(deps.db, deputyId), deps.clock())) {
+    // Slack did not say in time whether the deputy is a person: nothing is stored on a guess.
+    await ack(ephemeral({ text: DEPUTY_UNCHECKED }));
+    return;
+  }
   const saved = await saving(deps, 'time away', { userId }, () =>
     goAway(deps.db, { userId, teamId, ...request }, deps.clock(), deps.config.defaultTimezone),
   );
