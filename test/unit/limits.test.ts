@@ -244,6 +244,17 @@ describe('Block Kit limits in every builder', () => {
           ),
         );
         ok('message', overdueReminder(one, NOW));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('holds for the away messages: notice, deputy, welcome back', () => {
+    fc.assert(
+      fc.property(data, ({ texts, pulls: np }) => {
+        const t = (i: number) => texts[i % texts.length] ?? '';
+        const pulls = Array.from({ length: np }, (_, i) => pullOf(t(i), i));
+        const one = pullOf(t(0), 0);
         ok('message', welcomeBack({ since: NOW - 86_400_000, shown: pulls.slice(0, 10), total: np }, NOW));
         ok(
           'message',
@@ -255,7 +266,7 @@ describe('Block Kit limits in every builder', () => {
         ok('message', passedToDeputy({ ...one, awayFromId: 'UMGR9' }));
         ok('message', passedOnManagerMessage(one));
       }),
-      { numRuns: 60 },
+      { numRuns: 30 },
     );
   });
 
