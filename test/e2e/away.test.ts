@@ -231,7 +231,7 @@ describe('while away and back', () => {
       return found;
     });
     const body = text(summary?.args);
-    expect(body).toContain('2 pulls arrived while you were away');
+    expect(body).toContain('2 pulls arrived in the');
     expect(body).toContain('First while away');
     expect(body).toContain('Second while away');
     expect(body).toContain(`sent to <@${DEP}>`);

@@ -4,10 +4,10 @@ import type { WhileAway } from '../../domain/away.js';
 import { excerpt, mention } from '../text.js';
 import {
   actions,
-  ago,
   type Blocks,
   button,
   context,
+  formatAge,
   formatDate,
   joinedWithin,
   LIMITS,
@@ -78,7 +78,7 @@ export function welcomeBack(away: WhileAway, now: number): { text: string; block
     const text = ':wave: Welcome back. No pulls arrived while you were away — the team ran on its own.';
     return { text, blocks: [section(text)] };
   }
-  const text = `:wave: Welcome back. ${plural(away.total, 'pull')} arrived while you were away (since ${ago(now - away.since)}).`;
+  const text = `:wave: Welcome back. ${plural(away.total, 'pull')} arrived in the ${formatAge(now - away.since)} you were away.`;
   const lines = away.shown.map((p) => {
     const deputy = p.awayFromId ? ` — sent to ${mention(p.managerId)}` : '';
     return `• ${mention(p.requesterId)}: ${excerpt(p.need, 140)}${deputy} · ${pullStateLine(p)}`;

@@ -178,7 +178,8 @@ export function digestPreview(content: DigestContent, now: number): string {
     out.push('');
   }
   if (out.length === 2) out.push('Nothing this week: no digest would be sent.');
-  else if (content.mirror) out.push(`Your mirror — ${content.quarterLabel}:`, ...mirrorLines(content.mirror, now), '');
+  else if (content.mirror)
+    out.push(`Your mirror — ${content.quarterLabel}:`, ...mirrorLines(content.mirror, now), '');
   return out.join('\n');
 }
 
