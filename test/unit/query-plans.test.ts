@@ -309,14 +309,14 @@ describe('query plans on a seeded database', () => {
   it('the Home tab reads no more rows of its lists than it shows', () => {
     const recorder = capture(store.sqlite);
     try {
-      homeFor(store.db, manager(1), QUARTER, 3, HOME_SHOWN);
+      homeFor(store.db, manager(1), QUARTER, 3, HOME_SHOWN, QUARTER);
     } finally {
       recorder.stop();
     }
     const lists = [...recorder.statements.values()].filter((s) =>
-      /^select .* from "(pulls|recognitions)" where .* order by /i.test(s.sql),
+      /^select .* from "(pulls|recognitions|members)" where .* order by /i.test(s.sql),
     );
-    expect(lists.length).toBe(3); // awaiting, sent, recognitions
+    expect(lists.length).toBe(4); // awaiting, sent, recognitions, Your team
     for (const list of lists) expect(list.sql).toMatch(/ limit \?$/);
     // Pulls come off the index already in order, so the LIMIT stops the read (no sort of all of them first).
     for (const list of lists.filter((l) => /from "pulls"/.test(l.sql))) {
