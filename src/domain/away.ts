@@ -159,16 +159,15 @@ export function passToDeputy(
 ): Result<{ pull: Pull; before: Pull }, PassRefusal> {
   return db.transaction(
     () => {
-      const d = db;
-      const before = d.select().from(pulls).where(eq(pulls.id, pullId)).get();
+      const before = db.select().from(pulls).where(eq(pulls.id, pullId)).get();
       if (!before) return fail('not-found' as const);
       if (before.requesterId !== actorId) return fail('not-requester' as const);
       if (!UNRESOLVED.includes(before.status)) return fail('closed' as const);
-      const manager = getMember(d, before.managerId);
+      const manager = getMember(db, before.managerId);
       if (!isAway(manager, now, timeZoneOf(manager, fallbackTimeZone))) return fail('not-away' as const);
       const deputyId = manager?.awayDeputyId;
       if (!deputyId || deputyId === actorId) return fail('no-deputy' as const);
-      const pull = d
+      const pull = db
         .update(pulls)
         .set({
           managerId: deputyId,
