@@ -127,15 +127,6 @@ describe('Block Kit limits in every builder', () => {
         const lines = pushes.map((push, i) => ({ push, last: i % 3 ? updateOf(t(i), i) : undefined }));
         const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
         const one = pullOf(t(0), 0);
-        const mirror = mirrorOf(
-          pulls.map((p, i) => ({
-            createdAt: p.createdAt,
-            resolvedAt: p.createdAt + i * 1000,
-            resolution: 'your-call' as const,
-            onTheirPush: i % 2 === 0,
-          })),
-          pulls[0],
-        );
         const resolved = pullOf(t(1), 1, { status: 'resolved', resolution: 'input' });
 
         ok('message', managerPullMessage({ pull: one, pushTitle: t(1), now: NOW }));
@@ -199,6 +190,64 @@ describe('Block Kit limits in every builder', () => {
               pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
               pushLimit: 3,
               recognitions: { shown: recognitions, received: nr, given: nr },
+            },
+            NOW,
+          ),
+        );
+        ok(
+          'message',
+          digestMessage(
+            {
+              managerId: 'UMGR1',
+              quarterLabel: 'Q4 2026',
+              pushes: lines.map((l) => ({ ...l, nudge: true })),
+              awaiting: pulls.map((pull, i) => ({ pull, overdue: i % 2 === 0 })),
+              resolved: pulls.map((p) => ({
+                ...p,
+                status: 'resolved' as const,
+                resolution: 'decision' as const,
+              })),
+              medianAnswerMs: 1000,
+              recognitions,
+              pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
+            },
+            NOW,
+          ),
+        );
+        ok('message', overdueReminder(one, NOW));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('holds for Home and the digest with time away, autonomy, the mirror and Your team', () => {
+    fc.assert(
+      fc.property(data, ({ texts, pulls: np, recognitions: nr }) => {
+        const t = (i: number) => texts[i % texts.length] ?? '';
+        const pulls = Array.from({ length: np }, (_, i) => pullOf(t(i), i));
+        const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
+        const mirror = mirrorOf(
+          pulls.map((p, i) => ({
+            createdAt: p.createdAt,
+            resolvedAt: p.createdAt + i * 1000,
+            resolution: 'your-call' as const,
+            onTheirPush: i % 2 === 0,
+          })),
+          pulls[0],
+        );
+        ok(
+          'home',
+          homeView(
+            {
+              userId: 'UMGR1',
+              quarterLabel: 'Q4 2026',
+              awaiting: page(pulls),
+              sent: page(pulls),
+              pushes: [],
+              owned: [],
+              pushTitles: new Map(),
+              pushLimit: 3,
+              recognitions: { shown: recognitions, received: nr, given: nr },
               me: {
                 awayUntil: '2026-12-24',
                 awayDeputyId: 'UDEP1',
@@ -227,25 +276,20 @@ describe('Block Kit limits in every builder', () => {
             {
               managerId: 'UMGR1',
               quarterLabel: 'Q4 2026',
-              pushes: lines.map((l) => ({ ...l, nudge: true })),
-              awaiting: pulls.map((pull, i) => ({ pull, overdue: i % 2 === 0 })),
-              resolved: pulls.map((p) => ({
-                ...p,
-                status: 'resolved' as const,
-                resolution: 'decision' as const,
-              })),
-              medianAnswerMs: 1000,
+              pushes: [],
+              awaiting: pulls.map((pull) => ({ pull, overdue: false })),
+              resolved: [],
+              medianAnswerMs: undefined,
               recognitions,
               recognitionsCounted: Math.max(0, nr - 1),
               mirror,
-              pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
+              pushTitles: new Map(),
             },
             NOW,
           ),
         );
-        ok('message', overdueReminder(one, NOW));
       }),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 
