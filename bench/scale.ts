@@ -7,7 +7,12 @@ import { loadConfig } from '../src/config.js';
 import { applyMigrations, backupDatabase, openDatabase, type Store } from '../src/db/client.js';
 import { forgetPerson } from '../src/domain/forget.js';
 import { createLogger } from '../src/logger.js';
-import { digestContentFor, sendDigests, sendOverdueReminders } from '../src/scheduler/digest.js';
+import {
+  digestContentFor,
+  refreshStaleProfiles,
+  sendDigests,
+  sendOverdueReminders,
+} from '../src/scheduler/digest.js';
 import type { Deps } from '../src/slack/deps.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';
@@ -123,6 +128,7 @@ async function inProcess(store: Store, busiest: string, fake: FakeSlack) {
   const tick = await timedAsync(async () => {
     await sendDigests({ deps, client });
     await sendOverdueReminders({ deps, client });
+    await refreshStaleProfiles({ deps, client });
   });
   if (fake.calls.length !== before) {
     throw new Error(`the idle tick called Slack: ${fake.calls.slice(before).map((c) => c.method)}`);
@@ -327,7 +333,7 @@ export async function benchScale(): Promise<string[]> {
         large.home,
       ),
       row(`digest content, busiest manager (median of ${IN_PROCESS_RUNS})`, small.digest, large.digest),
-      row('idle scheduler tick: sendDigests + sendOverdueReminders, nobody due', small.tick, large.tick),
+      row('idle scheduler tick (digests, reminders, profile refresh), nobody due', small.tick, large.tick),
       row('forget the busiest manager', small.forget, large.forget),
       row(
         `backup (VACUUM INTO) under ${BACKUP_WRITES_PER_SECOND} /pull a second; target: finishes`,

@@ -10,6 +10,7 @@ import { boltLogger, type Logger } from './logger.js';
 import { StartupError, VERSION } from './runtime.js';
 import { isWaitedOutRateLimit } from './slack/deliver.js';
 import type { Deps } from './slack/deps.js';
+import { homesDrained } from './slack/home.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { type AppTokenRefused, SocketModeLink, socketModeReceiver } from './socket-mode.js';
 
@@ -229,6 +230,7 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
         healthServer.closeIdleConnections();
       });
       await Promise.all([closing, healthClosed, inflight.drained()]);
+      await homesDrained(deps);
     },
   };
 }

@@ -5,7 +5,7 @@ import { BUSY_TIMEOUT_MS } from './db/busy.js';
 import { boltLogger, type Logger } from './logger.js';
 import { configFromEnvironment, loggerFor, openMigrated, StartupError } from './runtime.js';
 import { startScheduler } from './scheduler/index.js';
-import { fanOutClient } from './scheduler/pace.js';
+import { fanOutClient, SlackPace } from './scheduler/pace.js';
 import { AppTokenRefused } from './socket-mode.js';
 
 /** Runs the bot. A problem an operator can fix rejects with a ConfigError, DatabaseError or StartupError. */
@@ -33,7 +33,10 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
     config.slack.apiUrl,
     boltLogger(logger.child({ source: 'digest' }), config.logLevel),
   );
-  const scheduler = startScheduler({ deps: pushpull.deps, client, logger });
+  // One pacer for the process: the fan-out's lanes also hear the 429s Slack gives the listeners' client.
+  const pace = new SlackPace(config.slackPace);
+  pace.watch(pushpull.client);
+  const scheduler = startScheduler({ deps: pushpull.deps, client, logger, pace });
 
   let stopping = false;
   async function shutdown(signal: string, exitCode = 0): Promise<void> {

@@ -45,6 +45,8 @@ export const members = sqliteTable(
     index('members_away').on(t.awayUntil).where(sql`${t.awayUntil} is not null`),
     // Forgetting someone clears them as anyone's deputy.
     index('members_deputy').on(t.awayDeputyId).where(sql`${t.awayDeputyId} is not null`),
+    index('members_timezone').on(t.timezone),
+    index('members_profile_fetched').on(t.profileFetchedAt),
   ],
 );
 
@@ -121,12 +123,16 @@ export const pulls = sqliteTable(
     overdueRemindedAt: integer('overdue_reminded_at'),
     /** The away manager this pull was first sent to, when the requester passed it on to their deputy. */
     awayFromId: text('away_from_id'),
+    /** When the requester last edited it: the manager's DM says so, so they know the words changed under them. */
+    editedAt: integer('edited_at'),
   },
   (t) => [
     // Everything a manager received lately (the digest's team, who is a manager) and everything a person sent.
     index('pulls_manager_created').on(t.managerId, t.createdAt, t.requesterId),
     index('pulls_requester_created').on(t.requesterId, t.createdAt),
     index('pulls_resolved').on(t.managerId, t.resolvedAt),
+    // The requester's side of the decision record (`/pull decisions`), newest first.
+    index('pulls_requester_resolved').on(t.requesterId, t.resolvedAt),
     // Open pulls are a few percent of all: lists page through these in order, and count them, without the rest
     // (status is there so the count reads the index alone).
     index('pulls_open_by_manager').on(t.managerId, t.createdAt, t.id, t.status).where(OPEN),
@@ -187,7 +193,10 @@ export const digestClaims = sqliteTable(
     messageTs: text('message_ts'),
     lastError: text('last_error'),
   },
-  (t) => [uniqueIndex('digest_claims_manager_week').on(t.managerId, t.week)],
+  (t) => [
+    uniqueIndex('digest_claims_manager_week').on(t.managerId, t.week),
+    index('digest_claims_week').on(t.week, t.status),
+  ],
 );
 
 /**

@@ -2,6 +2,8 @@
 import { and, eq, gte, inArray, isNull, lt, min, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
+  digestClaims,
+  members,
   OPEN,
   type Pull,
   type Push,
@@ -39,6 +41,71 @@ export function managersToDigest(db: Db, quarterKey: string, now: number): strin
       select 1 from ${pulls} where ${pulls.managerId} = pulled.id and ${pulls.createdAt} >= ${now - MANAGER_WINDOW_MS}
     )`);
   return [...new Set([...pushing, ...pulled].map((r) => r.id))].sort();
+}
+
+/**
+ * Every timezone someone's local clock is read in: each member's, and the default for people never
+ * seen. One index step per distinct zone (a few dozen), however many members: the idle tick asks this
+ * first and stops when no zone is at its digest time.
+ */
+export function timezonesInUse(db: Db, defaultTimezone: string): string[] {
+  const rows = db.all<{ tz: string | null }>(sql`
+    with recursive zones(tz) as (
+      select min(${members.timezone}) from ${members}
+      union all
+      select (select min(${members.timezone}) from ${members} where ${members.timezone} > zones.tz)
+      from zones where zones.tz is not null
+    )
+    select tz from zones where tz is not null`);
+  return [...new Set([defaultTimezone, ...rows.map((r) => r.tz as string)])];
+}
+
+/**
+ * Managers (in the sense of `managersToDigest`) whose cached profile is older than `staleBefore`, the
+ * stalest first, at most `limit`. Walks the members' profile times from the oldest and stops at the
+ * limit: when every profile is fresh it reads nothing, however large the company.
+ */
+export function staleManagerProfiles(
+  db: Db,
+  quarterKeys: string[],
+  staleBefore: number,
+  now: number,
+  limit: number,
+): string[] {
+  const rows = db.all<{ id: string }>(sql`
+    select ${members.userId} as id from ${members}
+    where ${members.profileFetchedAt} < ${staleBefore}
+      and (
+        exists (
+          select 1 from ${pulls}
+          where ${pulls.managerId} = ${members.userId} and ${pulls.createdAt} >= ${now - MANAGER_WINDOW_MS}
+        )
+        or exists (
+          select 1 from ${pushes}
+          where ${pushes.managerId} = ${members.userId}
+            and ${pushes.quarter} in (${sql.join(
+              quarterKeys.map((k) => sql`${k}`),
+              sql`, `,
+            )})
+            and ${pushes.status} not in (${sql.join(
+              CLOSED.map((s) => sql`${s}`),
+              sql`, `,
+            )})
+        )
+      )
+    order by ${members.profileFetchedAt}
+    limit ${limit}`);
+  return rows.map((r) => r.id);
+}
+
+/** Managers whose digest for `week` is settled (sent, or had nothing to say): nothing to do for them. */
+export function settledForWeek(db: Db, week: string): Set<string> {
+  const rows = db
+    .select({ id: digestClaims.managerId })
+    .from(digestClaims)
+    .where(and(eq(digestClaims.week, week), inArray(digestClaims.status, ['sent', 'empty', 'abandoned'])))
+    .all();
+  return new Set(rows.map((r) => r.id));
 }
 
 /**

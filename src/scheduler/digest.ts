@@ -13,6 +13,9 @@ import {
   markReminded,
   overduePulls,
   releaseReminder,
+  settledForWeek,
+  staleManagerProfiles,
+  timezonesInUse,
 } from '../domain/digest.js';
 import {
   claimDigest,
@@ -24,13 +27,14 @@ import {
   releaseClaim,
   renewLease,
 } from '../domain/digest-claims.js';
-import { getMember, profileIsStale } from '../domain/members.js';
+import { getMember, PROFILE_TTL_MS } from '../domain/members.js';
 import { currentQuarter, type Quarter } from '../domain/quarters.js';
-import { digestDue, reminderDue } from '../domain/schedule.js';
+import { type Due, digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
 import { digestMessage, overdueReminder } from '../slack/blocks/digest.js';
 import { refreshProfile, slackErrorCode, slackRefused } from '../slack/deliver.js';
 import type { Deps } from '../slack/deps.js';
+import { quarterFor, timezoneOf } from '../slack/local-time.js';
 import { findTaggedInDm } from '../slack/notify/find-in-dm.js';
 import { eachWithConcurrency, FanOutStopped, SlackPace } from './pace.js';
 
@@ -79,17 +83,8 @@ export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 /** The lease ran out and another run took the claim: this one must not post. */
 class LeaseLost extends Error {}
 
-function timezoneOf(deps: Deps, userId: string): string {
-  return getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
-}
-
 function awayNow(deps: Deps, managerId: string, now: number): boolean {
   return isAway(getMember(deps.db, managerId), now, timezoneOf(deps, managerId));
-}
-
-/** The quarter `managerId` is in at `now`: it changes at their own midnight, not the server's. */
-export function managerQuarter(deps: Deps, managerId: string, now: number): Quarter & { startsAt: number } {
-  return currentQuarter(now, timezoneOf(deps, managerId), deps.config.fiscalYearStartMonth);
 }
 
 /**
@@ -97,11 +92,16 @@ export function managerQuarter(deps: Deps, managerId: string, now: number): Quar
  * on Earth is in right now (around New Year, Auckland is already in the next one while Honolulu is not).
  */
 export function digestManagers(deps: Deps, now: number): string[] {
-  const start = deps.config.fiscalYearStartMonth;
-  const keys = new Set(['Etc/GMT+12', 'Pacific/Kiritimati'].map((tz) => currentQuarter(now, tz, start).key));
   const ids = new Set<string>();
-  for (const key of keys) for (const id of managersToDigest(deps.db, key, now)) ids.add(id);
+  for (const key of quartersOnEarth(deps, now))
+    for (const id of managersToDigest(deps.db, key, now)) ids.add(id);
   return [...ids].sort();
+}
+
+/** The keys of every quarter someone on Earth is in at `now`: one, or two around a quarter's turn. */
+function quartersOnEarth(deps: Deps, now: number): string[] {
+  const start = deps.config.fiscalYearStartMonth;
+  return [...new Set(['Etc/GMT+12', 'Pacific/Kiritimati'].map((tz) => currentQuarter(now, tz, start).key))];
 }
 
 /** At most this many profiles are refreshed per tick: 60 every 5 minutes is 17,000 a day, far under users.info's Tier 4. */
@@ -119,13 +119,11 @@ export async function refreshStaleProfiles(
 ): Promise<number> {
   const { deps, client, signal } = run;
   const now = deps.clock();
-  const stale = digestManagers(deps, now)
-    .map((userId) => ({ userId, member: getMember(deps.db, userId) }))
-    .filter(({ member }) => profileIsStale(member, now))
-    .sort((a, b) => (a.member?.profileFetchedAt ?? 0) - (b.member?.profileFetchedAt ?? 0))
-    .slice(0, max);
+  // Read in the database, stalest first, stopping at `max`: an idle tick reads nothing when every
+  // profile is fresh. Someone never fetched is fetched when they are first pulled in or add a push.
+  const stale = staleManagerProfiles(deps.db, quartersOnEarth(deps, now), now - PROFILE_TTL_MS, now, max);
   let refreshed = 0;
-  for (const { userId } of stale) {
+  for (const userId of stale) {
     if (signal?.aborted) break;
     await refreshProfile(client, deps, userId, pace.via('users.info', signal));
     refreshed += 1;
@@ -138,7 +136,7 @@ export function digestContentFor(
   deps: Deps,
   managerId: string,
   now: number,
-  quarter = managerQuarter(deps, managerId, now),
+  quarter = quarterFor(deps, managerId, now),
 ) {
   return digestFor(deps.db, managerId, {
     quarterKey: quarter.key,
@@ -195,7 +193,6 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
   const pace = run.pace ?? new SlackPace(deps.config.slackPace);
   const claimant = run.claimant ?? INSTANCE_ID;
   const now = deps.clock();
-  const managers = digestManagers(deps, now);
   const result: DigestRun = {
     sent: 0,
     found: 0,
@@ -210,12 +207,31 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     stopped: 0,
     rateLimited: 0,
   };
+  // The digest moment is read per timezone, not per manager: a few dozen zones, however many managers.
+  // When no zone is at or past its digest time this week, the tick ends here without listing anyone.
+  const zones = new Map<string, Due>();
+  for (const tz of timezonesInUse(deps.db, deps.config.defaultTimezone)) {
+    zones.set(tz, digestDue(now, tz, deps.config.digest));
+  }
+  if (!options.force && ![...zones.values()].some((due) => due.due)) return result;
+  const managers = digestManagers(deps, now);
   if (managers.length === 0) return result;
   const limitedBefore = pace.rateLimited;
+  // Managers whose digest for a week is settled are counted without touching their claim.
+  const settled = new Map<string, Set<string>>();
+  const settledIn = (week: string) => {
+    const known = settled.get(week);
+    if (known) return known;
+    const set = settledForWeek(deps.db, week);
+    settled.set(week, set);
+    return set;
+  };
 
   const isDue = (managerId: string, quarter: Quarter) => {
-    const due = digestDue(now, timezoneOf(deps, managerId), deps.config.digest);
+    const tz = timezoneOf(deps, managerId);
+    const due = zones.get(tz) ?? digestDue(now, tz, deps.config.digest);
     if (options.force) return { ...due, due: true };
+    if (due.due && settledIn(due.week).has(managerId)) return { ...due, due: false };
     if (due.due && due.digestDayEnded !== undefined) {
       // A catch-up after the digest day: only for someone who was a manager by the end of that day.
       const since = managerSince(deps.db, managerId, quarter.key, now);
@@ -228,7 +244,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     managers,
     run.concurrency ?? 4,
     async (managerId) => {
-      const quarter = managerQuarter(deps, managerId, now);
+      const quarter = quarterFor(deps, managerId, now);
       const due = isDue(managerId, quarter);
       // Away, they get no digest: the week's claim is left untaken, so one comes if they are back in time.
       if (!due.due || awayNow(deps, managerId, now)) {

@@ -1,6 +1,7 @@
 // The words Pushpull says when it cannot do what was asked. Warm, short, and clear about what to do next.
 import type { AutonomyRefusal } from '../domain/autonomy.js';
 import type { AwayRefusal, PassRefusal } from '../domain/away.js';
+import type { EditRefusal } from '../domain/pull-edits.js';
 import type { OpenPullRefusal, StepRefusal } from '../domain/pulls.js';
 import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, PULLS_PER_MINUTE } from '../domain/pulls.js';
 import { type AddPushRefusal, FIELD_MAX, type PushStepRefusal, TITLE_MAX } from '../domain/pushes.js';
@@ -43,6 +44,26 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
       return 'Add a note: an answer with Input or Decision carries your words.';
     case 'note-too-long':
       return `A note holds up to ${n(NOTE_MAX)} characters.`;
+  }
+}
+
+export function editRefusal(reason: EditRefusal, who?: { requesterId?: string }, needLength = 0): string {
+  switch (reason) {
+    case 'not-found':
+      return 'I could not find that pull. It may have been removed.';
+    case 'not-requester':
+      return `Only ${who?.requesterId ? mention(who.requesterId) : 'the person who sent it'} can edit this pull. Nothing was changed.`;
+    case 'answered':
+      return 'This pull has been answered, so it stays as it was when the call was made — nothing was changed. Pull them in again if something new came up.';
+    case 'withdrawn':
+      return 'You withdrew this pull, so there is nothing to edit — nothing was changed. Pull them in again if you still need them.';
+    case 'push-elsewhere':
+      return 'That push belongs to someone else — pick one of theirs.';
+    case 'need-empty':
+    case 'need-too-long':
+    case 'context-too-long':
+    case 'invalid':
+      return openPullRefusal(reason, needLength);
   }
 }
 
@@ -147,3 +168,5 @@ export function passRefusal(reason: PassRefusal): string {
       return 'They have no deputy to send it to; it waits for them. Nothing was changed.';
   }
 }
+export const EXPORT_IS_CLI_ONLY =
+  'Exports are not sent through Slack: whoever runs Pushpull can run `npx pushpull export` on its server. Your own answered pulls are in `/pull decisions`.';

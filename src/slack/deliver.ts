@@ -199,6 +199,15 @@ export async function directMessage(
 export type Via = <T>(send: () => Promise<T>) => Promise<T>;
 const direct: Via = (send) => send();
 
+/**
+ * Lets the event loop take the requests already waiting before this one's work goes on. Called right
+ * after an ack: building a DM and the writes that follow would otherwise run in the same turn as the
+ * ack and hold up the next request's acknowledgement behind this one's follow-up work.
+ */
+export function afterAcks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Refresh what Slack says of a person (timezone, name, bot or not) when our copy is older than a day. */
 export async function refreshProfile(
   client: WebClient,

@@ -2,16 +2,15 @@
 import type { webApi } from '@slack/bolt';
 import { homeFor } from '../domain/home.js';
 import { getMember } from '../domain/members.js';
-import { currentQuarter } from '../domain/quarters.js';
 import { HOME_SHOWN, homeView } from './blocks/home.js';
 import { slackErrorCode } from './deliver.js';
 import type { Deps } from './deps.js';
-import { quarterNow } from './modals.js';
+import { quarterFor } from './local-time.js';
+import { RefreshQueue } from './refresh-queue.js';
 
 export async function publishHome(client: webApi.WebClient, deps: Deps, userId: string): Promise<void> {
-  const timeZone = getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
-  const own = currentQuarter(deps.clock(), timeZone, deps.config.fiscalYearStartMonth);
-  const data = homeFor(deps.db, userId, quarterNow(deps), deps.config.pushLimit, HOME_SHOWN, own);
+  const own = quarterFor(deps, userId);
+  const data = homeFor(deps.db, userId, own, deps.config.pushLimit, HOME_SHOWN, own);
   try {
     await client.views.publish({ user_id: userId, view: homeView(data, deps.clock()) });
   } catch (error) {
@@ -20,8 +19,41 @@ export async function publishHome(client: webApi.WebClient, deps: Deps, userId: 
   }
 }
 
-/** Republish for those who have ever opened their Home tab; everyone else gets a fresh one when they first do. */
-export async function refreshHomes(client: webApi.WebClient, deps: Deps, userIds: string[]): Promise<void> {
+/** A change waits this long for others about the same person: a burst of pulls is one publish. */
+export const HOME_COALESCE_MS = 50;
+/**
+ * People waiting for a Home refresh at most. Past it a refresh is dropped and counted: a stale Home is
+ * rebuilt the next time it is opened, while an unbounded queue would grow with a flood of requests.
+ */
+export const HOME_QUEUE_MAX = 5_000;
+
+const queues = new WeakMap<Deps, RefreshQueue>();
+
+/** The app's one queue of Home refreshes (one per `deps`, which is one per app). */
+export function homeQueue(client: webApi.WebClient, deps: Deps): RefreshQueue {
+  let queue = queues.get(deps);
+  if (!queue) {
+    queue = new RefreshQueue((userId) => publishHome(client, deps, userId), {
+      coalesceMs: HOME_COALESCE_MS,
+      max: HOME_QUEUE_MAX,
+      concurrency: 2,
+    });
+    queues.set(deps, queue);
+  }
+  return queue;
+}
+
+/** Resolves once no Home refresh waits or runs: shutdown waits for it, as for any work in flight. */
+export function homesDrained(deps: Deps): Promise<void> {
+  return queues.get(deps)?.drained() ?? Promise.resolve();
+}
+
+/**
+ * Republishes, after the request and coalesced, for those who have ever opened their Home tab; everyone
+ * else gets a fresh one when they first do. Returns at once: reading and rendering a Home never holds
+ * up the listener, and the next request's ack never waits for it.
+ */
+export function refreshHomes(client: webApi.WebClient, deps: Deps, userIds: string[]): void {
   const viewers = [...new Set(userIds)].filter((id) => getMember(deps.db, id)?.homeOpenedAt);
-  await Promise.all(viewers.map((id) => publishHome(client, deps, id)));
+  if (viewers.length > 0) homeQueue(client, deps).request(viewers);
 }

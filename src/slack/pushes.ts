@@ -4,13 +4,13 @@ import type { Push } from '../db/schema.js';
 import { lastUpdates, listPushes } from '../domain/pushes.js';
 import { previousQuarterKey, quarterLabel } from '../domain/quarters.js';
 import { ownerNamedMessage, pushList, pushUpdatedMessage } from './blocks/pushes.js';
-import { directMessage } from './deliver.js';
+import { directMessage, refreshProfile } from './deliver.js';
 import type { Deps } from './deps.js';
 import { refreshHomes } from './home.js';
-import { quarterNow } from './modals.js';
+import { quarterFor } from './local-time.js';
 
 export function renderPushList(deps: Deps, managerId: string, viewerId: string) {
-  const quarter = quarterNow(deps);
+  const quarter = quarterFor(deps, managerId);
   const pushes = listPushes(deps.db, managerId, quarter.key);
   const latest = lastUpdates(
     deps.db,
@@ -29,18 +29,22 @@ export function renderPushList(deps: Deps, managerId: string, viewerId: string) 
   });
 }
 
-/** After a push is created: a named owner hears it is theirs; both Homes refresh. */
+/**
+ * After a push is created: a named owner hears it is theirs; both Homes refresh. The manager's profile
+ * is fetched if it is stale: their digest comes at their own local time.
+ */
 export async function announcePush(client: webApi.WebClient, deps: Deps, push: Push): Promise<void> {
+  await refreshProfile(client, deps, push.managerId);
   if (push.ownerId !== push.managerId) {
     await directMessage(
       client,
       deps,
       push.ownerId,
-      ownerNamedMessage(push, quarterNow(deps).label),
+      ownerNamedMessage(push, quarterLabel(push.quarter, deps.config.fiscalYearStartMonth)),
       'tell an owner about their push',
     );
   }
-  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }
 
 /** After an update: whichever of manager and owner did not write it hears about it. */
@@ -58,5 +62,5 @@ export async function announcePushUpdate(
       directMessage(client, deps, id, pushUpdatedMessage(push, update), 'tell someone about a push update'),
     ),
   );
-  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }

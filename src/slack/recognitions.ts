@@ -73,5 +73,5 @@ export async function announceRecognition(
     recognizerReceipt(r, told, problems.join(' ') || undefined),
     'confirm a recognition',
   );
-  await refreshHomes(client, deps, [r.recognizerId, r.advocateId]);
+  refreshHomes(client, deps, [r.recognizerId, r.advocateId]);
 }

@@ -175,6 +175,8 @@ export type PullCommand =
   | { kind: 'modal'; need?: string; managerId?: string }
   | { kind: 'help' }
   | { kind: 'list' }
+  | { kind: 'decisions' }
+  | { kind: 'export' }
   | { kind: 'set-manager'; managerId: string }
   | { kind: 'create'; managerId: string | undefined; need: string }
   | { kind: 'unresolved-mention'; name: string }
@@ -208,6 +210,10 @@ export function parsePullCommand(slackText: string): PullCommand {
     if (person.startsWith('@')) return { kind: 'unresolved-mention', name: fromSlack(person) };
     return { kind: 'usage', of: 'autonomy' };
   }
+  if (word === 'decisions' && rest === '') return { kind: 'decisions' };
+  // `/pull export pulls` looks like an operator's export; `/pull export the Q3 numbers` is a real pull.
+  if (word === 'export' && /^(|pulls|pushes|recognitions|decisions|agreements)(\s|$)/i.test(rest))
+    return { kind: 'export' };
   if (word === 'manager') {
     const [target, extra] = splitFirst(rest);
     const managerId = parseMention(target);

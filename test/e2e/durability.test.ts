@@ -239,7 +239,15 @@ describe('migrations', () => {
     ]);
     expect(store.db.select().from(pushes).all()).toMatchObject([{ title: 'Old push', status: 'at-risk' }]);
     expect(store.db.select().from(pulls).all()).toMatchObject([
-      { need: 'Old pull', kind: 'unblock', pushId: 1, status: 'acknowledged', awayFromId: null },
+      // A pull from before edits existed reads as never edited.
+      {
+        need: 'Old pull',
+        kind: 'unblock',
+        pushId: 1,
+        status: 'acknowledged',
+        editedAt: null,
+        awayFromId: null,
+      },
     ]);
     // The new indexes exist and are the ones the away tick and the summary read.
     const indexes = store.sqlite

@@ -216,3 +216,28 @@ describe('button payloads with arbitrary values', () => {
     );
   });
 });
+
+describe('requests for something Pushpull never made', () => {
+  it('an unknown button or shortcut is acknowledged and changes nothing', async () => {
+    await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0001');
+    await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'UMGR0001');
+    await h.app.inflight.drained();
+    const before = h.store.db.select().from(pulls).all();
+    const calls = h.fake.calls.length;
+    expect((await h.slack.action('UREQ0001', 'not_a_pushpull_button', '1')).status).toBe(200);
+    expect(
+      (
+        await h.slack.interactive({
+          type: 'shortcut',
+          callback_id: 'not_a_pushpull_shortcut',
+          trigger_id: '1.2.3',
+          user: { id: 'UREQ0001' },
+          team: { id: 'T0001' },
+        })
+      ).status,
+    ).toBe(200);
+    await h.app.inflight.drained();
+    expect(h.store.db.select().from(pulls).all()).toEqual(before);
+    expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual([]);
+  });
+});

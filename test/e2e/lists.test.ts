@@ -2,7 +2,9 @@
 // first as before, and count the rest, whatever is mixed in around them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pulls, recognitions } from '../../src/db/schema.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { homesDrained } from '../../src/slack/home.js';
+import { eventually, type Harness, startHarness } from '../support/harness.js';
+import { mention, typed } from '../support/slack-driver.js';
 
 const NOW = Date.UTC(2026, 10, 24, 15);
 const DAY = 86_400_000;
@@ -83,5 +85,30 @@ describe('the Home tab', () => {
     expect(json).toContain('…and 5 more recognitions');
     expect(json).not.toContain('long ago');
     expect(json).not.toContain('not mine');
+  });
+});
+
+describe('Home refreshes', () => {
+  it('a burst of pulls to a manager is one or two publishes of their Home, the last showing all of them', async () => {
+    await h.slack.event({ type: 'app_home_opened', user: MGR, channel: 'D0HOME', tab: 'home' });
+    await h.fake.waitFor('views.publish', (a) => a.user_id === MGR);
+    const before = h.fake.callsTo('views.publish', (a) => a.user_id === MGR).length;
+
+    const sent = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((i) =>
+        h.slack.command('/pull', typed`${mention(MGR)} burst need ${i}`, `UREQ000${i}`),
+      ),
+    );
+    expect(sent.map((s) => s.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    await eventually(() => {
+      const last = h.fake.callsTo('views.publish', (a) => a.user_id === MGR).at(-1);
+      const json = JSON.stringify(last?.args.view);
+      for (const i of [1, 2, 3, 4, 5, 6]) expect(json).toContain(`burst need ${i}`);
+    });
+    await homesDrained(h.app.deps);
+    const publishes = h.fake.callsTo('views.publish', (a) => a.user_id === MGR).length - before;
+    // Six changes, coalesced: one publish, or two when the burst straddles one under way.
+    expect(publishes).toBeGreaterThanOrEqual(1);
+    expect(publishes).toBeLessThanOrEqual(2);
   });
 });

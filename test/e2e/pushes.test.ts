@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pulls, pushes, pushUpdates } from '../../src/db/schema.js';
+import { members, pulls, pushes, pushUpdates } from '../../src/db/schema.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 
 const MGR = 'UMGR0001';
@@ -208,6 +208,49 @@ describe('quarters roll over', () => {
     expect(text(res)).toContain('Q4 thing');
     await add('Q1 thing');
     expect(allPushes().map((p) => p.quarter)).toEqual(['2026-Q4', '2027-Q1']);
+  });
+});
+
+describe("pushes live in their manager's own quarter", () => {
+  it("a manager's first push fetches their profile, so their digest comes at their own local time", async () => {
+    await start();
+    h.fake.users.set(MGR, { tz: 'Asia/Tokyo' });
+    await add('Open the Osaka office');
+    await eventually(() =>
+      expect(h.store.db.select().from(members).where(eq(members.userId, MGR)).get()?.timezone).toBe(
+        'Asia/Tokyo',
+      ),
+    );
+    await add('Hire a country lead');
+    await h.app.inflight.drained();
+    expect(h.fake.callsTo('users.info', (a) => a.user === MGR)).toHaveLength(1);
+  });
+
+  it('a manager in Auckland adds to 2027 Q1 on New Year morning while the server is still in 2026 Q4', async () => {
+    // Thursday Dec 31 22:00 UTC is Friday Jan 1 11:00 in Auckland.
+    await start({}, Date.UTC(2026, 11, 31, 22));
+    // Their profiles as Pushpull last fetched them (the digest and each pull refresh them).
+    const now = h.clock.now;
+    h.store.db
+      .insert(members)
+      .values([
+        { userId: MGR, timezone: 'Pacific/Auckland', profileFetchedAt: now, updatedAt: now },
+        { userId: OTHER, timezone: 'Pacific/Honolulu', profileFetchedAt: now, updatedAt: now },
+      ])
+      .run();
+    await add('Open the Wellington office');
+    await add('Close the year', OTHER);
+    expect(allPushes().map((p) => [p.managerId, p.quarter])).toEqual([
+      [MGR, '2027-Q1'],
+      [OTHER, '2026-Q4'],
+    ]);
+    const mine = text(await h.slack.command('/push', 'list', MGR));
+    expect(mine).toContain('2027 Q1');
+    expect(mine).toContain('Open the Wellington office');
+    // Someone in Honolulu reading the Auckland manager's list sees it in that manager's quarter.
+    const theirs = text(await h.slack.command('/push', `list <@${MGR}|maria>`, OTHER));
+    expect(theirs).toContain('2027 Q1');
+    expect(theirs).toContain('Open the Wellington office');
   });
 });
 

@@ -27,6 +27,7 @@ export const pullRow = (over: Partial<Pull> = {}): Pull => ({
   overdueRemindedAt: null,
   managerDmUnknownAt: null,
   awayFromId: null,
+  editedAt: null,
   ...over,
 });
 

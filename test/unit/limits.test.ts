@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Pull, Push, PushStatus, PushUpdate, Recognition } from '../../src/db/schema.js';
+import { RESOLUTIONS } from '../../src/db/schema.js';
+import { DECISIONS_SHOWN, decisionOf } from '../../src/domain/decisions.js';
 import { mirrorOf } from '../../src/domain/mirror.js';
 import {
   awayNoticeBlocks,
@@ -10,11 +12,13 @@ import {
   welcomeBack,
   withAwayNotice,
 } from '../../src/slack/blocks/away.js';
+import { decisionList } from '../../src/slack/blocks/decisions.js';
 import { digestMessage, overdueReminder } from '../../src/slack/blocks/digest.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import {
   managerPullMessage,
   pullConfirmation,
+  pullEditedNotice,
   pullHelp,
   pullList,
   pullModal,
@@ -36,6 +40,7 @@ import {
   recognitionModal,
   recognizerReceipt,
 } from '../../src/slack/blocks/recognitions.js';
+import { editMetadata } from '../../src/slack/payloads.js';
 import { escapeText, fromSlack } from '../../src/slack/text.js';
 import { page, pullRow, pushRow } from '../support/rows.js';
 import { checkLimits } from './block-limits.js';
@@ -144,6 +149,27 @@ describe('Block Kit limits in every builder', () => {
           }),
         );
         ok('modal', resolveModal(one, 'decision'));
+        const edited = pullOf(t(0), 0, { context: t(2), neededBy: '2026-12-04', pushId: 1, editedAt: NOW });
+        ok('message', managerPullMessage({ pull: edited, pushTitle: t(1), now: NOW }));
+        ok('message', pullEditedNotice(edited, ['need', 'kind', 'context', 'neededBy', 'pushId']));
+        ok(
+          'modal',
+          pullModal({
+            editing: edited,
+            pushOptions: pushes.map((p) => ({ id: p.id, title: p.title })),
+            privateMetadata: editMetadata(edited.id, edited.need, edited.context),
+          }),
+        );
+        const decisions = pulls
+          .map((p, i) => ({
+            ...p,
+            status: 'resolved' as const,
+            resolution: RESOLUTIONS[i % 4] ?? null,
+            resolutionNote: t(i + 1),
+            resolvedAt: NOW - i,
+          }))
+          .flatMap((p) => decisionOf(p) ?? []);
+        ok('message', decisionList(decisions.slice(0, DECISIONS_SHOWN), 'UREQ1', 'Europe/Paris'));
         ok(
           'message',
           pushList({

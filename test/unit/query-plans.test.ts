@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
 import { setAutonomy } from '../../src/domain/autonomy.js';
 import { arrivedWhileAway, backBy, comeBack, goAway, passToDeputy } from '../../src/domain/away.js';
+import { decisionsInvolving } from '../../src/domain/decisions.js';
 import {
   claimReminder,
   digestFor,
@@ -18,12 +19,16 @@ import {
   markReminded,
   overduePulls,
   releaseReminder,
+  settledForWeek,
+  staleManagerProfiles,
+  timezonesInUse,
 } from '../../src/domain/digest.js';
 import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../../src/domain/digest-claims.js';
 import { forgetPerson } from '../../src/domain/forget.js';
 import { homeFor } from '../../src/domain/home.js';
 import { getMember } from '../../src/domain/members.js';
 import { answeredSince, autonomousAmong, yourTeam } from '../../src/domain/mirror.js';
+import { editPull, mayEdit } from '../../src/domain/pull-edits.js';
 import {
   acknowledgePull,
   getPull,
@@ -185,6 +190,9 @@ function scansGrowing(line: string): boolean {
 function exercise(db: Store['db']): void {
   const requester = person(1);
   managersToDigest(db, QUARTER.key, NOW);
+  timezonesInUse(db, 'UTC');
+  settledForWeek(db, '2026-W47');
+  staleManagerProfiles(db, [QUARTER.key], NOW + DAY, NOW, 60);
   managersWithOverdue(db, '2026-11-24');
   overduePulls(db, HEAVY, '2026-11-23');
   managerSince(db, HEAVY, QUARTER.key, NOW);
@@ -230,6 +238,12 @@ function exercise(db: Store['db']): void {
   resolvePull(db, id, HEAVY, 'your-call', undefined, NOW);
   const other = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'context' }, NOW);
   if (other.ok) withdrawPull(db, other.value.id, requester, NOW);
+  const edited = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'to edit' }, NOW);
+  if (!edited.ok) throw new Error(`seed pull refused: ${edited.reason}`);
+  mayEdit(db, edited.value.id, requester);
+  editPull(db, edited.value.id, requester, { need: 'edited', kind: 'unblock' }, NOW);
+  decisionsInvolving(db, HEAVY);
+  decisionsInvolving(db, requester);
   const toAway = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'while away' }, NOW);
   if (toAway.ok) passToDeputy(db, toAway.value.id, requester, NOW, 'UTC');
   comeBack(db, HEAVY, NOW);

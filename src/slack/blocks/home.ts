@@ -17,7 +17,7 @@ import {
   section,
 } from './common.js';
 import { mirrorBlocks, teamBlocks } from './mirror.js';
-import { awaitingPullBlocks, sentPullBlock } from './pulls.js';
+import { awaitingPullBlocks, sentPullBlocks } from './pulls.js';
 import { pushLine, pushSections, updateButton } from './pushes.js';
 import { recognitionLine } from './recognitions.js';
 
@@ -28,7 +28,7 @@ export const HOME_ACTIONS_BLOCK = 'home_actions';
 /** Block Kit allows 100 blocks in a Home view; each section below has a budget that keeps the sum under it. */
 export const HOME_BLOCK_LIMIT = LIMITS.viewBlocks;
 const AWAITING_SHOWN = 12; // 2 blocks each
-const SENT_SHOWN = 10; // 1 block each
+const SENT_SHOWN = 8; // 2 blocks each
 const OWNED_SHOWN = 5;
 const RECOGNITIONS_SHOWN = 5;
 const TEAM_SHOWN = 25; // one section for all of them
@@ -96,7 +96,7 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
       ...listed(
         data.sent.shown,
         SENT_SHOWN,
-        (pull) => [sentPullBlock(pull, now)],
+        (pull) => sentPullBlocks(pull, now),
         'pull',
         SEE_LIST,
         data.sent.total,

@@ -1,6 +1,7 @@
 // Block Kit for pulls: the manager's DM, the requester's updates, the list, and the two modals.
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { Pull, PullKind, Resolution } from '../../db/schema.js';
+import type { EditableField } from '../../domain/pull-edits.js';
 import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, NOTE_REQUIRED, type Page } from '../../domain/pulls.js';
 import { cut, excerpt, mention, plainExcerpt, quote } from '../text.js';
 import {
@@ -28,10 +29,12 @@ export const PULL_ACTIONS = {
   decision: 'pull_decision',
   talk: 'pull_talk',
   withdraw: 'pull_withdraw',
+  edit: 'pull_edit',
 } as const;
 
 export const PULL_CREATE_VIEW = 'pull_create';
 export const PULL_RESOLVE_VIEW = 'pull_resolve';
+export const PULL_EDIT_VIEW = 'pull_edit_submit';
 export const PULL_MANAGER_SELECTED = 'pull_manager_selected';
 
 /** Block ids of the pull form's inputs: the view handler reads and answers errors on these. */
@@ -99,11 +102,22 @@ export function awaitingPullBlocks(view: PullView): Blocks {
   ];
 }
 
-/** A pull the reader sent, wherever it is listed: to whom, what, where it stands, and a way back out. */
-export function sentPullBlock(pull: Pull, now: number): KnownBlock {
-  return section(
-    `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${pullStateLine(pull)} · asked ${ago(now - pull.createdAt)}`,
-    button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id)),
+/** A pull the reader sent, wherever it is listed: to whom, what, where it stands, a way to edit it and a way back out. */
+export function sentPullBlocks(pull: Pull, now: number): Blocks {
+  return [
+    section(
+      `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${pullStateLine(pull)} · asked ${ago(now - pull.createdAt)}`,
+    ),
+    requesterButtons(pull, `pull_sent_${pull.id}`),
+  ];
+}
+
+/** What the requester can do with a pull still waiting for an answer: change it, or take it back. */
+function requesterButtons(pull: Pull, blockId: string, withdrawStyle?: 'danger'): KnownBlock {
+  return actions(
+    blockId,
+    button('Edit', PULL_ACTIONS.edit, String(pull.id)),
+    button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id), withdrawStyle),
   );
 }
 
@@ -149,6 +163,8 @@ export function managerPullMessage(view: PullView): { text: string; blocks: Bloc
   // The whole context too: the manager decides on everything the requester wrote, not a first screenful.
   if (pull.context) blocks.push(section('*Context:*'), ...quoteSections(pull.context, 10));
   blocks.push(context(pullMeta(view)));
+  // Marked, so a manager halfway through an answer knows the words changed under them.
+  if (pull.editedAt !== null) blocks.push(context(`:pencil2: Edited by ${mention(pull.requesterId)}`));
   if (pull.status === 'open' || pull.status === 'acknowledged') {
     if (pull.status === 'acknowledged') blocks.push(context(pullStateLine(pull)));
     blocks.push(answerButtons(pull));
@@ -190,13 +206,35 @@ export function requesterUpdate(pull: Pull): { text: string; blocks: Blocks } {
   return { text: line, blocks };
 }
 
+const FIELD_NAMES: Record<EditableField, string> = {
+  need: 'the request',
+  kind: 'the kind',
+  context: 'the context',
+  neededBy: 'the needed-by date',
+  pushId: 'the related push',
+};
+
+/** The manager's short DM after an edit: which fields changed, so they do not have to compare. */
+export function pullEditedNotice(
+  pull: Pull,
+  changed: readonly EditableField[],
+): { text: string; blocks: Blocks } {
+  const names = changed.map((field) => FIELD_NAMES[field]);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+  const text = `:pencil2: ${mention(pull.requesterId)} edited their pull (${list}): _${excerpt(pull.need)}_`;
+  return {
+    text,
+    blocks: [section(text), context('Your DM of it above shows the new version; answer there as usual.')],
+  };
+}
+
 /** The ephemeral confirmation right after `/pull`, with a way back out. */
 export function pullConfirmation(pull: Pull, warning?: string): { text: string; blocks: Blocks } {
   const text = `:raising_hand: Pulled in ${mention(pull.managerId)}. They have it in DM now, and you will hear from me at each step.`;
   const blocks: Blocks = [
     section(text),
     section(quote(pull.need)),
-    actions(`pull_withdraw_${pull.id}`, button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id), 'danger')),
+    requesterButtons(pull, `pull_withdraw_${pull.id}`, 'danger'),
   ];
   if (warning) blocks.push(context(warning));
   return { text, blocks };
@@ -237,7 +275,7 @@ export function pullList(
       ...listed(
         sent.shown,
         LIST_LIMIT,
-        (pull) => [sentPullBlock(pull, now)],
+        (pull) => sentPullBlocks(pull, now),
         'pull',
         'see the Home tab',
         sent.total,
@@ -258,7 +296,8 @@ export function pullHelp(): { text: string; blocks: Blocks } {
     '`/pull @manager what you need` — pull them in right away',
     '`/pull what you need` — goes to your default manager',
     '`/pull manager @someone` — set your default manager',
-    '`/pull list` — your open pulls, sent and awaiting you',
+    '`/pull list` — your open pulls, sent and awaiting you; *Edit* or *Withdraw* one you sent until it is answered',
+    '`/pull decisions` — your last 20 answered pulls: who holds each decision, what was decided, when',
     '`/pull away YYYY-MM-DD [@deputy]` — away until that day: no digest or reminders, and whoever pulls you in is told (and offered your deputy)',
     '`/pull back` — back early; what arrived while you were away comes in one DM',
     '`/pull autonomy @person` — for someone who names you as manager: they run on their own, no count of their activity shown anywhere (`/pull autonomy off @person` takes it back)',
@@ -274,24 +313,36 @@ export interface PullModalInput {
   need?: string | undefined;
   pushOptions?: { id: number; title: string }[];
   privateMetadata?: string;
+  /** Editing this pull: every field as it stands, the manager fixed (their DM is the one updated). */
+  editing?: Pull;
 }
 
 const KIND_OPTIONS = (Object.keys(KIND_LABEL) as PullKind[]).map((kind) => option(KIND_LABEL[kind], kind));
 
 export function pullModal(input: PullModalInput = {}): ModalView {
+  const editing = input.editing;
+  const need = editing ? editing.need : input.need;
+  const kindOption = KIND_OPTIONS.find((o) => o.value === editing?.kind) ?? KIND_OPTIONS[0];
+  const pushOptions = (input.pushOptions ?? [])
+    .slice(0, LIMITS.options)
+    .map((p) => option(plainExcerpt(p.title, LIMITS.optionText), String(p.id)));
+  const pushOption = pushOptions.find((o) => o.value === String(editing?.pushId));
+  const managerBlock: KnownBlock = editing
+    ? section(`Pulling in ${mention(editing.managerId)}`)
+    : {
+        type: 'input',
+        block_id: PULL_FORM.manager,
+        dispatch_action: true,
+        label: { type: 'plain_text', text: 'Who do you need?' },
+        element: {
+          type: 'users_select',
+          action_id: PULL_MANAGER_SELECTED,
+          placeholder: { type: 'plain_text', text: 'Your manager' },
+          ...(input.managerId ? { initial_user: input.managerId } : {}),
+        },
+      };
   const blocks: KnownBlock[] = [
-    {
-      type: 'input',
-      block_id: PULL_FORM.manager,
-      dispatch_action: true,
-      label: { type: 'plain_text', text: 'Who do you need?' },
-      element: {
-        type: 'users_select',
-        action_id: PULL_MANAGER_SELECTED,
-        placeholder: { type: 'plain_text', text: 'Your manager' },
-        ...(input.managerId ? { initial_user: input.managerId } : {}),
-      },
-    },
+    managerBlock,
     {
       type: 'input',
       block_id: PULL_FORM.need,
@@ -303,7 +354,7 @@ export function pullModal(input: PullModalInput = {}): ModalView {
         max_length: NEED_MAX,
         placeholder: { type: 'plain_text', text: 'The question, the call to make, the blocker to clear' },
         // The stored text itself: sent back, its mentions and links stay what they were.
-        ...(input.need ? { initial_value: cut(input.need, NEED_MAX) } : {}),
+        ...(need ? { initial_value: cut(need, NEED_MAX) } : {}),
       },
     },
     {
@@ -314,7 +365,7 @@ export function pullModal(input: PullModalInput = {}): ModalView {
         type: 'static_select',
         action_id: INPUT_ACTION,
         options: KIND_OPTIONS,
-        initial_option: KIND_OPTIONS[0],
+        initial_option: kindOption,
       },
     },
     {
@@ -328,6 +379,7 @@ export function pullModal(input: PullModalInput = {}): ModalView {
         action_id: INPUT_ACTION,
         multiline: true,
         max_length: CONTEXT_MAX,
+        ...(editing?.context ? { initial_value: cut(editing.context, CONTEXT_MAX) } : {}),
       },
     },
     {
@@ -335,10 +387,14 @@ export function pullModal(input: PullModalInput = {}): ModalView {
       block_id: PULL_FORM.neededBy,
       optional: true,
       label: { type: 'plain_text', text: 'Needed by' },
-      element: { type: 'datepicker', action_id: INPUT_ACTION },
+      element: {
+        type: 'datepicker',
+        action_id: INPUT_ACTION,
+        ...(editing?.neededBy ? { initial_date: editing.neededBy } : {}),
+      },
     },
   ];
-  if (input.pushOptions && input.pushOptions.length > 0) {
+  if (pushOptions.length > 0) {
     blocks.push({
       type: 'input',
       block_id: PULL_FORM.push,
@@ -348,17 +404,16 @@ export function pullModal(input: PullModalInput = {}): ModalView {
       element: {
         type: 'static_select',
         action_id: INPUT_ACTION,
-        options: input.pushOptions
-          .slice(0, LIMITS.options)
-          .map((p) => option(plainExcerpt(p.title, LIMITS.optionText), String(p.id))),
+        options: pushOptions,
+        ...(pushOption ? { initial_option: pushOption } : {}),
       },
     });
   }
   return {
     type: 'modal',
-    callback_id: PULL_CREATE_VIEW,
-    title: { type: 'plain_text', text: 'Pull in your manager' },
-    submit: { type: 'plain_text', text: 'Pull in' },
+    callback_id: editing ? PULL_EDIT_VIEW : PULL_CREATE_VIEW,
+    title: { type: 'plain_text', text: editing ? 'Edit your pull' : 'Pull in your manager' },
+    submit: { type: 'plain_text', text: editing ? 'Save' : 'Pull in' },
     close: { type: 'plain_text', text: 'Cancel' },
     ...(input.privateMetadata && input.privateMetadata.length <= LIMITS.privateMetadata
       ? { private_metadata: input.privateMetadata }

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { pushModal } from '../../blocks/pushes.js';
 import type { Deps } from '../../deps.js';
-import { pullModalFor, quarterNow } from '../../modals.js';
+import { quarterFor } from '../../local-time.js';
+import { pullModalFor } from '../../modals.js';
 import { blockActionSchema } from '../../payloads.js';
 import { openView } from '../reply.js';
 
@@ -31,7 +32,7 @@ export function homePushAddAction(deps: Deps) {
       undefined,
       user.id,
       trigger_id,
-      pushModal({ managerId: user.id, quarterLabel: quarterNow(deps).label }),
+      pushModal({ managerId: user.id, quarterLabel: quarterFor(deps, user.id).label }),
     );
   };
 }

@@ -44,6 +44,6 @@ export function withdrawAction(deps: Deps) {
       }
     }
     await refreshManagerMessage(client, deps, pull.id);
-    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }

@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
+import type { Routes } from '../routes.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 
-export function register(app: App, deps: Deps): void {
-  app.command('/pull', pullCommand(deps));
-  app.command('/push', pushCommand(deps));
+export function register(routes: Routes, deps: Deps): void {
+  routes.command('/pull', pullCommand(deps));
+  routes.command('/push', pushCommand(deps));
 }

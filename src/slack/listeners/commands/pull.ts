@@ -1,10 +1,18 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { decisionsInvolving } from '../../../domain/decisions.js';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
 import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
+import { decisionList } from '../../blocks/decisions.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { AUTONOMY_USAGE, AWAY_USAGE, managerNotReached, openPullRefusal } from '../../copy.js';
-import { refreshProfile, sendPullToManager } from '../../deliver.js';
+import {
+  AUTONOMY_USAGE,
+  AWAY_USAGE,
+  EXPORT_IS_CLI_ONLY,
+  managerNotReached,
+  openPullRefusal,
+} from '../../copy.js';
+import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
@@ -52,6 +60,15 @@ export function pullCommand(deps: Deps) {
             pullList(sentPage(deps.db, userId, LIST_LIMIT), awaitingPage(deps.db, userId, LIST_LIMIT), now),
           ),
         );
+        return;
+      case 'decisions': {
+        const timezone = getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
+        await ack(ephemeral(decisionList(decisionsInvolving(deps.db, userId), userId, timezone)));
+        return;
+      }
+      case 'export':
+        // Export is for whoever runs Pushpull: records leave through the CLI only, never through Slack.
+        await ack(ephemeral({ text: EXPORT_IS_CLI_ONLY }));
         return;
       case 'unresolved-mention':
         await ack(
@@ -121,6 +138,7 @@ export function pullCommand(deps: Deps) {
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
         const pull = result.value.value;
         await ack(ephemeral(confirmationFor(deps, pull, pullConfirmation(pull))));
+        await afterAcks();
         await refreshProfile(client, deps, managerId);
         if (getMember(deps.db, managerId)?.isBot) {
           withdrawPull(deps.db, pull.id, userId, deps.clock());
@@ -135,7 +153,7 @@ export function pullCommand(deps: Deps) {
             text: managerNotReached(managerId, delivered),
           });
         }
-        await refreshHomes(client, deps, [userId, managerId]);
+        refreshHomes(client, deps, [userId, managerId]);
         return;
       }
     }

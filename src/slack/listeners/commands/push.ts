@@ -12,7 +12,7 @@ import { commandKey, createOnce } from '../../../domain/requests.js';
 import { pushHelp, pushModal, pushUpdateModal } from '../../blocks/pushes.js';
 import { addPushRefusal, pushStepRefusal } from '../../copy.js';
 import type { Deps } from '../../deps.js';
-import { quarterNow } from '../../modals.js';
+import { quarterFor } from '../../local-time.js';
 import { commandSchema } from '../../payloads.js';
 import { announcePush, announcePushUpdate, renderPushList } from '../../pushes.js';
 import { excerpt, parsePushCommand, typedLength } from '../../text.js';
@@ -32,7 +32,7 @@ export function pushCommand(deps: Deps) {
     }
     const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
     const request = parsePushCommand(parsed.data.text);
-    const quarter = quarterNow(deps);
+    const quarter = quarterFor(deps, userId);
     const now = deps.clock();
 
     switch (request.kind) {

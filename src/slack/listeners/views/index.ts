@@ -1,20 +1,22 @@
-import type { App } from '@slack/bolt';
-import { PULL_CREATE_VIEW, PULL_RESOLVE_VIEW } from '../../blocks/pulls.js';
+import { PULL_CREATE_VIEW, PULL_EDIT_VIEW, PULL_RESOLVE_VIEW } from '../../blocks/pulls.js';
 import { PUSH_CREATE_VIEW, PUSH_UPDATE_VIEW } from '../../blocks/pushes.js';
 import { RECOGNIZE_VIEW } from '../../blocks/recognitions.js';
 import type { Deps } from '../../deps.js';
+import type { Routes } from '../routes.js';
 import { viewClosed } from './closed.js';
 import { pullCreateView } from './pull-create.js';
+import { pullEditView } from './pull-edit.js';
 import { pullResolveView } from './pull-resolve.js';
 import { pushCreateView } from './push-create.js';
 import { pushUpdateView } from './push-update.js';
 import { recognizeView } from './recognize.js';
 
-export function register(app: App, deps: Deps): void {
-  app.view(PULL_CREATE_VIEW, pullCreateView(deps));
-  app.view(PULL_RESOLVE_VIEW, pullResolveView(deps));
-  app.view(PUSH_CREATE_VIEW, pushCreateView(deps));
-  app.view(PUSH_UPDATE_VIEW, pushUpdateView(deps));
-  app.view(RECOGNIZE_VIEW, recognizeView(deps));
-  app.view({ type: 'view_closed' }, viewClosed(deps));
+export function register(routes: Routes, deps: Deps): void {
+  routes.view(PULL_CREATE_VIEW, pullCreateView(deps));
+  routes.view(PULL_RESOLVE_VIEW, pullResolveView(deps));
+  routes.view(PULL_EDIT_VIEW, pullEditView(deps));
+  routes.view(PUSH_CREATE_VIEW, pushCreateView(deps));
+  routes.view(PUSH_UPDATE_VIEW, pushUpdateView(deps));
+  routes.view(RECOGNIZE_VIEW, recognizeView(deps));
+  routes.view({ type: 'view_closed' }, viewClosed(deps));
 }

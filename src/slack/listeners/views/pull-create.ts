@@ -6,7 +6,7 @@ import { getPush } from '../../../domain/pushes.js';
 import { createOnce } from '../../../domain/requests.js';
 import { PULL_FORM, pullConfirmation } from '../../blocks/pulls.js';
 import { managerNotReached, openPullRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
-import { directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
+import { afterAcks, directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { confirmationFor } from '../../notify/away.js';
@@ -96,6 +96,7 @@ export function pullCreateView(deps: Deps) {
     await ack();
     if (result.value.replay) return;
     const pull = result.value.value;
+    await afterAcks();
     await refreshProfile(client, deps, managerId);
     const delivered = await sendPullToManager(client, deps, pull);
     const warning = delivered.ok ? undefined : managerNotReached(managerId, delivered);
@@ -106,6 +107,6 @@ export function pullCreateView(deps: Deps) {
       confirmationFor(deps, pull, pullConfirmation(pull, warning)),
       'confirm a pull to its requester',
     );
-    await refreshHomes(client, deps, [userId, managerId]);
+    refreshHomes(client, deps, [userId, managerId]);
   };
 }

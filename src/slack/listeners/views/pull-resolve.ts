@@ -59,6 +59,6 @@ export function pullResolveView(deps: Deps) {
         text: requesterNotReached(pull.requesterId, told.error),
       });
     }
-    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }

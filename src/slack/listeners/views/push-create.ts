@@ -5,7 +5,7 @@ import { createOnce } from '../../../domain/requests.js';
 import { PUSH_FORM } from '../../blocks/pushes.js';
 import { addPushRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
 import type { Deps } from '../../deps.js';
-import { quarterNow } from '../../modals.js';
+import { quarterFor } from '../../local-time.js';
 import { selectedUser, submissionKeyOf, textValue, viewSubmissionSchema } from '../../payloads.js';
 import { announcePush } from '../../pushes.js';
 import { typedLength } from '../../text.js';
@@ -33,7 +33,7 @@ export function pushCreateView(deps: Deps) {
       });
       return;
     }
-    const quarter = quarterNow(deps);
+    const quarter = quarterFor(deps, managerId);
     const now = deps.clock();
     const saved = await saving(deps, 'a new push', { managerId }, () => {
       ensureMember(deps.db, managerId, teamId, now);
