@@ -26,9 +26,8 @@ export interface HomeData {
     managerId: string | null;
     autonomy: boolean;
   };
-  /** Their mirror and team, for this quarter in their own timezone (`mirrorQuarterLabel`). */
+  /** Their mirror and team, this quarter (the person's own, in their timezone). */
   mirror?: Mirror;
-  mirrorQuarterLabel?: string;
   team?: Page<Teammate>;
 }
 
@@ -37,6 +36,7 @@ export interface HomeShown {
   awaiting: number;
   sent: number;
   recognitions: number;
+  /** Of the people who name them as manager; read only when set (the mirror comes with it). */
   team?: number;
 }
 
@@ -46,8 +46,6 @@ export function homeFor(
   quarter: { key: string; label: string; startsAt: number },
   pushLimit: number,
   shown: HomeShown,
-  /** This quarter in the person's own timezone, for their mirror and team. */
-  own?: { label: string; startsAt: number },
 ): HomeData {
   const awaiting = awaitingPage(db, userId, shown.awaiting);
   const sent = sentPage(db, userId, shown.sent);
@@ -67,10 +65,9 @@ export function homeFor(
       autonomy: hasAutonomy(member),
     },
   };
-  if (own) {
-    personal.mirror = mirrorOf(answeredSince(db, userId, own.startsAt), awaiting.shown[0]);
-    personal.mirrorQuarterLabel = own.label;
-    personal.team = yourTeam(db, userId, own.startsAt, shown.team ?? 0);
+  if (shown.team !== undefined) {
+    personal.mirror = mirrorOf(answeredSince(db, userId, quarter.startsAt), awaiting.shown[0]);
+    personal.team = yourTeam(db, userId, quarter.startsAt, shown.team);
   }
   return {
     ...personal,

@@ -9,8 +9,7 @@ import { quarterFor } from './local-time.js';
 import { RefreshQueue } from './refresh-queue.js';
 
 export async function publishHome(client: webApi.WebClient, deps: Deps, userId: string): Promise<void> {
-  const own = quarterFor(deps, userId);
-  const data = homeFor(deps.db, userId, own, deps.config.pushLimit, HOME_SHOWN, own);
+  const data = homeFor(deps.db, userId, quarterFor(deps, userId), deps.config.pushLimit, HOME_SHOWN);
   try {
     await client.views.publish({ user_id: userId, view: homeView(data, deps.clock()) });
   } catch (error) {

@@ -281,7 +281,6 @@ describe('Block Kit limits in every builder', () => {
                 autonomy: np % 2 === 0,
               },
               mirror,
-              mirrorQuarterLabel: 'Q4 2026',
               team: {
                 shown: pulls
                   .slice(0, 25)

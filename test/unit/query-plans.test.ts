@@ -202,8 +202,8 @@ function exercise(db: Store['db']): void {
     now: NOW,
     localDate: '2026-11-23',
   });
-  homeFor(db, HEAVY, QUARTER, 3, HOME_SHOWN, QUARTER);
-  homeFor(db, requester, QUARTER, 3, HOME_SHOWN, QUARTER);
+  homeFor(db, HEAVY, QUARTER, 3, HOME_SHOWN);
+  homeFor(db, requester, QUARTER, 3, HOME_SHOWN);
   digestFor(db, HEAVY, {
     quarterKey: QUARTER.key,
     quarterLabel: QUARTER.label,
@@ -323,7 +323,7 @@ describe('query plans on a seeded database', () => {
   it('the Home tab reads no more rows of its lists than it shows', () => {
     const recorder = capture(store.sqlite);
     try {
-      homeFor(store.db, manager(1), QUARTER, 3, HOME_SHOWN, QUARTER);
+      homeFor(store.db, manager(1), QUARTER, 3, HOME_SHOWN);
     } finally {
       recorder.stop();
     }

@@ -141,7 +141,7 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
     data.pushes.length > 0 ||
     (data.mirror?.answered ?? 0) > 0;
   if (data.mirror && managing) {
-    blocks.push(divider(), ...mirrorBlocks(data.mirror, data.mirrorQuarterLabel ?? data.quarterLabel, now));
+    blocks.push(divider(), ...mirrorBlocks(data.mirror, data.quarterLabel, now));
   }
   if (data.team) blocks.push(...teamBlocks(data.team));
 
