@@ -14,10 +14,15 @@ import { homesDrained } from './slack/home.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { type AppTokenRefused, SocketModeLink, socketModeReceiver } from './socket-mode.js';
 
-/** Counts work in progress so shutdown can wait for it. */
+/**
+ * Counts work in progress so shutdown can wait for it. `after` is work requests leave behind to run
+ * later (the coalesced Home refreshes): drained means that is done too, whatever it set off.
+ */
 export class InFlight {
   private count = 0;
   private waiters: (() => void)[] = [];
+
+  constructor(private readonly after: () => Promise<void> = async () => {}) {}
 
   track<T>(work: Promise<T>): Promise<T> {
     this.count += 1;
@@ -31,8 +36,12 @@ export class InFlight {
     return this.count;
   }
 
-  drained(): Promise<void> {
-    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  async drained(): Promise<void> {
+    for (;;) {
+      if (this.count > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await this.after();
+      if (this.count === 0) return;
+    }
   }
 }
 
@@ -95,7 +104,7 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     clock: options.clock ?? Date.now,
     databaseIsThere: () => sameFile(store),
   };
-  const inflight = new InFlight();
+  const inflight = new InFlight(() => homesDrained(deps));
   const health = {
     path: '/healthz',
     method: ['GET'],
@@ -230,7 +239,6 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
         healthServer.closeIdleConnections();
       });
       await Promise.all([closing, healthClosed, inflight.drained()]);
-      await homesDrained(deps);
     },
   };
 }

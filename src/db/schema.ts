@@ -32,10 +32,22 @@ export const members = sqliteTable(
     profileFetchedAt: integer('profile_fetched_at'),
     /** Set once they have opened Pushpull's Home tab; only then is it worth republishing on changes. */
     homeOpenedAt: integer('home_opened_at'),
+    /** Away until the end of this calendar date (`YYYY-MM-DD`) in their own timezone; null when here. */
+    awayUntil: text('away_until'),
+    /** Who takes their pulls while they are away, when they named someone. */
+    awayDeputyId: text('away_deputy_id'),
+    /** When they went away: the pulls that arrived since are summed up on their return. */
+    awaySince: integer('away_since'),
+    /** Set by their manager (`/pull autonomy`): no count of their activity is shown anywhere. */
+    autonomyGrantedAt: integer('autonomy_granted_at'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     index('members_manager').on(t.managerId),
+    // The scheduler's tick looks for who is back: only the few people away are read.
+    index('members_away').on(t.awayUntil).where(sql`${t.awayUntil} is not null`),
+    // Forgetting someone clears them as anyone's deputy.
+    index('members_deputy').on(t.awayDeputyId).where(sql`${t.awayDeputyId} is not null`),
     index('members_timezone').on(t.timezone),
     index('members_profile_fetched').on(t.profileFetchedAt),
   ],
@@ -112,6 +124,8 @@ export const pulls = sqliteTable(
     /** Set when the manager's DM was posted but Slack never answered: it may have landed, so look before resending. */
     managerDmUnknownAt: integer('manager_dm_unknown_at'),
     overdueRemindedAt: integer('overdue_reminded_at'),
+    /** The away manager this pull was first sent to, when the requester passed it on to their deputy. */
+    awayFromId: text('away_from_id'),
     /** When the requester last edited it: the manager's DM says so, so they know the words changed under them. */
     editedAt: integer('edited_at'),
   },
@@ -132,6 +146,8 @@ export const pulls = sqliteTable(
       .where(sql`${OPEN} and ${t.overdueRemindedAt} is null and ${t.neededBy} is not null`),
     // Deleting a push sets its pulls' push_id to null: without this, one scan of pulls per push.
     index('pulls_push').on(t.pushId).where(sql`${t.pushId} is not null`),
+    // What reached a deputy for someone away, read in the summary on their return.
+    index('pulls_away_from').on(t.awayFromId, t.createdAt).where(sql`${t.awayFromId} is not null`),
   ],
 );
 

@@ -12,6 +12,7 @@ import {
   pushes,
   type Recognition,
 } from '../db/schema.js';
+import { answeredSince, autonomousAmong, type Mirror, median, mirrorOf } from './mirror.js';
 import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
 import { CLOSED, lastUpdates, listPushes, needsNudge, pushTitles } from './pushes.js';
 import { recognitionsInvolving, teamOf } from './recognitions.js';
@@ -137,20 +138,26 @@ export interface DigestContent {
   /** Median time from asking to answer over `resolved`, in ms; undefined when none. */
   medianAnswerMs: number | undefined;
   recognitions: Recognition[];
+  /** How many of `recognitions` count: those of people with autonomy are shown, never counted. */
+  recognitionsCounted?: number;
+  /** The manager's own signals this quarter. */
+  mirror?: Mirror;
   pushTitles: Map<number, string>;
 }
 
-export function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
+export { median } from './mirror.js';
 
 export function digestFor(
   db: Db,
   managerId: string,
-  options: { quarterKey: string; quarterLabel: string; now: number; localDate: string },
+  options: {
+    quarterKey: string;
+    quarterLabel: string;
+    now: number;
+    localDate: string;
+    /** This quarter's start in the manager's timezone, for their mirror. */
+    quarterStartsAt?: number;
+  },
 ): DigestContent {
   const { now } = options;
   const mine = listPushes(db, managerId, options.quarterKey).filter((p) => !CLOSED.includes(p.status));
@@ -164,6 +171,8 @@ export function digestFor(
   }));
   const resolved = pullsResolvedSince(db, managerId, now - WEEK_MS).filter((p) => p.status === 'resolved');
   const team = teamOf(db, managerId, now - MANAGER_WINDOW_MS);
+  const recognitions = recognitionsInvolving(db, team, now - WEEK_MS);
+  const autonomous = autonomousAmong(db, team);
   return {
     managerId,
     quarterLabel: options.quarterLabel,
@@ -174,7 +183,13 @@ export function digestFor(
     awaiting,
     resolved,
     medianAnswerMs: median(resolved.map((p) => (p.resolvedAt ?? p.createdAt) - p.createdAt)),
-    recognitions: recognitionsInvolving(db, team, now - WEEK_MS),
+    recognitions,
+    recognitionsCounted: recognitions.filter(
+      (r) => !autonomous.has(r.advocateId) && !autonomous.has(r.recognizerId),
+    ).length,
+    ...(options.quarterStartsAt === undefined
+      ? {}
+      : { mirror: mirrorOf(answeredSince(db, managerId, options.quarterStartsAt), awaiting[0]?.pull) }),
     pushTitles: pushTitles(
       db,
       awaiting.flatMap(({ pull }) => (pull.pushId ? [pull.pushId] : [])),

@@ -51,6 +51,9 @@ export function forgetPerson(db: Db, userId: string): Forgotten {
         .run().changes;
       tx.delete(digestClaims).where(eq(digestClaims.managerId, userId)).run();
       tx.update(members).set({ managerId: null }).where(eq(members.managerId, userId)).run();
+      // Named as someone's deputy, or the away manager a pull was sent on from: neither is kept.
+      tx.update(members).set({ awayDeputyId: null }).where(eq(members.awayDeputyId, userId)).run();
+      tx.update(pulls).set({ awayFromId: null }).where(eq(pulls.awayFromId, userId)).run();
       const member = tx.delete(members).where(eq(members.userId, userId)).run().changes > 0;
       return {
         pulls: pullsDeleted,

@@ -2,6 +2,9 @@
 import type { Db } from '../db/client.js';
 import type { Agreement, Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
 import { agreementsOnPushes, agreementsPage, handshakesOf } from './agreements.js';
+import { hasAutonomy } from './autonomy.js';
+import { getMember } from './members.js';
+import { answeredSince, type Mirror, mirrorOf, type Teammate, yourTeam } from './mirror.js';
 import { awaitingPage, type Page, sentPage } from './pulls.js';
 import { lastUpdates, listPushes, pushesOwnedFor, pushTitles } from './pushes.js';
 import { recognitionCounts, recognitionsInvolving } from './recognitions.js';
@@ -21,6 +24,16 @@ export interface HomeData {
   pushLimit: number;
   /** The newest this quarter, and how many they received and gave in all. */
   recognitions: { shown: Recognition[]; received: number; given: number };
+  /** Their own standing: away or here, and whether their manager granted them autonomy. */
+  me?: {
+    awayUntil: string | null;
+    awayDeputyId: string | null;
+    managerId: string | null;
+    autonomy: boolean;
+  };
+  /** Their mirror and team, this quarter (the person's own, in their timezone). */
+  mirror?: Mirror;
+  team?: Page<Teammate>;
 }
 
 /** A push with its latest update and the agreements that hang off it. */
@@ -36,6 +49,8 @@ export interface HomeShown {
   sent: number;
   recognitions: number;
   agreements: number;
+  /** Of the people who name them as manager; read only when set (the mirror comes with it). */
+  team?: number;
 }
 
 export function homeFor(
@@ -59,7 +74,21 @@ export function homeFor(
   );
   const withLast = (p: Push) => ({ push: p, last: latest.get(p.id), agreed: agreed.get(p.id) });
   const agreements = agreementsPage(db, userId, shown.agreements);
+  const member = getMember(db, userId);
+  const personal: Partial<HomeData> = {
+    me: {
+      awayUntil: member?.awayUntil ?? null,
+      awayDeputyId: member?.awayDeputyId ?? null,
+      managerId: member?.managerId ?? null,
+      autonomy: hasAutonomy(member),
+    },
+  };
+  if (shown.team !== undefined) {
+    personal.mirror = mirrorOf(answeredSince(db, userId, quarter.startsAt), awaiting.shown[0]);
+    personal.team = yourTeam(db, userId, quarter.startsAt, shown.team);
+  }
   return {
+    ...personal,
     userId,
     quarterLabel: quarter.label,
     awaiting,

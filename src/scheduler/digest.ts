@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { DigestClaim } from '../db/schema.js';
+import { isAway } from '../domain/away.js';
 import {
   claimReminder,
   digestFor,
@@ -26,7 +27,7 @@ import {
   releaseClaim,
   renewLease,
 } from '../domain/digest-claims.js';
-import { PROFILE_TTL_MS } from '../domain/members.js';
+import { getMember, PROFILE_TTL_MS } from '../domain/members.js';
 import { currentQuarter, type Quarter } from '../domain/quarters.js';
 import { type Due, digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
@@ -81,6 +82,10 @@ export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /** The lease ran out and another run took the claim: this one must not post. */
 class LeaseLost extends Error {}
+
+function awayNow(deps: Deps, managerId: string, now: number): boolean {
+  return isAway(getMember(deps.db, managerId), now, timezoneOf(deps, managerId));
+}
 
 /**
  * Everyone a digest may be due to: managers as `managersToDigest` sees them in every quarter someone
@@ -138,6 +143,7 @@ export function digestContentFor(
     quarterLabel: quarter.label,
     now,
     localDate: localDate(now, timezoneOf(deps, managerId)),
+    quarterStartsAt: quarter.startsAt,
   });
 }
 
@@ -240,7 +246,8 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     async (managerId) => {
       const quarter = quarterFor(deps, managerId, now);
       const due = isDue(managerId, quarter);
-      if (!due.due) {
+      // Away, they get no digest: the week's claim is left untaken, so one comes if they are back in time.
+      if (!due.due || awayNow(deps, managerId, now)) {
         result.skipped += 1;
         return;
       }
@@ -383,7 +390,7 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
     run.concurrency ?? 4,
     async (managerId) => {
       const tz = timezoneOf(deps, managerId);
-      if (!reminderDue(now, tz, deps.config.digest)) return;
+      if (!reminderDue(now, tz, deps.config.digest) || awayNow(deps, managerId, now)) return;
       for (const pull of overduePulls(deps.db, managerId, localDate(now, tz))) {
         if (signal?.aborted) return;
         const claimedAt = deps.clock();

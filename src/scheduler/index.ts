@@ -3,6 +3,7 @@ import type { webApi } from '@slack/bolt';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
 import type { Deps } from '../slack/deps.js';
+import { returnThoseBack } from '../slack/notify/away.js';
 import { refreshStaleProfiles, sendDigests, sendOverdueReminders } from './digest.js';
 import { FAN_OUT_TIMEOUT_MS, SlackPace } from './pace.js';
 
@@ -44,6 +45,8 @@ export function startScheduler(options: {
     running = (async () => {
       try {
         const run = { deps, client, pace, signal: stopping.signal };
+        // First whoever is back: their summary goes out, and a digest due today is theirs again.
+        const returned = await returnThoseBack(client, deps);
         const sending = sendDigests(run);
         // Beside the fan-out, in users.info's own lane: no digest waits for a profile.
         const refreshing = refreshStaleProfiles(run).catch((error: unknown) => {
@@ -55,10 +58,16 @@ export function startScheduler(options: {
         const profiles = await refreshing;
         const { busyUntil: _, ...counts } = digests;
         if (
-          digests.sent + digests.found + digests.failed + digests.unknown + digests.stopped + reminders >
+          digests.sent +
+            digests.found +
+            digests.failed +
+            digests.unknown +
+            digests.stopped +
+            reminders +
+            returned >
           0
         ) {
-          logger.info('digest tick', { ...counts, reminders, profiles, refusals: pace.refusals() });
+          logger.info('digest tick', { ...counts, reminders, returned, profiles, refusals: pace.refusals() });
         }
       } catch (error) {
         logger.error('digest tick failed', { error });

@@ -1,11 +1,13 @@
 // The words Pushpull says when it cannot do what was asked. Warm, short, and clear about what to do next.
 
 import { AGREEMENT_FIELD_MAX, type HandshakeRefusal } from '../domain/agreements.js';
+import type { AutonomyRefusal } from '../domain/autonomy.js';
+import type { AwayRefusal, PassRefusal } from '../domain/away.js';
 import type { EditRefusal } from '../domain/pull-edits.js';
 import type { OpenPullRefusal, StepRefusal } from '../domain/pulls.js';
 import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, PULLS_PER_MINUTE } from '../domain/pulls.js';
 import { type AddPushRefusal, FIELD_MAX, type PushStepRefusal, TITLE_MAX } from '../domain/pushes.js';
-import { mention } from './text.js';
+import { excerpt, mention } from './text.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
@@ -158,5 +160,52 @@ export function requesterNotReached(requesterId: string, error: string): string 
   return `:warning: Your answer is saved, but I couldn't DM ${mention(requesterId)} about it (${error}). Let them know directly.`;
 }
 
+export function awayRefusal(reason: AwayRefusal, typed: string): string {
+  const shown = excerpt(typed, 40);
+  switch (reason) {
+    case 'malformed':
+      return `I couldn't read "${shown}" as a date. Write the last day you are away as YYYY-MM-DD, e.g. \`/pull away 2026-12-24\`. Nothing was changed.`;
+    case 'past':
+      return `${shown} has already passed on your calendar. Give the last day you will be away, today or later. Nothing was changed.`;
+    case 'too-far':
+      return `${shown} is more than a year away. Mark up to a year at a time — \`/pull away\` again closer to the date. Nothing was changed.`;
+    case 'self':
+      return 'You cannot be your own deputy — name someone who can take your pulls, or leave the deputy out. Nothing was changed.';
+    case 'bot':
+      return 'That is a bot. Name a person as your deputy, or leave the deputy out. Nothing was changed.';
+  }
+}
+
+export function autonomyRefusal(reason: AutonomyRefusal, personId: string): string {
+  switch (reason) {
+    case 'self':
+      return 'Autonomy is something your manager grants you, not something you grant yourself. Nothing was changed.';
+    case 'not-your-report':
+      return `Only the manager ${mention(personId)} named with \`/pull manager\` can grant or take back their autonomy, and that is not you. Nothing was changed.`;
+  }
+}
+
+export const DEPUTY_UNCHECKED =
+  ':hourglass_flowing_sand: Slack did not tell me in time who your deputy is, so nothing was changed. Please try `/pull away` again in a moment.';
+
+export const AWAY_USAGE =
+  'To mark yourself away: `/pull away YYYY-MM-DD` (the last day you are away), optionally with a deputy: `/pull away 2026-12-24 @someone`. `/pull back` ends it.';
+export const AUTONOMY_USAGE =
+  'To grant autonomy to someone who names you as their manager: `/pull autonomy @person`. `/pull autonomy off @person` takes it back.';
+
+export function passRefusal(reason: PassRefusal): string {
+  switch (reason) {
+    case 'not-found':
+      return 'I could not find that pull. It may have been removed.';
+    case 'not-requester':
+      return 'Only the person who sent this pull can send it on. Nothing was changed.';
+    case 'closed':
+      return 'This pull is already closed — nothing left to send on.';
+    case 'not-away':
+      return 'They are back, so the pull stays with them. Nothing was changed.';
+    case 'no-deputy':
+      return 'They have no deputy to send it to; it waits for them. Nothing was changed.';
+  }
+}
 export const EXPORT_IS_CLI_ONLY =
   'Exports are not sent through Slack: whoever runs Pushpull can run `npx pushpull export` on its server. Your own answered pulls are in `/pull decisions`.';

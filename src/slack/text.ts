@@ -180,7 +180,11 @@ export type PullCommand =
   | { kind: 'agreements' }
   | { kind: 'set-manager'; managerId: string }
   | { kind: 'create'; managerId: string | undefined; need: string }
-  | { kind: 'unresolved-mention'; name: string };
+  | { kind: 'unresolved-mention'; name: string }
+  | { kind: 'away'; until: string; deputyId?: string }
+  | { kind: 'back' }
+  | { kind: 'autonomy'; personId: string; granted: boolean }
+  | { kind: 'usage'; of: 'away' | 'autonomy' };
 
 export function parsePullCommand(slackText: string): PullCommand {
   const [first, rest] = splitFirst(slackText);
@@ -188,6 +192,25 @@ export function parsePullCommand(slackText: string): PullCommand {
   if (first === '') return { kind: 'modal' };
   if ((word === 'help' || word === '?') && rest === '') return { kind: 'help' };
   if (word === 'list' && rest === '') return { kind: 'list' };
+  if (word === 'back' && rest === '') return { kind: 'back' };
+  if (word === 'away') {
+    const [until, deputy] = splitFirst(rest);
+    if (until === '') return { kind: 'usage', of: 'away' };
+    if (deputy === '') return { kind: 'away', until: fromSlack(until) };
+    const deputyId = parseMention(deputy);
+    if (deputyId) return { kind: 'away', until: fromSlack(until), deputyId };
+    if (deputy.startsWith('@')) return { kind: 'unresolved-mention', name: fromSlack(deputy) };
+    return { kind: 'usage', of: 'away' };
+  }
+  if (word === 'autonomy') {
+    const [target, extra] = splitFirst(rest);
+    const off = target.toLowerCase() === 'off';
+    const person = off ? extra : target;
+    const personId = parseMention(person);
+    if (personId && (off || extra === '')) return { kind: 'autonomy', personId, granted: !off };
+    if (person.startsWith('@')) return { kind: 'unresolved-mention', name: fromSlack(person) };
+    return { kind: 'usage', of: 'autonomy' };
+  }
   if (word === 'decisions' && rest === '') return { kind: 'decisions' };
   // `/pull export pulls` looks like an operator's export; `/pull export the Q3 numbers` is a real pull.
   if (word === 'export' && /^(|pulls|pushes|recognitions|decisions|agreements)(\s|$)/i.test(rest))

@@ -226,13 +226,37 @@ describe('migrations', () => {
     };
     expect(applied.n).toBe(latestCount);
     expect(store.db.select().from(members).all()).toMatchObject([
-      { userId: 'UREQ0001', managerId: 'UMGR0001', timezone: 'Europe/Paris', homeOpenedAt: null },
+      {
+        userId: 'UREQ0001',
+        managerId: 'UMGR0001',
+        timezone: 'Europe/Paris',
+        homeOpenedAt: null,
+        // 0008_away_autonomy: here, no deputy, no autonomy until a manager grants it.
+        awayUntil: null,
+        awayDeputyId: null,
+        awaySince: null,
+        autonomyGrantedAt: null,
+      },
     ]);
     expect(store.db.select().from(pushes).all()).toMatchObject([{ title: 'Old push', status: 'at-risk' }]);
     expect(store.db.select().from(pulls).all()).toMatchObject([
       // A pull from before edits existed reads as never edited.
-      { need: 'Old pull', kind: 'unblock', pushId: 1, status: 'acknowledged', editedAt: null },
+      {
+        need: 'Old pull',
+        kind: 'unblock',
+        pushId: 1,
+        status: 'acknowledged',
+        editedAt: null,
+        awayFromId: null,
+      },
     ]);
+    // The new indexes exist and are the ones the away tick and the summary read.
+    const indexes = store.sqlite
+      .prepare(
+        "select name from sqlite_master where type = 'index' and name in ('members_away', 'pulls_away_from')",
+      )
+      .all();
+    expect(indexes).toHaveLength(2);
     // 0005 (agreements): an old pull and push can carry an agreement, and forgetting a person reaches it.
     store.db
       .insert(agreements)

@@ -102,6 +102,44 @@ describe('npx pushpull forget, for agreements', () => {
   });
 });
 
+describe('forget and time away', () => {
+  it('clears them as a deputy and as the away manager a pull was sent on from', async () => {
+    h = await startHarness({ now: Date.UTC(2026, 10, 23, 9, 30) });
+    const GONE = 'UGONE001';
+    const DEP = 'UDEP0001';
+    await h.slack.command('/pull', `away 2026-12-04 <@${DEP}>`, GONE);
+    await h.slack.command('/pull', `away 2026-12-04 <@${GONE}>`, 'UMGR0001');
+    await h.slack.command('/pull', `<@${GONE}> while they are away`, 'UREQ0001');
+    const pull = await eventually(() => {
+      const found = h.store.db.select().from(pulls).all()[0];
+      if (!found?.managerTs) throw new Error('not yet');
+      return found;
+    });
+    await h.slack.action('UREQ0001', 'pull_pass_to_deputy', String(pull.id), { container: 'ephemeral' });
+    await eventually(() => expect(h.store.db.select().from(pulls).all()[0]?.awayFromId).toBe(GONE));
+    await h.app.inflight.drained();
+
+    const out = await runCli(['forget', GONE], h.env);
+    expect(out.code, out.stderr).toBe(0);
+    const all = JSON.stringify([
+      h.store.db.select().from(members).all(),
+      h.store.db.select().from(pulls).all(),
+    ]);
+    expect(all).not.toContain(GONE);
+    expect(h.store.db.select().from(pulls).all()).toMatchObject([{ managerId: DEP, awayFromId: null }]);
+    expect(
+      h.store.db
+        .select()
+        .from(members)
+        .all()
+        .find((m) => m.userId === 'UMGR0001'),
+    ).toMatchObject({
+      awayUntil: '2026-12-04',
+      awayDeputyId: null,
+    });
+  });
+});
+
 describe('authorization from the Home tab', () => {
   it('refuses a forged answer from a Home tab button by DM, changing nothing', async () => {
     h = await startHarness();

@@ -26,6 +26,7 @@ export const pullRow = (over: Partial<Pull> = {}): Pull => ({
   managerTs: null,
   overdueRemindedAt: null,
   managerDmUnknownAt: null,
+  awayFromId: null,
   editedAt: null,
   ...over,
 });

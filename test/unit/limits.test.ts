@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Agreement, Pull, Push, PushStatus, PushUpdate, Recognition } from '../../src/db/schema.js';
 import { RESOLUTIONS } from '../../src/db/schema.js';
 import { DECISIONS_SHOWN, decisionOf } from '../../src/domain/decisions.js';
+import { mirrorOf } from '../../src/domain/mirror.js';
 import {
   agreementList,
   confirmMessage,
@@ -12,6 +13,13 @@ import {
   repeatModal,
   requesterHandshakeMessage,
 } from '../../src/slack/blocks/agreements.js';
+import {
+  awayNoticeBlocks,
+  passedOnManagerMessage,
+  passedToDeputy,
+  welcomeBack,
+  withAwayNotice,
+} from '../../src/slack/blocks/away.js';
 import { decisionList } from '../../src/slack/blocks/decisions.js';
 import { digestMessage, overdueReminder } from '../../src/slack/blocks/digest.js';
 import { homeView } from '../../src/slack/blocks/home.js';
@@ -306,6 +314,105 @@ describe('Block Kit limits in every builder', () => {
         ok('message', overdueReminder(one, NOW));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('holds for Home and the digest with time away, autonomy, the mirror and Your team', () => {
+    fc.assert(
+      fc.property(data, ({ texts, pulls: np, pushes: nq, recognitions: nr }) => {
+        const t = (i: number) => texts[i % texts.length] ?? '';
+        const pulls = Array.from({ length: np }, (_, i) => pullOf(t(i), i));
+        const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
+        // Every other section full too, so the worst case of the whole Home is what is checked.
+        const pushes = Array.from({ length: nq }, (_, i) => pushOf(t(i), i));
+        const lines = pushes.map((push, i) => ({ push, last: i % 3 ? updateOf(t(i), i) : undefined }));
+        const agreements = Array.from({ length: np }, (_, i) => agreementOf(t(i), i));
+        const mirror = mirrorOf(
+          pulls.map((p, i) => ({
+            createdAt: p.createdAt,
+            resolvedAt: p.createdAt + i * 1000,
+            resolution: 'your-call' as const,
+            onTheirPush: i % 2 === 0,
+          })),
+          pulls[0],
+        );
+        ok(
+          'home',
+          homeView(
+            {
+              userId: 'UMGR1',
+              quarterLabel: 'Q4 2026',
+              awaiting: page(pulls),
+              sent: page(pulls),
+              pushes: lines,
+              owned: lines,
+              pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
+              pushLimit: 3,
+              handshakes: new Map(),
+              agreements: page(agreements),
+              recognitions: { shown: recognitions, received: nr, given: nr },
+              me: {
+                awayUntil: '2026-12-24',
+                awayDeputyId: 'UDEP1',
+                managerId: 'UBOSS1',
+                autonomy: np % 2 === 0,
+              },
+              mirror,
+              team: {
+                shown: pulls
+                  .slice(0, 25)
+                  .map((p, i) =>
+                    i % 3
+                      ? { userId: p.requesterId, counts: { pullsSent: i, recognitionsReceived: i } }
+                      : { userId: p.requesterId },
+                  ),
+                total: np * 3,
+              },
+            },
+            NOW,
+          ),
+        );
+        ok(
+          'message',
+          digestMessage(
+            {
+              managerId: 'UMGR1',
+              quarterLabel: 'Q4 2026',
+              pushes: [],
+              awaiting: pulls.map((pull) => ({ pull, overdue: false })),
+              resolved: [],
+              medianAnswerMs: undefined,
+              recognitions,
+              recognitionsCounted: Math.max(0, nr - 1),
+              mirror,
+              pushTitles: new Map(),
+            },
+            NOW,
+          ),
+        );
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('holds for the away messages: notice, deputy, welcome back', () => {
+    fc.assert(
+      fc.property(data, ({ texts, pulls: np }) => {
+        const t = (i: number) => texts[i % texts.length] ?? '';
+        const pulls = Array.from({ length: np }, (_, i) => pullOf(t(i), i));
+        const one = pullOf(t(0), 0);
+        ok('message', welcomeBack({ since: NOW - 86_400_000, shown: pulls.slice(0, 10), total: np }, NOW));
+        ok(
+          'message',
+          withAwayNotice(
+            pullConfirmation(one, t(2)),
+            awayNoticeBlocks(one, { until: '2026-12-24', deputyId: 'UDEP1' }),
+          ),
+        );
+        ok('message', passedToDeputy({ ...one, awayFromId: 'UMGR9' }));
+        ok('message', passedOnManagerMessage(one));
+      }),
+      { numRuns: 30 },
     );
   });
 

@@ -19,6 +19,8 @@ import {
   recordRequesterMessage,
   repeatBack,
 } from '../../src/domain/agreements.js';
+import { setAutonomy } from '../../src/domain/autonomy.js';
+import { arrivedWhileAway, backBy, comeBack, goAway, passToDeputy } from '../../src/domain/away.js';
 import { decisionsInvolving } from '../../src/domain/decisions.js';
 import {
   claimReminder,
@@ -37,6 +39,7 @@ import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../..
 import { forgetPerson } from '../../src/domain/forget.js';
 import { homeFor } from '../../src/domain/home.js';
 import { getMember } from '../../src/domain/members.js';
+import { answeredSince, autonomousAmong, yourTeam } from '../../src/domain/mirror.js';
 import { editPull, mayEdit } from '../../src/domain/pull-edits.js';
 import {
   acknowledgePull,
@@ -230,6 +233,21 @@ function exercise(db: Store['db']): void {
   });
   homeFor(db, HEAVY, QUARTER, 3, HOME_SHOWN);
   homeFor(db, requester, QUARTER, 3, HOME_SHOWN);
+  digestFor(db, HEAVY, {
+    quarterKey: QUARTER.key,
+    quarterLabel: QUARTER.label,
+    now: NOW,
+    localDate: '2026-11-23',
+    quarterStartsAt: QUARTER.startsAt,
+  });
+  answeredSince(db, HEAVY, QUARTER.startsAt);
+  yourTeam(db, HEAVY, QUARTER.startsAt, HOME_SHOWN.team ?? 25);
+  autonomousAmong(db, teamOf(db, HEAVY, NOW - 90 * DAY));
+  setAutonomy(db, HEAVY, person(0), true, NOW);
+  // Time away: going, being found back by the tick, the summary, a pull sent on to a deputy.
+  goAway(db, { userId: HEAVY, until: '2026-11-30', deputyId: manager(2) }, NOW, 'UTC');
+  backBy(db, NOW + 10 * DAY, 'UTC');
+  arrivedWhileAway(db, HEAVY, NOW - 30 * DAY);
   teamOf(db, HEAVY, NOW - 90 * DAY);
   recognitionsInvolving(db, [requester], QUARTER.startsAt);
   knownManagerOf(db, 'UNOBODY1');
@@ -274,6 +292,9 @@ function exercise(db: Store['db']): void {
   agreementsOnPushes(db, [1, 2, 3]);
   handshakesOf(db, [1, 21, handshake]);
   agreementsForExport(db, '2026-10-01');
+  const toAway = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'while away' }, NOW);
+  if (toAway.ok) passToDeputy(db, toAway.value.id, requester, NOW, 'UTC');
+  comeBack(db, HEAVY, NOW);
   claimReminder(db, id, NOW);
   releaseReminder(db, id, NOW);
   markReminded(db, [id], NOW);
@@ -355,9 +376,9 @@ describe('query plans on a seeded database', () => {
       recorder.stop();
     }
     const lists = [...recorder.statements.values()].filter((s) =>
-      /^select .* from "(pulls|recognitions)" where .* order by /i.test(s.sql),
+      /^select .* from "(pulls|recognitions|members)" where .* order by /i.test(s.sql),
     );
-    expect(lists.length).toBe(3); // awaiting, sent, recognitions
+    expect(lists.length).toBe(4); // awaiting, sent, recognitions, Your team
     for (const list of lists) expect(list.sql).toMatch(/ limit \?$/);
     // Pulls come off the index already in order, so the LIMIT stops the read (no sort of all of them first).
     for (const list of lists.filter((l) => /from "pulls"/.test(l.sql))) {

@@ -31,6 +31,40 @@ describe('parseMention', () => {
   });
 });
 
+describe('parsePullCommand: away, back, autonomy', () => {
+  it('reads the date and the deputy of /pull away, and /pull back alone', () => {
+    expect(parsePullCommand('away 2026-12-04')).toEqual({ kind: 'away', until: '2026-12-04' });
+    expect(parsePullCommand('Away 2026-12-04 <@W0DEP1|sam>')).toEqual({
+      kind: 'away',
+      until: '2026-12-04',
+      deputyId: 'W0DEP1',
+    });
+    expect(parsePullCommand('away')).toEqual({ kind: 'usage', of: 'away' });
+    expect(parsePullCommand('away 2026-12-04 and more')).toEqual({ kind: 'usage', of: 'away' });
+    expect(parsePullCommand('away 2026-12-04 @sam')).toEqual({ kind: 'unresolved-mention', name: '@sam' });
+    // A malformed date is the domain's to refuse, with the person's own words shown back.
+    expect(parsePullCommand('away next&amp;week')).toEqual({ kind: 'away', until: 'next&week' });
+    expect(parsePullCommand('back')).toEqual({ kind: 'back' });
+    expect(parsePullCommand('back from the offsite, need a call')).toMatchObject({ kind: 'create' });
+  });
+
+  it('reads /pull autonomy @person and /pull autonomy off @person', () => {
+    expect(parsePullCommand('autonomy <@U0STAR1>')).toEqual({
+      kind: 'autonomy',
+      personId: 'U0STAR1',
+      granted: true,
+    });
+    expect(parsePullCommand('autonomy off <@U0STAR1|star>')).toEqual({
+      kind: 'autonomy',
+      personId: 'U0STAR1',
+      granted: false,
+    });
+    expect(parsePullCommand('autonomy')).toEqual({ kind: 'usage', of: 'autonomy' });
+    expect(parsePullCommand('autonomy <@U0STAR1> <@U0STAR2>')).toEqual({ kind: 'usage', of: 'autonomy' });
+    expect(parsePullCommand('autonomy @star')).toEqual({ kind: 'unresolved-mention', name: '@star' });
+  });
+});
+
 describe('parsePullCommand', () => {
   it('reads every form', () => {
     expect(parsePullCommand('')).toEqual({ kind: 'modal' });

@@ -20,6 +20,7 @@ import {
   plural,
   section,
 } from './common.js';
+import { mirrorLines } from './mirror.js';
 import { answerButtons, awaitingPullBlocks, KIND_LABEL, RESOLUTION_LABEL } from './pulls.js';
 import { pushLine } from './pushes.js';
 import { recognitionLine } from './recognitions.js';
@@ -32,11 +33,27 @@ const RESOLVED_SHOWN = 8;
 const RECOGNITIONS_SHOWN = 6;
 const ON_HOME = 'all of them are on your Pushpull Home tab';
 
+/**
+ * ` (3)`, or nothing when a recognition involves someone with autonomy: their recognitions are listed as
+ * work, but no number that counts their activity is shown.
+ */
+function recognitionCount(content: DigestContent): string {
+  const counted = content.recognitionsCounted ?? content.recognitions.length;
+  return counted === content.recognitions.length ? ` (${counted})` : '';
+}
+
 export function digestMessage(content: DigestContent, now: number): { text: string; blocks: Blocks } {
   const blocks: Blocks = [
     header('Your week in Pushpull'),
     context(`Pushes for ${content.quarterLabel} · pulls · advocates`),
   ];
+
+  if (content.mirror) {
+    blocks.push(
+      divider(),
+      section(`*Your mirror — ${content.quarterLabel}*\n${mirrorLines(content.mirror, now).join('\n')}`),
+    );
+  }
 
   if (content.pushes.length > 0) {
     blocks.push(divider(), section(`*Pushing on* (${content.pushes.length})`));
@@ -102,7 +119,7 @@ export function digestMessage(content: DigestContent, now: number): { text: stri
 
   if (content.recognitions.length > 0) {
     const lines = content.recognitions.slice(0, RECOGNITIONS_SHOWN).map((r) => `• ${recognitionLine(r)}`);
-    const title = `*Advocates recognized in your team* (${content.recognitions.length})\n`;
+    const title = `*Advocates recognized in your team*${recognitionCount(content)}\n`;
     const list = joinedWithin(
       lines,
       '\n',
@@ -114,7 +131,7 @@ export function digestMessage(content: DigestContent, now: number): { text: stri
   }
 
   blocks.push(context('Everything else is the team’s to run. Your Home tab has the full picture.'));
-  const text = `Your week: ${plural(content.pushes.length, 'push', 'pushes')}, ${plural(content.awaiting.length, 'pull')} awaiting you, ${content.resolved.length} resolved, ${plural(content.recognitions.length, 'advocate')} recognized.`;
+  const text = `Your week: ${plural(content.pushes.length, 'push', 'pushes')}, ${plural(content.awaiting.length, 'pull')} awaiting you, ${content.resolved.length} resolved, ${recognitionCount(content) ? plural(content.recognitions.length, 'advocate') : 'advocates'} recognized.`;
   return { text, blocks: capBlocks(blocks, MESSAGE_BLOCK_LIMIT, 'More on your Home tab.') };
 }
 
@@ -155,12 +172,14 @@ export function digestPreview(content: DigestContent, now: number): string {
     out.push('');
   }
   if (content.recognitions.length > 0) {
-    out.push(`Advocates recognized in your team (${content.recognitions.length}):`);
+    out.push(`Advocates recognized in your team${recognitionCount(content)}:`);
     for (const r of content.recognitions)
       out.push(`  - ${r.advocateId} (${r.advocateFunction}) by ${r.recognizerId}: ${oneLine(r.what)}`);
     out.push('');
   }
   if (out.length === 2) out.push('Nothing this week: no digest would be sent.');
+  else if (content.mirror)
+    out.push(`Your mirror — ${content.quarterLabel}:`, ...mirrorLines(content.mirror, now), '');
   return out.join('\n');
 }
 

@@ -3,6 +3,7 @@ import type { HomeView } from '@slack/types';
 import type { HomeData, HomeShown } from '../../domain/home.js';
 import { mention } from '../text.js';
 import { agreementSections } from './agreements.js';
+import { autonomyLine } from './autonomy.js';
 import {
   actions,
   type Blocks,
@@ -10,11 +11,13 @@ import {
   capBlocks,
   context,
   divider,
+  formatDate,
   header,
   LIMITS,
   listed,
   section,
 } from './common.js';
+import { mirrorBlocks, teamBlocks } from './mirror.js';
 import { awaitingPullBlocks, sentPullBlocks } from './pulls.js';
 import { pushLine, pushSections, updateButton } from './pushes.js';
 import { recognitionLine } from './recognitions.js';
@@ -30,15 +33,35 @@ const SENT_SHOWN = 8; // 2 blocks each
 const OWNED_SHOWN = 5;
 const RECOGNITIONS_SHOWN = 5;
 const AGREEMENTS_HOME = 5;
+const TEAM_SHOWN = 25; // one section for all of them
 /** What the Home tab shows of each list: `homeFor` reads no more than this. */
 export const HOME_SHOWN: HomeShown = {
   awaiting: AWAITING_SHOWN,
   sent: SENT_SHOWN,
   recognitions: RECOGNITIONS_SHOWN,
   agreements: AGREEMENTS_HOME,
+  team: TEAM_SHOWN,
 };
 const SEE_LIST = '`/pull list` shows them too';
 const SEE_AGREEMENTS = '`/pull agreements` shows more';
+
+/** Away or here, and whether they run on their own: what a person should know about themselves first. */
+function standingBlocks(data: HomeData): Blocks {
+  const me = data.me;
+  if (!me) return [];
+  const blocks: Blocks = [];
+  if (me.awayUntil) {
+    const deputy = me.awayDeputyId ? ` ${mention(me.awayDeputyId)} is your deputy.` : '';
+    blocks.push(
+      section(
+        `:palm_tree: *You are away until ${formatDate(me.awayUntil)}.* No digest or reminders until then.${deputy} \`/pull back\` ends it.`,
+      ),
+    );
+  }
+  const autonomy = autonomyLine(me.managerId, me.autonomy);
+  if (autonomy) blocks.push(context(autonomy));
+  return blocks;
+}
 
 export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeView {
   const blocks: Blocks = [
@@ -49,8 +72,8 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
       button('Pull someone in', HOME_PULL_IN, 'pull', 'primary'),
       button('Add a push', HOME_PUSH_ADD, 'push'),
     ),
-    divider(),
   ];
+  blocks.push(...standingBlocks(data), divider());
 
   if (data.awaiting.total > 0) {
     blocks.push(header(`Awaiting you (${data.awaiting.total})`));
@@ -130,10 +153,21 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
       ),
     );
   }
+  const managing =
+    (data.team?.total ?? 0) > 0 ||
+    data.awaiting.total > 0 ||
+    data.pushes.length > 0 ||
+    (data.mirror?.answered ?? 0) > 0;
+  if (data.mirror && managing) {
+    blocks.push(divider(), ...mirrorBlocks(data.mirror, data.quarterLabel, now));
+  }
+  if (data.team) blocks.push(...teamBlocks(data.team));
 
   const { received, given } = data.recognitions;
   if (received + given > 0) {
-    blocks.push(divider(), header(`Recognitions this quarter — ${received} received, ${given} given`));
+    // Someone with autonomy is not measured, not even on their own Home: their recognitions show, uncounted.
+    const counts = data.me?.autonomy ? '' : ` — ${received} received, ${given} given`;
+    blocks.push(divider(), header(`Recognitions this quarter${counts}`));
     blocks.push(
       ...listed(
         data.recognitions.shown,

@@ -1,3 +1,4 @@
+import { PULL_PASS_TO_DEPUTY } from '../../blocks/away.js';
 import { HOME_PULL_IN, HOME_PUSH_ADD } from '../../blocks/home.js';
 import { HANDSHAKE_ACTIONS, PULL_ACTIONS, PULL_MANAGER_SELECTED } from '../../blocks/pulls.js';
 import { PUSH_UPDATE_OPEN } from '../../blocks/pushes.js';
@@ -8,6 +9,7 @@ import { homePullInAction, homePushAddAction } from './home-buttons.js';
 import { acknowledgeAction, answerAction } from './pull-answer.js';
 import { editAction } from './pull-edit.js';
 import { managerSelectedAction } from './pull-manager-selected.js';
+import { passToDeputyAction } from './pull-pass-to-deputy.js';
 import { withdrawAction } from './pull-withdraw.js';
 import { pushUpdateOpenAction } from './push-update-open.js';
 
@@ -24,6 +26,7 @@ export function register(routes: Routes, deps: Deps): void {
   routes.action(PULL_ACTIONS.withdraw, withdrawAction(deps));
   routes.action(PULL_ACTIONS.edit, editAction(deps));
   routes.action(PULL_MANAGER_SELECTED, managerSelectedAction(deps));
+  routes.action(PULL_PASS_TO_DEPUTY, passToDeputyAction(deps));
   routes.action(PUSH_UPDATE_OPEN, pushUpdateOpenAction(deps));
   routes.action(HOME_PULL_IN, homePullInAction(deps));
   routes.action(HOME_PUSH_ADD, homePushAddAction(deps));

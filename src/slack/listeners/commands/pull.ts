@@ -8,15 +8,23 @@ import { commandKey, createOnce } from '../../../domain/requests.js';
 import { AGREEMENTS_SHOWN, agreementList } from '../../blocks/agreements.js';
 import { decisionList } from '../../blocks/decisions.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { EXPORT_IS_CLI_ONLY, managerNotReached, openPullRefusal } from '../../copy.js';
+import {
+  AUTONOMY_USAGE,
+  AWAY_USAGE,
+  EXPORT_IS_CLI_ONLY,
+  managerNotReached,
+  openPullRefusal,
+} from '../../copy.js';
 import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
+import { confirmationFor } from '../../notify/away.js';
 import { commandSchema } from '../../payloads.js';
 import { excerpt, mention, parsePullCommand, typedLength } from '../../text.js';
 import { ephemeral, openView } from '../reply.js';
 import { saving } from '../saving.js';
+import { autonomyCommand, awayCommand, backCommand } from './pull-away.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -34,6 +42,18 @@ export function pullCommand(deps: Deps) {
     const request = parsePullCommand(parsed.data.text);
 
     switch (request.kind) {
+      case 'away':
+        await awayCommand(deps, { ack, client }, { userId, teamId }, request);
+        return;
+      case 'back':
+        await backCommand(deps, { ack, client }, { userId, teamId });
+        return;
+      case 'autonomy':
+        await autonomyCommand(deps, { ack, client }, { userId, teamId }, request);
+        return;
+      case 'usage':
+        await ack(ephemeral({ text: request.of === 'away' ? AWAY_USAGE : AUTONOMY_USAGE }));
+        return;
       case 'help':
         await ack(ephemeral(pullHelp()));
         return;
@@ -124,12 +144,12 @@ export function pullCommand(deps: Deps) {
         }
         if (result.value.replay) {
           const first = result.value.createdId ? getPull(deps.db, result.value.createdId) : undefined;
-          await ack(first ? ephemeral(pullConfirmation(first)) : undefined);
+          await ack(first ? ephemeral(confirmationFor(deps, first, pullConfirmation(first))) : undefined);
           return;
         }
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
         const pull = result.value.value;
-        await ack(ephemeral(pullConfirmation(pull)));
+        await ack(ephemeral(confirmationFor(deps, pull, pullConfirmation(pull))));
         await afterAcks();
         await refreshProfile(client, deps, managerId);
         if (getMember(deps.db, managerId)?.isBot) {

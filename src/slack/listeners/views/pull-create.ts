@@ -9,6 +9,7 @@ import { managerNotReached, openPullRefusal, SOMETHING_WENT_WRONG } from '../../
 import { afterAcks, directMessage, pushFrameOf, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
+import { confirmationFor } from '../../notify/away.js';
 import {
   keptMarkup,
   selectedDate,
@@ -103,7 +104,7 @@ export function pullCreateView(deps: Deps) {
       client,
       deps,
       userId,
-      pullConfirmation(pull, warning, pushFrameOf(deps, pull)),
+      confirmationFor(deps, pull, pullConfirmation(pull, warning, pushFrameOf(deps, pull))),
       'confirm a pull to its requester',
     );
     refreshHomes(client, deps, [userId, managerId]);

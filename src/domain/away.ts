@@ -1,0 +1,205 @@
+// Time away: who is away until when (a calendar date in their own timezone), their deputy, and their return.
+import { and, count, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { type Member, members, type Pull, pulls } from '../db/schema.js';
+import { ensureMember, getMember } from './members.js';
+import { UNRESOLVED } from './pulls.js';
+import { fail, ok, type Result } from './result.js';
+import { localDate, zonedParts } from './time.js';
+
+export type AwayDateRefusal = 'malformed' | 'past' | 'too-far';
+export type AwayRefusal = AwayDateRefusal | 'self' | 'bot';
+
+/** `YYYY-MM-DD` of a real calendar date, or undefined. */
+function calendarDate(text: string): { year: number; month: number; day: number } | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return undefined;
+  return { year, month, day };
+}
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Checks the last day someone will be away, against their own calendar: today is fine (away for the rest
+ * of it), yesterday is past, and a year from today is as far as a plan reaches.
+ */
+export function checkAwayUntil(text: string, now: number, timeZone: string): Result<string, AwayDateRefusal> {
+  if (!calendarDate(text)) return fail('malformed');
+  const today = zonedParts(now, timeZone);
+  if (text < localDate(now, timeZone)) return fail('past');
+  const yearOn = iso(new Date(Date.UTC(today.year + 1, today.month - 1, today.day)));
+  if (text > yearOn) return fail('too-far');
+  return ok(text);
+}
+
+/** Away at `now`: their own calendar has not passed the last day they named. */
+export function isAway(
+  member: Pick<Member, 'awayUntil'> | undefined,
+  now: number,
+  timeZone: string,
+): boolean {
+  return Boolean(member?.awayUntil && localDate(now, timeZone) <= member.awayUntil);
+}
+
+/** The timezone Pushpull reads someone's calendar in: theirs as Slack gave it, else the default. */
+export function timeZoneOf(member: Pick<Member, 'timezone'> | undefined, fallback: string): string {
+  return member?.timezone ?? fallback;
+}
+
+export function goAway(
+  db: Db,
+  input: { userId: string; teamId?: string | undefined; until: string; deputyId?: string | undefined },
+  now: number,
+  fallbackTimeZone: string,
+): Result<Member, AwayRefusal> {
+  const me = getMember(db, input.userId);
+  const checked = checkAwayUntil(input.until, now, timeZoneOf(me, fallbackTimeZone));
+  if (!checked.ok) return checked;
+  if (input.deputyId === input.userId) return fail('self');
+  if (input.deputyId && getMember(db, input.deputyId)?.isBot) return fail('bot');
+  return db.transaction(
+    () => {
+      ensureMember(db, input.userId, input.teamId, now);
+      const current = getMember(db, input.userId);
+      // Changing the date while away keeps the start: the summary on return covers the whole absence.
+      const since = current?.awayUntil && current.awaySince ? current.awaySince : now;
+      db.update(members)
+        .set({
+          awayUntil: checked.value,
+          awayDeputyId: input.deputyId ?? null,
+          awaySince: since,
+          updatedAt: now,
+        })
+        .where(eq(members.userId, input.userId))
+        .run();
+      return ok(getMember(db, input.userId) as Member);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * Ends someone's time away and says since when they were away; undefined when they were not (or another
+ * instance ended it first): whoever gets the time back is the one who sends the summary, so it goes once.
+ */
+export function comeBack(db: Db, userId: string, now: number): { since: number; until: string } | undefined {
+  return db.transaction(
+    () => {
+      const current = getMember(db, userId);
+      if (!current?.awayUntil) return undefined;
+      const ended = db
+        .update(members)
+        .set({ awayUntil: null, awayDeputyId: null, awaySince: null, updatedAt: now })
+        .where(and(eq(members.userId, userId), eq(members.awayUntil, current.awayUntil)))
+        .run().changes;
+      return ended === 1 ? { since: current.awaySince ?? now, until: current.awayUntil } : undefined;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Whose time away is over by `now`: first the cheap cut (a date past everywhere on Earth is not needed), then each calendar. */
+export function backBy(db: Db, now: number, fallbackTimeZone: string): string[] {
+  const earliestToday = localDate(now, 'Etc/GMT+12');
+  const latestToday = localDate(now, 'Pacific/Kiritimati');
+  const candidates = db
+    .select({ userId: members.userId, awayUntil: members.awayUntil, timezone: members.timezone })
+    .from(members)
+    .where(and(isNotNull(members.awayUntil), lt(members.awayUntil, latestToday)))
+    .all();
+  return candidates
+    .filter((m) => (m.awayUntil ?? '') < earliestToday || !isAway(m, now, timeZoneOf(m, fallbackTimeZone)))
+    .map((m) => m.userId);
+}
+
+/** How many pulls the welcome-back summary lists; the rest are counted. */
+export const SUMMARY_SHOWN = 10;
+
+export interface WhileAway {
+  since: number;
+  /** Newest first, at most SUMMARY_SHOWN: sent to them, or sent on to their deputy. */
+  shown: Pull[];
+  total: number;
+}
+
+/** The pulls that arrived while someone was away: to them, or to their deputy on their behalf. */
+export function arrivedWhileAway(db: Db, userId: string, since: number, shown = SUMMARY_SHOWN): WhileAway {
+  const toThem = and(eq(pulls.managerId, userId), gte(pulls.createdAt, since));
+  const onTheirBehalf = and(
+    eq(pulls.awayFromId, userId),
+    isNotNull(pulls.awayFromId),
+    gte(pulls.createdAt, since),
+  );
+  const read = (where: ReturnType<typeof and>) =>
+    db.select().from(pulls).where(where).orderBy(desc(pulls.createdAt)).limit(shown).all();
+  const counted = (where: ReturnType<typeof and>) =>
+    db.select({ n: count() }).from(pulls).where(where).get()?.n ?? 0;
+  const rows = [...read(toThem), ...read(onTheirBehalf)]
+    .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
+    .slice(0, shown);
+  return { since, shown: rows, total: counted(toThem) + counted(onTheirBehalf) };
+}
+
+export type PassRefusal = 'not-found' | 'not-requester' | 'closed' | 'not-away' | 'no-deputy';
+
+/**
+ * The requester sends an open pull on to the deputy of the manager who is away. Only the requester may, only
+ * while that manager is away with a deputy named; the away manager keeps it in their summary on return.
+ */
+export function passToDeputy(
+  db: Db,
+  pullId: number,
+  actorId: string,
+  now: number,
+  fallbackTimeZone: string,
+): Result<{ pull: Pull; before: Pull }, PassRefusal> {
+  return db.transaction(
+    () => {
+      const before = db.select().from(pulls).where(eq(pulls.id, pullId)).get();
+      if (!before) return fail('not-found' as const);
+      if (before.requesterId !== actorId) return fail('not-requester' as const);
+      if (!UNRESOLVED.includes(before.status)) return fail('closed' as const);
+      const manager = getMember(db, before.managerId);
+      if (!isAway(manager, now, timeZoneOf(manager, fallbackTimeZone))) return fail('not-away' as const);
+      const deputyId = manager?.awayDeputyId;
+      if (!deputyId || deputyId === actorId) return fail('no-deputy' as const);
+      const pull = db
+        .update(pulls)
+        .set({
+          managerId: deputyId,
+          awayFromId: before.managerId,
+          status: 'open',
+          acknowledgedAt: null,
+          managerChannel: null,
+          managerTs: null,
+          managerDmUnknownAt: null,
+        })
+        .where(and(eq(pulls.id, pullId), eq(pulls.managerId, before.managerId)))
+        .returning()
+        .get();
+      return pull ? ok({ pull, before }) : fail('closed' as const);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** The deputy to offer a requester pulling `managerId` in, when that manager is away. */
+export function awayNotice(
+  db: Db,
+  managerId: string,
+  requesterId: string,
+  now: number,
+  fallbackTimeZone: string,
+): { until: string; deputyId: string | undefined } | undefined {
+  const manager = getMember(db, managerId);
+  if (!manager || !isAway(manager, now, timeZoneOf(manager, fallbackTimeZone))) return undefined;
+  const deputy = manager.awayDeputyId;
+  return {
+    until: manager.awayUntil as string,
+    deputyId: deputy && deputy !== requesterId ? deputy : undefined,
+  };
+}
