@@ -54,7 +54,18 @@ export function postgresBinaries(): string | undefined {
 
 /** `psql` against a connection URL: one statement, unaligned output, stop on the first error. */
 export function psql(url: string, statement: string): Promise<ProgramResult> {
-  return run('psql', [url, '-X', '-v', 'ON_ERROR_STOP=1', '-At', '-c', statement]);
+  return run(psqlProgram(), [url, '-X', '-v', 'ON_ERROR_STOP=1', '-At', '-c', statement]);
+}
+
+/** `psql -f`: a whole SQL file in one transaction, stopping at the first error. */
+export function psqlFile(url: string, file: string): Promise<ProgramResult> {
+  return run(psqlProgram(), [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', file]);
+}
+
+/** The server's own psql when installed beside it, else the one on PATH. */
+function psqlProgram(): string {
+  const bin = postgresBinaries();
+  return bin !== undefined && existsSync(join(bin, 'psql')) ? join(bin, 'psql') : 'psql';
 }
 
 async function freePort(): Promise<number> {
