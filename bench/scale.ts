@@ -7,7 +7,12 @@ import { loadConfig } from '../src/config.js';
 import { applyMigrations, backupDatabase, openDatabase, type Store } from '../src/db/client.js';
 import { forgetPerson } from '../src/domain/forget.js';
 import { createLogger } from '../src/logger.js';
-import { digestContentFor, refreshStaleProfiles, sendDigests, sendOverdueReminders } from '../src/scheduler/digest.js';
+import {
+  digestContentFor,
+  refreshStaleProfiles,
+  sendDigests,
+  sendOverdueReminders,
+} from '../src/scheduler/digest.js';
 import type { Deps } from '../src/slack/deps.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';

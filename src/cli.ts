@@ -8,6 +8,9 @@ import { ConfigError } from './config.js';
 import { backupDatabase, DatabaseError } from './db/client.js';
 import { MAX_ATTEMPTS } from './domain/digest-claims.js';
 import { forgetPerson } from './domain/forget.js';
+import { DATASET_NAMES, type DatasetName } from './export/datasets.js';
+import { type ExportFormat, FORMATS } from './export/formats.js';
+import { exportDataset } from './export/index.js';
 import { start } from './index.js';
 import { boltLogger } from './logger.js';
 import { configFromEnvironment, loggerFor, openMigrated, StartupError, VERSION } from './runtime.js';
@@ -65,12 +68,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: {},
     positionals: ['user'],
   },
+  export: {
+    usage: `export <${DATASET_NAMES.join('|')}> [--since YYYY-MM-DD] [--format csv|json]`,
+    summary: 'write one dataset to standard output: CSV with a header row (default) or JSON lines',
+    options: { since: { type: 'string' }, format: { type: 'string' } },
+    positionals: ['dataset'],
+  },
 };
 
 export const USAGE = `Usage: pushpull <command> [--help]
 
 ${Object.values(COMMANDS)
-  .map((c) => `  ${c.usage.padEnd(31)}${c.summary}`)
+  .map((c) =>
+    c.usage.length < 31
+      ? `  ${c.usage.padEnd(31)}${c.summary}`
+      : `  ${c.usage}\n  ${''.padEnd(31)}${c.summary}`,
+  )
   .join('\n')}
   help [command]                 this message, or one command's
   --version, -v                  print the version
@@ -156,7 +169,33 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (name === 'forget' && !USER_ID.test(parsed.positionals[0] ?? '')) {
     return refuse('give the Slack user id, such as U012ABCDEF');
   }
+  if (name === 'export') {
+    const problem = exportProblem(parsed.positionals[0] ?? '', options);
+    if (problem) return refuse(problem);
+  }
   return { kind: 'run', command: name, options, args: parsed.positionals };
+}
+
+/** What is wrong with an export's arguments, in one line, or undefined when they are right. */
+function exportProblem(
+  dataset: string,
+  options: Record<string, string | boolean | undefined>,
+): string | undefined {
+  if (!DATASET_NAMES.some((d) => d === dataset))
+    return `no dataset called '${dataset}'; choose ${DATASET_NAMES.join(', ')}`;
+  const { since, format } = options;
+  if (since !== undefined && !isCalendarDate(String(since)))
+    return `--since needs a date as YYYY-MM-DD, such as 2026-01-01 (got '${since}')`;
+  if (format !== undefined && !Object.hasOwn(FORMATS, String(format)))
+    return `--format is csv or json (got '${format}')`;
+  return undefined;
+}
+
+/** `YYYY-MM-DD` naming a day that exists (no February 30th). */
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
 }
 
 function digestUsage(): string {
@@ -192,6 +231,12 @@ async function run(command: string, options: Record<string, string | boolean | u
       return digest(command === 'digest preview' ? String(options.manager) : undefined);
     case 'forget':
       return forget(args[0] ?? '');
+    case 'export':
+      return exportTo(
+        args[0] as DatasetName,
+        (options.format ?? 'csv') as ExportFormat,
+        options.since as string | undefined,
+      );
     default:
       throw new Error(`no runner for ${command}`);
   }
@@ -227,7 +272,26 @@ async function forget(userId: string): Promise<number> {
   try {
     const gone = forgetPerson(store.db, userId);
     process.stdout.write(
-      `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions.\n`,
+      `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions, ${gone.agreements} agreements.\n`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function exportTo(
+  dataset: DatasetName,
+  format: ExportFormat,
+  since: string | undefined,
+): Promise<number> {
+  const config = configFromEnvironment();
+  const store = openMigrated(config, loggerFor(config));
+  try {
+    const text = exportDataset(store.db, dataset, format, since);
+    // Waited out, so a large export is all written before the database closes and the process exits.
+    await new Promise<void>((done, failed) =>
+      process.stdout.write(text, (error) => (error ? failed(error) : done())),
     );
     return 0;
   } finally {

@@ -5,7 +5,10 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 
 export const PULL_KINDS = ['decision', 'context', 'unblock', 'define-success'] as const;
 export const PULL_STATUSES = ['open', 'acknowledged', 'resolved', 'withdrawn'] as const;
-export const RESOLUTIONS = ['your-call', 'input', 'decision', 'talk'] as const;
+/** `agreed` closes a define-success pull whose handshake ended in "That's it"; no button answers with it directly. */
+export const RESOLUTIONS = ['your-call', 'input', 'decision', 'talk', 'agreed'] as const;
+/** Where a define-success handshake stands: the requester says it back, then the manager confirms, then agreed. */
+export const HANDSHAKE_STAGES = ['repeat', 'confirm', 'agreed'] as const;
 export const PUSH_STATUSES = ['on-track', 'at-risk', 'off-track', 'done', 'dropped'] as const;
 export const ADVOCATE_FUNCTIONS = [
   'operations',
@@ -110,12 +113,16 @@ export const pulls = sqliteTable(
     /** Set when the manager's DM was posted but Slack never answered: it may have landed, so look before resending. */
     managerDmUnknownAt: integer('manager_dm_unknown_at'),
     overdueRemindedAt: integer('overdue_reminded_at'),
+    /** When the requester last edited it: the manager's DM says so, so they know the words changed under them. */
+    editedAt: integer('edited_at'),
   },
   (t) => [
     // Everything a manager received lately (the digest's team, who is a manager) and everything a person sent.
     index('pulls_manager_created').on(t.managerId, t.createdAt, t.requesterId),
     index('pulls_requester_created').on(t.requesterId, t.createdAt),
     index('pulls_resolved').on(t.managerId, t.resolvedAt),
+    // The requester's side of the decision record (`/pull decisions`), newest first.
+    index('pulls_requester_resolved').on(t.requesterId, t.resolvedAt),
     // Open pulls are a few percent of all: lists page through these in order, and count them, without the rest
     // (status is there so the count reads the index alone).
     index('pulls_open_by_manager').on(t.managerId, t.createdAt, t.id, t.status).where(OPEN),
@@ -193,7 +200,51 @@ export const requestsSeen = sqliteTable(
   (t) => [index('requests_seen_time').on(t.seenAt)],
 );
 
+/**
+ * A define-success handshake and, once the manager says "That's it", the agreement it leaves: what success
+ * looks like in the manager's words and the requester's, by when, the guardrails, and how the requester means
+ * to get there. One per pull; it belongs to both people and may hang off the pull's push.
+ */
+export const agreements = sqliteTable(
+  'agreements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id'),
+    pullId: integer('pull_id').references(() => pulls.id, { onDelete: 'set null' }),
+    requesterId: text('requester_id').notNull(),
+    managerId: text('manager_id').notNull(),
+    pushId: integer('push_id').references(() => pushes.id, { onDelete: 'set null' }),
+    stage: text('stage', { enum: HANDSHAKE_STAGES }).notNull().default('repeat'),
+    success: text('success').notNull(),
+    byWhen: text('by_when'),
+    guardrails: text('guardrails'),
+    /** The requester's own words, and their ask for room to run it their way. */
+    ownWords: text('own_words'),
+    approach: text('approach'),
+    /** The manager's last "Not quite", shown to the requester with the next Repeat it back. */
+    notQuiteNote: text('not_quite_note'),
+    /** How many times it was said back: 1 when the first try was it. */
+    rounds: integer('rounds').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    agreedAt: integer('agreed_at'),
+    /** The requester's latest handshake DM and the manager's side-by-side DM, updated in place at each step. */
+    requesterChannel: text('requester_channel'),
+    requesterTs: text('requester_ts'),
+    confirmChannel: text('confirm_channel'),
+    confirmTs: text('confirm_ts'),
+  },
+  (t) => [
+    uniqueIndex('agreements_pull').on(t.pullId),
+    index('agreements_requester').on(t.requesterId, t.agreedAt),
+    index('agreements_manager').on(t.managerId, t.agreedAt),
+    index('agreements_push').on(t.pushId, t.agreedAt).where(sql`${t.pushId} is not null`),
+    index('agreements_agreed').on(t.agreedAt),
+  ],
+);
+
 export type Member = typeof members.$inferSelect;
+export type Agreement = typeof agreements.$inferSelect;
+export type HandshakeStage = (typeof HANDSHAKE_STAGES)[number];
 export type Pull = typeof pulls.$inferSelect;
 export type Push = typeof pushes.$inferSelect;
 export type PushUpdate = typeof pushUpdates.$inferSelect;

@@ -1,6 +1,7 @@
 // Everything one person's Home tab shows, gathered in one place.
 import type { Db } from '../db/client.js';
-import type { Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
+import type { Agreement, Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
+import { agreementsOnPushes, agreementsPage, handshakesOf } from './agreements.js';
 import { awaitingPage, type Page, sentPage } from './pulls.js';
 import { lastUpdates, listPushes, pushesOwnedFor, pushTitles } from './pushes.js';
 import { recognitionCounts, recognitionsInvolving } from './recognitions.js';
@@ -10,12 +11,23 @@ export interface HomeData {
   quarterLabel: string;
   awaiting: Page<Pull>;
   sent: Page<Pull>;
-  pushes: { push: Push; last: PushUpdate | undefined }[];
-  owned: { push: Push; last: PushUpdate | undefined }[];
+  pushes: PushWithNews[];
+  owned: PushWithNews[];
+  /** The agreements this person is part of, newest first. */
+  agreements: Page<Agreement>;
+  /** The handshakes of the define-success pulls they sent or that await them, by pull id. */
+  handshakes: Map<number, Agreement>;
   pushTitles: Map<number, string>;
   pushLimit: number;
   /** The newest this quarter, and how many they received and gave in all. */
   recognitions: { shown: Recognition[]; received: number; given: number };
+}
+
+/** A push with its latest update and the agreements that hang off it. */
+export interface PushWithNews {
+  push: Push;
+  last: PushUpdate | undefined;
+  agreed?: { count: number; latest: Agreement } | undefined;
 }
 
 /** How many of each list the Home tab shows: no more is read. */
@@ -23,6 +35,7 @@ export interface HomeShown {
   awaiting: number;
   sent: number;
   recognitions: number;
+  agreements: number;
 }
 
 export function homeFor(
@@ -40,7 +53,12 @@ export function homeFor(
     db,
     [...mine, ...owned].map((p) => p.id),
   );
-  const withLast = (p: Push) => ({ push: p, last: latest.get(p.id) });
+  const agreed = agreementsOnPushes(
+    db,
+    [...mine, ...owned].map((p) => p.id),
+  );
+  const withLast = (p: Push) => ({ push: p, last: latest.get(p.id), agreed: agreed.get(p.id) });
+  const agreements = agreementsPage(db, userId, shown.agreements);
   return {
     userId,
     quarterLabel: quarter.label,
@@ -48,9 +66,14 @@ export function homeFor(
     sent,
     pushes: mine.map(withLast),
     owned: owned.map(withLast),
+    agreements,
+    handshakes: handshakesOf(
+      db,
+      [...awaiting.shown, ...sent.shown].flatMap((p) => (p.kind === 'define-success' ? [p.id] : [])),
+    ),
     pushTitles: pushTitles(
       db,
-      [...awaiting.shown, ...sent.shown].flatMap((p) => (p.pushId ? [p.pushId] : [])),
+      [...awaiting.shown, ...sent.shown, ...agreements.shown].flatMap((p) => (p.pushId ? [p.pushId] : [])),
     ),
     pushLimit,
     recognitions: {

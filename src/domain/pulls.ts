@@ -3,15 +3,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from 'dri
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import {
-  OPEN,
-  PULL_KINDS,
-  type Pull,
-  type PullStatus,
-  pulls,
-  RESOLUTIONS,
-  type Resolution,
-} from '../db/schema.js';
+import { OPEN, PULL_KINDS, type Pull, type PullKind, type PullStatus, pulls } from '../db/schema.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, withinTyped } from './text.js';
@@ -58,7 +50,7 @@ export type OpenPullRefusal =
  * before the commit and ignores a commit that then fails (a full disk, a file gone read-only): the caller would
  * hold a row that was never stored. In a transaction the COMMIT is its own step, and its failure is thrown.
  */
-function committed<T>(db: Db, write: () => T): T {
+export function committed<T>(db: Db, write: () => T): T {
   return db.transaction(write, { behavior: 'immediate' });
 }
 
@@ -153,19 +145,34 @@ export type StepRefusal =
   | 'closed'
   | 'already-acknowledged'
   | 'note-required'
-  | 'note-too-long';
+  | 'note-too-long'
+  | 'not-this-answer';
+
+/** The answers a manager gives with a button; `agreed` is only ever reached through the define-success handshake. */
+export const ANSWERS = ['your-call', 'input', 'decision', 'talk'] as const;
+export type Answer = (typeof ANSWERS)[number];
 
 /** The answers that leave the decision elsewhere need no words; the ones that carry the manager's view do. */
-export const NOTE_REQUIRED: Record<Resolution, boolean> = {
+export const NOTE_REQUIRED: Record<Answer, boolean> = {
   'your-call': false,
   input: true,
   decision: true,
   talk: false,
 };
 
-export const resolutionSchema = z.enum(RESOLUTIONS);
+export const resolutionSchema = z.enum(ANSWERS);
 
-function guard(
+/**
+ * The one-shot answers a pull of this kind takes. Someone who asks their manager to define success is asking
+ * for the goal, not for a call: "Your call" would hand back the very thing they asked for, and a Decision or
+ * Input would skip the repeat-it-back that earns them the room to run. The handshake answers it; Let's talk
+ * stays, for a goal that needs a conversation first.
+ */
+export function answersFor(kind: PullKind): readonly Answer[] {
+  return kind === 'define-success' ? ['talk'] : ANSWERS;
+}
+
+export function stepRefusalOf(
   pull: Pull | undefined,
   actorId: string,
   role: 'manager' | 'requester',
@@ -178,15 +185,17 @@ function guard(
 }
 
 /** Checks that `actorId` may answer this pull now, without changing anything (used before opening a modal). */
-export function mayAnswer(db: Db, id: number, actorId: string): Result<Pull, StepRefusal> {
+export function mayAnswer(db: Db, id: number, actorId: string, answer?: Answer): Result<Pull, StepRefusal> {
   const pull = getPull(db, id);
-  const refusal = guard(pull, actorId, 'manager');
-  return refusal ? fail(refusal) : ok(pull as Pull);
+  const refusal = stepRefusalOf(pull, actorId, 'manager');
+  if (refusal) return fail(refusal);
+  if (answer && !answersFor((pull as Pull).kind).includes(answer)) return fail('not-this-answer');
+  return ok(pull as Pull);
 }
 
 export function acknowledgePull(db: Db, id: number, actorId: string, now: number): Result<Pull, StepRefusal> {
   const pull = getPull(db, id);
-  const refusal = guard(pull, actorId, 'manager');
+  const refusal = stepRefusalOf(pull, actorId, 'manager');
   if (refusal) return fail(refusal);
   // A second press (a double click, a replay, a racing instance) changes nothing, and nobody is told twice.
   if (pull?.status === 'acknowledged') return fail('already-acknowledged');
@@ -206,13 +215,12 @@ export function resolvePull(
   db: Db,
   id: number,
   actorId: string,
-  resolution: Resolution,
+  resolution: Answer,
   note: string | undefined,
   now: number,
 ): Result<Pull, StepRefusal> {
-  const pull = getPull(db, id);
-  const refusal = guard(pull, actorId, 'manager');
-  if (refusal) return fail(refusal);
+  const allowed = mayAnswer(db, id, actorId, resolution);
+  if (!allowed.ok) return allowed;
   const text = note?.trim() ?? '';
   if (NOTE_REQUIRED[resolution] && text === '') return fail('note-required');
   if (typedLength(text) > NOTE_MAX) return fail('note-too-long');
@@ -229,7 +237,7 @@ export function resolvePull(
 
 export function withdrawPull(db: Db, id: number, actorId: string, now: number): Result<Pull, StepRefusal> {
   const pull = getPull(db, id);
-  const refusal = guard(pull, actorId, 'requester');
+  const refusal = stepRefusalOf(pull, actorId, 'requester');
   if (refusal) return fail(refusal);
   const row = committed(db, () =>
     db

@@ -54,6 +54,11 @@ export function shownToken(token: string): string {
 }
 
 /** Stored text as a reader sees it, with no markup: for plain-text places and counting. */
+/** What the person typed, markup as stored: only the invisible mark that keeps typed-out markup plain is dropped. */
+export function typedText<T extends string | null>(stored: T): T {
+  return (stored === null ? null : stored.replaceAll(INERT, '')) as T;
+}
+
 export function shownText(stored: string): string {
   return splitMarkup(stored)
     .map((part, i) => (i % 2 === 1 ? shownToken(part) : part.replaceAll(INERT, '')))

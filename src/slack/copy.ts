@@ -1,4 +1,7 @@
 // The words Pushpull says when it cannot do what was asked. Warm, short, and clear about what to do next.
+
+import { AGREEMENT_FIELD_MAX, type HandshakeRefusal } from '../domain/agreements.js';
+import type { EditRefusal } from '../domain/pull-edits.js';
 import type { OpenPullRefusal, StepRefusal } from '../domain/pulls.js';
 import { CONTEXT_MAX, NEED_MAX, NOTE_MAX, PULLS_PER_MINUTE } from '../domain/pulls.js';
 import { type AddPushRefusal, FIELD_MAX, type PushStepRefusal, TITLE_MAX } from '../domain/pushes.js';
@@ -41,6 +44,63 @@ export function stepRefusal(reason: StepRefusal, who?: { managerId?: string; req
       return 'Add a note: an answer with Input or Decision carries your words.';
     case 'note-too-long':
       return `A note holds up to ${n(NOTE_MAX)} characters.`;
+    case 'not-this-answer':
+      return "This pull asks you to define success: use *Define success* (or *Let's talk*). Nothing was changed.";
+  }
+}
+
+/** Why a step of the define-success handshake did not happen, naming whose step it is. */
+export function handshakeRefusal(
+  reason: HandshakeRefusal,
+  who?: { managerId?: string; requesterId?: string },
+): string {
+  const manager = who?.managerId ? mention(who.managerId) : 'the manager it was sent to';
+  const requester = who?.requesterId ? mention(who.requesterId) : 'the person who asked';
+  switch (reason) {
+    case 'not-manager':
+      return `Only ${manager} can define success and say whether it was heard right. Nothing was changed.`;
+    case 'not-requester':
+      return `Only ${requester} can repeat it back — it has to be in their own words. Nothing was changed.`;
+    case 'not-define-success':
+      return 'This pull did not ask to define success. Nothing was changed.';
+    case 'already-defined':
+      return `Success is already defined for this pull; it is with ${requester} to repeat it back.`;
+    case 'not-defined':
+      return 'Success has not been defined for this pull yet. Nothing was changed.';
+    case 'not-your-turn':
+      return 'That step is already done — the handshake has moved on. Nothing was changed.';
+    case 'success-empty':
+      return 'Say what success looks like — that is the one thing this needs.';
+    case 'words-empty':
+      return 'Say it back in your own words — that is how you both know it landed.';
+    case 'field-too-long':
+      return `Each part holds up to ${n(AGREEMENT_FIELD_MAX)} characters. If it needs more, it is not one goal yet.`;
+    case 'bad-date':
+      return 'Pick the date from the calendar.';
+    case 'note-required':
+      return 'Say what is not quite right, so they can say it again.';
+    default:
+      return stepRefusal(reason, who);
+  }
+}
+
+export function editRefusal(reason: EditRefusal, who?: { requesterId?: string }, needLength = 0): string {
+  switch (reason) {
+    case 'not-found':
+      return 'I could not find that pull. It may have been removed.';
+    case 'not-requester':
+      return `Only ${who?.requesterId ? mention(who.requesterId) : 'the person who sent it'} can edit this pull. Nothing was changed.`;
+    case 'answered':
+      return 'This pull has been answered, so it stays as it was when the call was made — nothing was changed. Pull them in again if something new came up.';
+    case 'withdrawn':
+      return 'You withdrew this pull, so there is nothing to edit — nothing was changed. Pull them in again if you still need them.';
+    case 'push-elsewhere':
+      return 'That push belongs to someone else — pick one of theirs.';
+    case 'need-empty':
+    case 'need-too-long':
+    case 'context-too-long':
+    case 'invalid':
+      return openPullRefusal(reason, needLength);
   }
 }
 
@@ -97,3 +157,6 @@ export function pushStepRefusal(reason: PushStepRefusal): string {
 export function requesterNotReached(requesterId: string, error: string): string {
   return `:warning: Your answer is saved, but I couldn't DM ${mention(requesterId)} about it (${error}). Let them know directly.`;
 }
+
+export const EXPORT_IS_CLI_ONLY =
+  'Exports are not sent through Slack: whoever runs Pushpull can run `npx pushpull export` on its server. Your own answered pulls are in `/pull decisions`.';

@@ -2,6 +2,7 @@
 import { webApi } from '@slack/bolt';
 import { whenNotBusy } from '../db/busy.js';
 import type { Pull } from '../db/schema.js';
+import { agreementForPull } from '../domain/agreements.js';
 import { getMember, profileIsStale, saveProfile } from '../domain/members.js';
 import {
   clearManagerDmUnknown,
@@ -10,7 +11,7 @@ import {
   recordManagerMessage,
 } from '../domain/pulls.js';
 import { getPush } from '../domain/pushes.js';
-import { managerPullMessage, requesterUpdate } from './blocks/pulls.js';
+import { managerPullMessage, type PullView, type PushFrame, requesterUpdate } from './blocks/pulls.js';
 import type { Deps } from './deps.js';
 import { findTaggedInDm } from './notify/find-in-dm.js';
 
@@ -26,7 +27,7 @@ export function slackErrorCode(error: unknown): string {
 
 export type Delivery = { ok: true } | { ok: false; error: string };
 
-async function attempt(
+export async function attempt(
   deps: Deps,
   what: string,
   context: Record<string, unknown>,
@@ -42,8 +43,17 @@ async function attempt(
   }
 }
 
-function pushTitleOf(deps: Deps, pull: Pull): string | undefined {
-  return pull.pushId ? getPush(deps.db, pull.pushId)?.title : undefined;
+/** The push a pull is about, as the limits it is answered within. */
+export function pushFrameOf(deps: Deps, pull: Pull): PushFrame | undefined {
+  const push = pull.pushId ? getPush(deps.db, pull.pushId) : undefined;
+  return push ? { title: push.title, success: push.success, guardrails: push.guardrails } : undefined;
+}
+
+/** Everything the manager's DM of a pull shows: its push and that push's limits, and its handshake if any. */
+function managerView(deps: Deps, pull: Pull): PullView {
+  const frame = pushFrameOf(deps, pull);
+  const handshake = pull.kind === 'define-success' ? agreementForPull(deps.db, pull.id) : undefined;
+  return { pull, pushTitle: frame?.title, frame, handshake, now: deps.clock() };
 }
 
 /** The message metadata on every manager DM of a pull, so a copy that landed unseen can be found. */
@@ -123,7 +133,7 @@ export async function recoverManagerMessage(client: WebClient, deps: Deps, pullI
  * the pull waits in the manager's list, Home tab and digest. At most one DM, never a copy.
  */
 export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pull): Promise<PullDelivery> {
-  const message = managerPullMessage({ pull, pushTitle: pushTitleOf(deps, pull), now: deps.clock() });
+  const message = managerPullMessage(managerView(deps, pull));
   const context = { pullId: pull.id, managerId: pull.managerId };
   // Marked before the post and cleared when its place is saved (or Slack refused it): whatever fails in
   // between — no answer, a busy database, a crash — later steps look for the DM before relying on it.
@@ -167,7 +177,7 @@ export async function refreshManagerMessage(
   const pull = getPull(deps.db, pullId);
   if (!pull?.managerChannel || !pull.managerTs) return { ok: true };
   const { managerChannel: channel, managerTs: ts } = pull;
-  const message = managerPullMessage({ pull, pushTitle: pushTitleOf(deps, pull), now: deps.clock() });
+  const message = managerPullMessage(managerView(deps, pull));
   return attempt(deps, "update the manager's pull message", { pullId }, () =>
     client.chat.update({ channel, ts, ...message }),
   );

@@ -1,10 +1,12 @@
 // Opening modals with what the domain knows (default manager, their pushes) filled in.
+
+import type { Pull } from '../db/schema.js';
 import { getMember } from '../domain/members.js';
-import { activePushes } from '../domain/pushes.js';
+import { activePushes, getPush } from '../domain/pushes.js';
 import { pullModal } from './blocks/pulls.js';
 import type { Deps } from './deps.js';
 import { quarterFor } from './local-time.js';
-import { prefillMetadata } from './payloads.js';
+import { editMetadata, prefillMetadata } from './payloads.js';
 
 export function pushOptionsFor(deps: Deps, managerId: string | undefined) {
   if (!managerId) return [];
@@ -23,5 +25,18 @@ export function pullModalFor(deps: Deps, userId: string, need?: string, chosenMa
     need,
     pushOptions: pushOptionsFor(deps, managerId),
     ...(privateMetadata ? { privateMetadata } : {}),
+  });
+}
+
+/** The same pull form, holding the pull as it stands; its push kept among the options even if no longer active. */
+export function pullEditModalFor(deps: Deps, pull: Pull) {
+  const options = pushOptionsFor(deps, pull.managerId);
+  const linked = pull.pushId ? getPush(deps.db, pull.pushId) : undefined;
+  if (linked && !options.some((o) => o.id === linked.id))
+    options.unshift({ id: linked.id, title: linked.title });
+  return pullModal({
+    editing: pull,
+    pushOptions: options,
+    privateMetadata: editMetadata(pull.id, pull.need, pull.context),
   });
 }

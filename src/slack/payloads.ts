@@ -77,6 +77,16 @@ export function keptMarkup(privateMetadata: string): string[] {
   }
 }
 
+/** The edit form's private_metadata: which pull, and the markup its prefilled request and context hold. */
+export function editMetadata(pullId: number, need: string, context: string | null): string {
+  const keep = [...new Set([...markupTokens(need), ...markupTokens(context ?? '')])];
+  const full = JSON.stringify({ pullId, keep });
+  // Slack holds 3,000 characters of metadata: the pull id must fit; kept markup then only as far as it does.
+  return full.length <= 3000 ? full : JSON.stringify({ pullId, keep: [] });
+}
+
+export const editMetadataSchema = z.object({ pullId: z.number().int().positive() });
+
 export function selectedUser(values: Values, block: string): string | undefined {
   const r = z.object({ selected_user: userId.nullish() }).safeParse(element(values, block));
   return r.success ? (r.data.selected_user ?? undefined) : undefined;

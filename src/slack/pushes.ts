@@ -1,6 +1,7 @@
 // Push work shared by the command, the modals and the Home tab: render the list, tell owners and managers.
 import type { webApi } from '@slack/bolt';
 import type { Push } from '../db/schema.js';
+import { agreementsOnPushes } from '../domain/agreements.js';
 import { lastUpdates, listPushes } from '../domain/pushes.js';
 import { previousQuarterKey, quarterLabel } from '../domain/quarters.js';
 import { ownerNamedMessage, pushList, pushUpdatedMessage } from './blocks/pushes.js';
@@ -16,13 +17,17 @@ export function renderPushList(deps: Deps, managerId: string, viewerId: string) 
     deps.db,
     pushes.map((p) => p.id),
   );
+  const agreed = agreementsOnPushes(
+    deps.db,
+    pushes.map((p) => p.id),
+  );
   const previousKey = previousQuarterKey(quarter.key);
   const previous = listPushes(deps.db, managerId, previousKey);
   return pushList({
     managerId,
     viewerId,
     quarterLabel: quarter.label,
-    lines: pushes.map((push) => ({ push, last: latest.get(push.id) })),
+    lines: pushes.map((push) => ({ push, last: latest.get(push.id), agreed: agreed.get(push.id) })),
     limit: deps.config.pushLimit,
     previous: { quarterLabel: quarterLabel(previousKey, deps.config.fiscalYearStartMonth), pushes: previous },
     now: deps.clock(),

@@ -175,6 +175,9 @@ export type PullCommand =
   | { kind: 'modal'; need?: string; managerId?: string }
   | { kind: 'help' }
   | { kind: 'list' }
+  | { kind: 'decisions' }
+  | { kind: 'export' }
+  | { kind: 'agreements' }
   | { kind: 'set-manager'; managerId: string }
   | { kind: 'create'; managerId: string | undefined; need: string }
   | { kind: 'unresolved-mention'; name: string };
@@ -185,6 +188,11 @@ export function parsePullCommand(slackText: string): PullCommand {
   if (first === '') return { kind: 'modal' };
   if ((word === 'help' || word === '?') && rest === '') return { kind: 'help' };
   if (word === 'list' && rest === '') return { kind: 'list' };
+  if (word === 'decisions' && rest === '') return { kind: 'decisions' };
+  // `/pull export pulls` looks like an operator's export; `/pull export the Q3 numbers` is a real pull.
+  if (word === 'export' && /^(|pulls|pushes|recognitions|decisions|agreements)(\s|$)/i.test(rest))
+    return { kind: 'export' };
+  if (word === 'agreements' && rest === '') return { kind: 'agreements' };
   if (word === 'manager') {
     const [target, extra] = splitFirst(rest);
     const managerId = parseMention(target);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
-import { members, pulls, pushes } from '../../src/db/schema.js';
+import { agreements, members, pulls, pushes } from '../../src/db/schema.js';
+import { forgetPerson } from '../../src/domain/forget.js';
 import { runCli } from '../support/cli.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import {
@@ -229,7 +230,24 @@ describe('migrations', () => {
     ]);
     expect(store.db.select().from(pushes).all()).toMatchObject([{ title: 'Old push', status: 'at-risk' }]);
     expect(store.db.select().from(pulls).all()).toMatchObject([
-      { need: 'Old pull', kind: 'unblock', pushId: 1, status: 'acknowledged' },
+      // A pull from before edits existed reads as never edited.
+      { need: 'Old pull', kind: 'unblock', pushId: 1, status: 'acknowledged', editedAt: null },
     ]);
+    // 0005 (agreements): an old pull and push can carry an agreement, and forgetting a person reaches it.
+    store.db
+      .insert(agreements)
+      .values({
+        pullId: 1,
+        requesterId: 'UREQ0001',
+        managerId: 'UMGR0001',
+        pushId: 1,
+        success: 'Kept',
+        createdAt: 2,
+      })
+      .run();
+    expect(store.db.select().from(agreements).all()).toMatchObject([
+      { pullId: 1, pushId: 1, stage: 'repeat', rounds: 0, agreedAt: null, success: 'Kept' },
+    ]);
+    expect(forgetPerson(store.db, 'UMGR0001').agreements).toBe(1);
   });
 });

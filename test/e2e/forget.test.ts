@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { members, pulls, pushes, pushUpdates, recognitions } from '../../src/db/schema.js';
+import { agreements, members, pulls, pushes, pushUpdates, recognitions } from '../../src/db/schema.js';
+import {
+  agreementsForExport,
+  confirmAgreement,
+  defineSuccess,
+  repeatBack,
+} from '../../src/domain/agreements.js';
 import { runCli } from '../support/cli.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 
@@ -54,6 +60,45 @@ describe('npx pushpull forget', () => {
 
     const bad = await runCli(['forget', 'not-an-id'], h.env);
     expect(bad.code).toBe(2);
+  });
+});
+
+describe('npx pushpull forget, for agreements', () => {
+  it('erases every agreement the person is part of, on either side, and keeps the others', async () => {
+    h = await startHarness();
+    const GONE = 'UGONE001';
+    const agreeOn = async (requester: string, manager: string, success: string) => {
+      await h.slack.viewSubmission(requester, 'pull_create', {
+        manager: input.user(manager, 'pull_manager_selected'),
+        need: input.text(`Define success: ${success}`),
+        kind: input.option('define-success'),
+      });
+      const id = await eventually(() => {
+        const pull = h.store.db
+          .select()
+          .from(pulls)
+          .all()
+          .find((p) => p.need.endsWith(success));
+        if (!pull) throw new Error('not yet');
+        return pull.id;
+      });
+      const db = h.store.db;
+      expect(defineSuccess(db, id, manager, { success, guardrails: 'No new hires' }, 1).ok).toBe(true);
+      expect(repeatBack(db, id, requester, { ownWords: `${success}, in my words` }).ok).toBe(true);
+      expect(confirmAgreement(db, id, manager, 2).ok).toBe(true);
+    };
+    await agreeOn(GONE, 'UMGR0001', 'theirs as requester');
+    await agreeOn('UREQ0001', GONE, 'theirs as manager');
+    await agreeOn('UREQ0001', 'UMGR0001', 'someone else’s');
+    await h.app.inflight.drained();
+
+    const out = await runCli(['forget', GONE], h.env);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('2 agreements');
+    const left = h.store.db.select().from(agreements).all();
+    expect(JSON.stringify(left)).not.toContain(GONE);
+    expect(left.map((a) => a.success)).toEqual(['someone else’s']);
+    expect(JSON.stringify(agreementsForExport(h.store.db))).not.toContain(GONE);
   });
 });
 

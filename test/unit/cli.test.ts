@@ -25,6 +25,14 @@ describe('parseCommandLine', () => {
       options: { manager: 'W012ABCDEF' },
     });
     expect(parseCommandLine(['forget', 'U012ABCDEF'])).toMatchObject({ kind: 'run', args: ['U012ABCDEF'] });
+    expect(
+      parseCommandLine(['export', 'decisions', '--since', '2024-02-29', '--format', 'json']),
+    ).toMatchObject({
+      kind: 'run',
+      command: 'export',
+      args: ['decisions'],
+      options: { since: '2024-02-29', format: 'json' },
+    });
     // A file name that looks like a flag can still be given after `--`.
     expect(parseCommandLine(['backup', '--', '--odd.db'])).toMatchObject({ kind: 'run', args: ['--odd.db'] });
   });
@@ -46,6 +54,15 @@ describe('parseCommandLine', () => {
       [['digest', 'now'], "pushpull digest: unknown verb 'now'"],
       [['deploy'], "pushpull: unknown command 'deploy'"],
       [['--version', 'extra'], 'pushpull: --version takes no arguments'],
+      [['export'], 'pushpull export: missing <dataset>'],
+      [['export', 'members'], "pushpull export: no dataset called 'members'"],
+      [['export', 'pulls', '--since', 'yesterday'], 'pushpull export: --since needs a date as YYYY-MM-DD'],
+      [['export', 'pulls', '--since', '2026-13-01'], 'pushpull export: --since needs a date as YYYY-MM-DD'],
+      [['export', 'pulls', '--since', '2025-02-29'], 'pushpull export: --since needs a date as YYYY-MM-DD'],
+      [['export', 'pulls', '--format', 'xlsx'], "pushpull export: --format is csv or json (got 'xlsx')"],
+      [['export', 'pulls', '--format'], "pushpull export: option '--format' needs a value"],
+      [['export', 'pulls', 'pushes'], "pushpull export: unexpected argument 'pushes'"],
+      [['export', 'pulls', '--user', 'U1'], "pushpull export: unknown option '--user'"],
     ];
     for (const [argv, problem] of refusals) {
       const line = parseCommandLine(argv);

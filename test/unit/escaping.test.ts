@@ -2,7 +2,15 @@
 // and every character is escaped exactly once (the text model: src/slack/text.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Pull, Push, PushUpdate, Recognition } from '../../src/db/schema.js';
+import type { Agreement, Pull, Push, PushUpdate, Recognition } from '../../src/db/schema.js';
+import {
+  agreementList,
+  confirmMessage,
+  defineModal,
+  notQuiteModal,
+  repeatModal,
+  requesterHandshakeMessage,
+} from '../../src/slack/blocks/agreements.js';
 import { digestMessage } from '../../src/slack/blocks/digest.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import {
@@ -27,7 +35,7 @@ import {
   recognizerReceipt,
 } from '../../src/slack/blocks/recognitions.js';
 import { fromSlack, literal } from '../../src/slack/text.js';
-import { page, pullRow, pushRow } from '../support/rows.js';
+import { agreementRow, page, pullRow, pushRow } from '../support/rows.js';
 
 const NOW = Date.UTC(2026, 10, 24);
 const KNOWN_IDS = ['UREQ1', 'UMGR1', 'UOWN1', 'UADV1', 'U0MARIA1'];
@@ -141,6 +149,19 @@ const update = (t: string): PushUpdate => ({
   note: t,
   createdAt: NOW - 1000,
 });
+const agreement = (t: string, over: Partial<Agreement> = {}): Agreement =>
+  agreementRow({
+    teamId: null,
+    pushId: 1,
+    success: t,
+    byWhen: '2026-12-31',
+    guardrails: t,
+    ownWords: t,
+    approach: t,
+    notQuiteNote: t,
+    agreedAt: NOW,
+    ...over,
+  });
 const recognition = (t: string): Recognition => ({
   id: 1,
   teamId: null,
@@ -167,6 +188,19 @@ describe('escaping in every builder', () => {
         onlyOurTokens(pullList(page([open]), page([open]), NOW));
         onlyOurTokens(pullModal({ need: t, pushOptions: [{ id: 1, title: t }] }), false);
         onlyOurTokens(resolveModal(open, 'decision'));
+        const frame = { title: t, success: t, guardrails: t };
+        const defining = { ...open, kind: 'define-success' as const };
+        for (const stage of ['repeat', 'confirm', 'agreed'] as const) {
+          const a = agreement(t, { stage });
+          onlyOurTokens(managerPullMessage({ pull: defining, pushTitle: t, frame, handshake: a, now: NOW }));
+          onlyOurTokens(requesterHandshakeMessage(defining, a, frame));
+          onlyOurTokens(confirmMessage(defining, a));
+        }
+        onlyOurTokens(pullConfirmation(open, undefined, frame));
+        onlyOurTokens(defineModal(defining, frame));
+        onlyOurTokens(repeatModal(defining, agreement(t), frame));
+        onlyOurTokens(notQuiteModal(defining, agreement(t)));
+        onlyOurTokens(agreementList(page([agreement(t)]), 'UMGR1', NOW, new Map([[1, t]])));
         onlyOurTokens(
           pushList({
             managerId: 'UMGR1',
@@ -197,6 +231,8 @@ describe('escaping in every builder', () => {
               owned: [{ push: push(t), last: update(t) }],
               pushTitles: new Map([[1, t]]),
               pushLimit: 3,
+              handshakes: new Map(),
+              agreements: page([agreement(t)]),
               recognitions: { shown: [recognition(t)], received: 0, given: 1 },
             },
             NOW,

@@ -1,12 +1,24 @@
 // Every builder keeps to Slack's Block Kit limits, whatever the data: many rows, long text, emoji, entities.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Pull, Push, PushStatus, PushUpdate, Recognition } from '../../src/db/schema.js';
+import type { Agreement, Pull, Push, PushStatus, PushUpdate, Recognition } from '../../src/db/schema.js';
+import { RESOLUTIONS } from '../../src/db/schema.js';
+import { DECISIONS_SHOWN, decisionOf } from '../../src/domain/decisions.js';
+import {
+  agreementList,
+  confirmMessage,
+  defineModal,
+  notQuiteModal,
+  repeatModal,
+  requesterHandshakeMessage,
+} from '../../src/slack/blocks/agreements.js';
+import { decisionList } from '../../src/slack/blocks/decisions.js';
 import { digestMessage, overdueReminder } from '../../src/slack/blocks/digest.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import {
   managerPullMessage,
   pullConfirmation,
+  pullEditedNotice,
   pullHelp,
   pullList,
   pullModal,
@@ -28,8 +40,9 @@ import {
   recognitionModal,
   recognizerReceipt,
 } from '../../src/slack/blocks/recognitions.js';
+import { editMetadata } from '../../src/slack/payloads.js';
 import { escapeText, fromSlack } from '../../src/slack/text.js';
-import { page, pullRow, pushRow } from '../support/rows.js';
+import { agreementRow, page, pullRow, pushRow } from '../support/rows.js';
 import { checkLimits } from './block-limits.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12);
@@ -102,6 +115,23 @@ const recognitionOf = (t: string, i: number): Recognition => ({
   createdAt: NOW,
 });
 
+/** Agreement fields hold 1,000 typed characters. */
+const short = (t: string) => [...t].slice(0, 1000).join('');
+const agreementOf = (t: string, i: number, over: Partial<Agreement> = {}): Agreement =>
+  agreementRow({
+    id: i + 1,
+    pullId: i + 1,
+    pushId: 1,
+    success: short(t) || 'x',
+    byWhen: '2026-12-31',
+    guardrails: short(t) || null,
+    ownWords: short(t) || 'x',
+    approach: short(t) || null,
+    notQuiteNote: short(t) || null,
+    agreedAt: NOW - i * 60_000,
+    ...over,
+  });
+
 const data = fc.record({
   texts: fc.array(stored, { minLength: 1, maxLength: 4 }),
   pulls: fc.integer({ min: 0, max: 70 }),
@@ -110,6 +140,50 @@ const data = fc.record({
 });
 
 describe('Block Kit limits in every builder', () => {
+  it('holds in the define-success handshake and wherever agreements are shown', () => {
+    fc.assert(
+      fc.property(data, ({ texts, pulls: np, pushes: nq }) => {
+        const t = (i: number) => texts[i % texts.length] ?? '';
+        const one = pullOf(t(0), 0);
+        const pushes = Array.from({ length: nq }, (_, i) => pushOf(t(i), i));
+        const agreements = Array.from({ length: np }, (_, i) => agreementOf(t(i), i));
+        const frame = { title: t(1) || 'x', success: t(2) || null, guardrails: t(3) || null };
+        const defining = pullOf(t(0), 0, { kind: 'define-success', status: 'acknowledged' });
+        for (const stage of ['repeat', 'confirm', 'agreed'] as const) {
+          const a = agreementOf(t(1), 0, { stage });
+          ok(
+            'message',
+            managerPullMessage({ pull: defining, pushTitle: t(1), frame, handshake: a, now: NOW }),
+          );
+          ok('message', requesterHandshakeMessage(defining, a, frame));
+          ok('message', confirmMessage(defining, a));
+        }
+        ok('message', pullConfirmation(one, t(2), frame));
+        ok('modal', defineModal(defining, frame));
+        ok('modal', repeatModal(defining, agreementOf(t(2), 0, { stage: 'repeat' }), frame));
+        ok('modal', notQuiteModal(defining, agreementOf(t(2), 0, { stage: 'confirm' })));
+        ok('message', agreementList(page(agreements), 'UMGR1', NOW, new Map([[1, t(1)]])));
+        ok(
+          'message',
+          pushList({
+            managerId: 'UMGR1',
+            viewerId: 'UMGR1',
+            quarterLabel: 'Q4 2026',
+            lines: pushes.map((push, i) => ({
+              push,
+              last: undefined,
+              agreed: agreements[i] ? { count: np, latest: agreements[i] } : undefined,
+            })),
+            limit: 3,
+            now: NOW,
+          }),
+        );
+      }),
+      { numRuns: 25 },
+    );
+    // CPU-bound: on a shared two-core machine it can take several times what it takes alone.
+  }, 60_000);
+
   it('holds for any number of rows and any text', () => {
     fc.assert(
       fc.property(data, ({ texts, pulls: np, pushes: nq, recognitions: nr }) => {
@@ -120,7 +194,7 @@ describe('Block Kit limits in every builder', () => {
         const recognitions = Array.from({ length: nr }, (_, i) => recognitionOf(t(i), i));
         const one = pullOf(t(0), 0);
         const resolved = pullOf(t(1), 1, { status: 'resolved', resolution: 'input' });
-
+        const agreements = Array.from({ length: np }, (_, i) => agreementOf(t(i), i));
         ok('message', managerPullMessage({ pull: one, pushTitle: t(1), now: NOW }));
         ok('message', managerPullMessage({ pull: resolved, pushTitle: t(1), now: NOW }));
         ok('message', requesterUpdate(resolved));
@@ -136,6 +210,27 @@ describe('Block Kit limits in every builder', () => {
           }),
         );
         ok('modal', resolveModal(one, 'decision'));
+        const edited = pullOf(t(0), 0, { context: t(2), neededBy: '2026-12-04', pushId: 1, editedAt: NOW });
+        ok('message', managerPullMessage({ pull: edited, pushTitle: t(1), now: NOW }));
+        ok('message', pullEditedNotice(edited, ['need', 'kind', 'context', 'neededBy', 'pushId']));
+        ok(
+          'modal',
+          pullModal({
+            editing: edited,
+            pushOptions: pushes.map((p) => ({ id: p.id, title: p.title })),
+            privateMetadata: editMetadata(edited.id, edited.need, edited.context),
+          }),
+        );
+        const decisions = pulls
+          .map((p, i) => ({
+            ...p,
+            status: 'resolved' as const,
+            resolution: RESOLUTIONS[i % 4] ?? null,
+            resolutionNote: t(i + 1),
+            resolvedAt: NOW - i,
+          }))
+          .flatMap((p) => decisionOf(p) ?? []);
+        ok('message', decisionList(decisions.slice(0, DECISIONS_SHOWN), 'UREQ1', 'Europe/Paris'));
         ok(
           'message',
           pushList({
@@ -181,6 +276,8 @@ describe('Block Kit limits in every builder', () => {
               owned: lines,
               pushTitles: new Map(pushes.map((p) => [p.id, p.title])),
               pushLimit: 3,
+              handshakes: new Map(),
+              agreements: page(agreements),
               recognitions: { shown: recognitions, received: nr, given: nr },
             },
             NOW,

@@ -8,6 +8,19 @@ import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
 import {
+  agreementsForExport,
+  agreementsOnPushes,
+  agreementsPage,
+  confirmAgreement,
+  defineSuccess,
+  handshakesOf,
+  notQuite,
+  recordConfirmMessage,
+  recordRequesterMessage,
+  repeatBack,
+} from '../../src/domain/agreements.js';
+import { decisionsInvolving } from '../../src/domain/decisions.js';
+import {
   claimReminder,
   digestFor,
   managerSince,
@@ -24,6 +37,7 @@ import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../..
 import { forgetPerson } from '../../src/domain/forget.js';
 import { homeFor } from '../../src/domain/home.js';
 import { getMember } from '../../src/domain/members.js';
+import { editPull, mayEdit } from '../../src/domain/pull-edits.js';
 import {
   acknowledgePull,
   getPull,
@@ -41,7 +55,7 @@ const NOW = Date.UTC(2026, 10, 23, 9, 30); // Monday
 const DAY = 86_400_000;
 const QUARTER = { key: '2027-Q1', label: 'Q1 FY2027', startsAt: NOW - 50 * DAY };
 /** Tables that grow with the company and its history: reading one whole is a bug. */
-const GROWING = ['pulls', 'recognitions', 'push_updates', 'members', 'digest_claims', 'pushes'];
+const GROWING = ['pulls', 'recognitions', 'push_updates', 'members', 'digest_claims', 'pushes', 'agreements'];
 
 const MANAGERS = 60;
 const PEOPLE = 600;
@@ -107,6 +121,23 @@ function seed(sqlite: Database.Database): void {
         neededBy,
         r() < 0.2 ? 1 + Math.floor(r() * pushId) : null,
         neededBy && r() < 0.5 ? createdAt : null,
+      );
+    }
+    // A define-success pull in twenty ends in an agreement (most agreed, some still mid-handshake).
+    const agreement = sqlite.prepare(
+      `INSERT INTO agreements (pull_id, requester_id, manager_id, push_id, stage, success, created_at, agreed_at)
+       VALUES (?, ?, ?, ?, ?, 'success', ?, ?)`,
+    );
+    for (let i = 1; i <= PULLS; i += 20) {
+      const agreed = r() < 0.9;
+      agreement.run(
+        i,
+        person(Math.floor(r() * PEOPLE)),
+        r() < 0.1 ? HEAVY : manager(Math.floor(r() * MANAGERS)),
+        r() < 0.3 ? 1 + Math.floor(r() * pushId) : null,
+        agreed ? 'agreed' : 'confirm',
+        NOW - Math.floor(r() * 365 * DAY),
+        agreed ? NOW - Math.floor(r() * 300 * DAY) : null,
       );
     }
     const recognition = sqlite.prepare(
@@ -218,6 +249,31 @@ function exercise(db: Store['db']): void {
   resolvePull(db, id, HEAVY, 'your-call', undefined, NOW);
   const other = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'context' }, NOW);
   if (other.ok) withdrawPull(db, other.value.id, requester, NOW);
+  const edited = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'to edit' }, NOW);
+  if (!edited.ok) throw new Error(`seed pull refused: ${edited.reason}`);
+  mayEdit(db, edited.value.id, requester);
+  editPull(db, edited.value.id, requester, { need: 'edited', kind: 'unblock' }, NOW);
+  decisionsInvolving(db, HEAVY);
+  decisionsInvolving(db, requester);
+  const defining = openPull(
+    db,
+    { requesterId: requester, managerId: HEAVY, need: 'define success', kind: 'define-success' },
+    NOW,
+  );
+  if (!defining.ok) throw new Error(`seed pull refused: ${defining.reason}`);
+  const handshake = defining.value.id;
+  const defined = defineSuccess(db, handshake, HEAVY, { success: 'two pilots', byWhen: '2026-12-31' }, NOW);
+  if (!defined.ok) throw new Error(`definition refused: ${defined.reason}`);
+  recordRequesterMessage(db, defined.value.id, 'D1', '1.1');
+  repeatBack(db, handshake, requester, { ownWords: 'two paying pilots' });
+  recordConfirmMessage(db, defined.value.id, 'D2', '1.2');
+  notQuite(db, handshake, HEAVY, 'paying ones');
+  repeatBack(db, handshake, requester, { ownWords: 'two paying pilots' });
+  confirmAgreement(db, handshake, HEAVY, NOW);
+  agreementsPage(db, requester, 10);
+  agreementsOnPushes(db, [1, 2, 3]);
+  handshakesOf(db, [1, 21, handshake]);
+  agreementsForExport(db, '2026-10-01');
   claimReminder(db, id, NOW);
   releaseReminder(db, id, NOW);
   markReminded(db, [id], NOW);

@@ -2,6 +2,7 @@
 import type { HomeView } from '@slack/types';
 import type { HomeData, HomeShown } from '../../domain/home.js';
 import { mention } from '../text.js';
+import { agreementSections } from './agreements.js';
 import {
   actions,
   type Blocks,
@@ -14,7 +15,7 @@ import {
   listed,
   section,
 } from './common.js';
-import { awaitingPullBlocks, sentPullBlock } from './pulls.js';
+import { awaitingPullBlocks, sentPullBlocks } from './pulls.js';
 import { pushLine, pushSections, updateButton } from './pushes.js';
 import { recognitionLine } from './recognitions.js';
 
@@ -25,16 +26,19 @@ export const HOME_ACTIONS_BLOCK = 'home_actions';
 /** Block Kit allows 100 blocks in a Home view; each section below has a budget that keeps the sum under it. */
 export const HOME_BLOCK_LIMIT = LIMITS.viewBlocks;
 const AWAITING_SHOWN = 12; // 2 blocks each
-const SENT_SHOWN = 10; // 1 block each
+const SENT_SHOWN = 8; // 2 blocks each
 const OWNED_SHOWN = 5;
 const RECOGNITIONS_SHOWN = 5;
+const AGREEMENTS_HOME = 5;
 /** What the Home tab shows of each list: `homeFor` reads no more than this. */
 export const HOME_SHOWN: HomeShown = {
   awaiting: AWAITING_SHOWN,
   sent: SENT_SHOWN,
   recognitions: RECOGNITIONS_SHOWN,
+  agreements: AGREEMENTS_HOME,
 };
 const SEE_LIST = '`/pull list` shows them too';
+const SEE_AGREEMENTS = '`/pull agreements` shows more';
 
 export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeView {
   const blocks: Blocks = [
@@ -58,6 +62,7 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
           awaitingPullBlocks({
             pull,
             pushTitle: pull.pushId ? data.pushTitles.get(pull.pushId) : undefined,
+            handshake: data.handshakes.get(pull.id),
             now,
           }),
         'pull',
@@ -73,7 +78,7 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
       ...listed(
         data.sent.shown,
         SENT_SHOWN,
-        (pull) => [sentPullBlock(pull, now)],
+        (pull) => sentPullBlocks(pull, now, data.handshakes.get(pull.id)),
         'pull',
         SEE_LIST,
         data.sent.total,
@@ -108,6 +113,20 @@ export function homeView(data: HomeData, now: number, extra: Blocks = []): HomeV
           ),
         ],
         ['push', 'pushes'],
+      ),
+    );
+  }
+
+  if (data.agreements.total > 0) {
+    blocks.push(divider(), header(`Agreements (${data.agreements.total})`));
+    blocks.push(
+      ...agreementSections(
+        data.agreements,
+        data.userId,
+        now,
+        data.pushTitles,
+        AGREEMENTS_HOME,
+        SEE_AGREEMENTS,
       ),
     );
   }

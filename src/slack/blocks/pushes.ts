@@ -1,8 +1,9 @@
 // Block Kit for push priorities: the numbered list, the three-A's modal, the status update modal.
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { Push, PushStatus, PushUpdate } from '../../db/schema.js';
+import type { Agreement, Push, PushStatus, PushUpdate } from '../../db/schema.js';
 import { CLOSED, FIELD_MAX, needsNudge, OPEN_STATUSES, TITLE_MAX } from '../../domain/pushes.js';
 import { cut, excerpt, mention } from '../text.js';
+import { pushAgreementLine } from './agreements.js';
 import {
   ago,
   type Blocks,
@@ -57,6 +58,8 @@ const STATUS_TEXT: Record<PushStatus, string> = {
 export interface PushLine {
   push: Push;
   last: PushUpdate | undefined;
+  /** Agreements on what success looks like that hang off this push: how many, and the newest. */
+  agreed?: { count: number; latest: Agreement } | undefined;
   /** Decided by the domain; when absent, a push with no word in a week is nudged. */
   nudge?: boolean | undefined;
 }
@@ -64,7 +67,11 @@ export interface PushLine {
 const isClosed = (push: Push) => CLOSED.includes(push.status);
 
 /** One push, wherever it is shown: number, status, title, owner when not the manager, and the latest word. */
-export function pushLine({ push, last, nudge }: PushLine, position: number | undefined, now: number): string {
+export function pushLine(
+  { push, last, nudge, agreed }: PushLine,
+  position: number | undefined,
+  now: number,
+): string {
   const number = position !== undefined ? `*${position}.* ` : '';
   const owner = push.ownerId !== push.managerId ? ` · owner ${mention(push.ownerId)}` : '';
   const lines = [
@@ -76,6 +83,7 @@ export function pushLine({ push, last, nudge }: PushLine, position: number | und
   } else {
     lines.push(`_No update yet · added ${ago(now - push.createdAt)}_`);
   }
+  if (agreed) lines.push(pushAgreementLine(agreed));
   if (nudge ?? needsNudge(push, last, now)) {
     lines.push(':bell: No word on this for over a week. A push is where you stay close: post an update.');
   }

@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { Resolution } from '../../../db/schema.js';
-import { acknowledgePull, mayAnswer } from '../../../domain/pulls.js';
+import { type Answer, acknowledgePull, mayAnswer } from '../../../domain/pulls.js';
 import { resolveModal } from '../../blocks/pulls.js';
 import { requesterNotReached } from '../../copy.js';
 import { refreshManagerMessage, tellRequester } from '../../deliver.js';
@@ -44,13 +43,13 @@ export function acknowledgeAction(deps: Deps) {
 }
 
 /** `Your call`, `Input`, `Decision`, `Let's talk`: each opens a short modal for the note, required or not. */
-export function answerAction(deps: Deps, resolution: Resolution) {
+export function answerAction(deps: Deps, resolution: Answer) {
   return async ({ ack, body, client, respond }: Args): Promise<void> => {
     await ack();
     const input = parsePullAction(body);
     if (!input?.payload.trigger_id) return;
     const actorId = input.payload.user.id;
-    const allowed = mayAnswer(deps.db, input.pullId, actorId);
+    const allowed = mayAnswer(deps.db, input.pullId, actorId, resolution);
     if (!allowed.ok) {
       await refuseStep(deps, client, respond, actorId, input.pullId, allowed.reason);
       return;

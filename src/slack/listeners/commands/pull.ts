@@ -1,9 +1,14 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { agreementsPage } from '../../../domain/agreements.js';
+import { decisionsInvolving } from '../../../domain/decisions.js';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
 import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
+import { pushTitles } from '../../../domain/pushes.js';
 import { commandKey, createOnce } from '../../../domain/requests.js';
+import { AGREEMENTS_SHOWN, agreementList } from '../../blocks/agreements.js';
+import { decisionList } from '../../blocks/decisions.js';
 import { LIST_LIMIT, pullConfirmation, pullHelp, pullList } from '../../blocks/pulls.js';
-import { managerNotReached, openPullRefusal } from '../../copy.js';
+import { EXPORT_IS_CLI_ONLY, managerNotReached, openPullRefusal } from '../../copy.js';
 import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
@@ -39,6 +44,24 @@ export function pullCommand(deps: Deps) {
           ),
         );
         return;
+      case 'decisions': {
+        const timezone = getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
+        await ack(ephemeral(decisionList(decisionsInvolving(deps.db, userId), userId, timezone)));
+        return;
+      }
+      case 'export':
+        // Export is for whoever runs Pushpull: records leave through the CLI only, never through Slack.
+        await ack(ephemeral({ text: EXPORT_IS_CLI_ONLY }));
+        return;
+      case 'agreements': {
+        const page = agreementsPage(deps.db, userId, AGREEMENTS_SHOWN);
+        const titles = pushTitles(
+          deps.db,
+          page.shown.flatMap((a) => (a.pushId ? [a.pushId] : [])),
+        );
+        await ack(ephemeral(agreementList(page, userId, now, titles)));
+        return;
+      }
       case 'unresolved-mention':
         await ack(
           ephemeral({

@@ -1,10 +1,13 @@
-import { PULL_CREATE_VIEW, PULL_RESOLVE_VIEW } from '../../blocks/pulls.js';
+import { DEFINE_VIEW, NOT_QUITE_VIEW, REPEAT_VIEW } from '../../blocks/agreements.js';
+import { PULL_CREATE_VIEW, PULL_EDIT_VIEW, PULL_RESOLVE_VIEW } from '../../blocks/pulls.js';
 import { PUSH_CREATE_VIEW, PUSH_UPDATE_VIEW } from '../../blocks/pushes.js';
 import { RECOGNIZE_VIEW } from '../../blocks/recognitions.js';
 import type { Deps } from '../../deps.js';
 import type { Routes } from '../routes.js';
 import { viewClosed } from './closed.js';
+import { defineView, notQuiteView, repeatView } from './handshake.js';
 import { pullCreateView } from './pull-create.js';
+import { pullEditView } from './pull-edit.js';
 import { pullResolveView } from './pull-resolve.js';
 import { pushCreateView } from './push-create.js';
 import { pushUpdateView } from './push-update.js';
@@ -13,6 +16,10 @@ import { recognizeView } from './recognize.js';
 export function register(routes: Routes, deps: Deps): void {
   routes.view(PULL_CREATE_VIEW, pullCreateView(deps));
   routes.view(PULL_RESOLVE_VIEW, pullResolveView(deps));
+  routes.view(PULL_EDIT_VIEW, pullEditView(deps));
+  routes.view(DEFINE_VIEW, defineView(deps));
+  routes.view(REPEAT_VIEW, repeatView(deps));
+  routes.view(NOT_QUITE_VIEW, notQuiteView(deps));
   routes.view(PUSH_CREATE_VIEW, pushCreateView(deps));
   routes.view(PUSH_UPDATE_VIEW, pushUpdateView(deps));
   routes.view(RECOGNIZE_VIEW, recognizeView(deps));

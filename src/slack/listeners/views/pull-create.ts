@@ -6,7 +6,7 @@ import { getPush } from '../../../domain/pushes.js';
 import { createOnce } from '../../../domain/requests.js';
 import { PULL_FORM, pullConfirmation } from '../../blocks/pulls.js';
 import { managerNotReached, openPullRefusal, SOMETHING_WENT_WRONG } from '../../copy.js';
-import { afterAcks, directMessage, refreshProfile, sendPullToManager } from '../../deliver.js';
+import { afterAcks, directMessage, pushFrameOf, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
 import {
@@ -103,7 +103,7 @@ export function pullCreateView(deps: Deps) {
       client,
       deps,
       userId,
-      pullConfirmation(pull, warning),
+      pullConfirmation(pull, warning, pushFrameOf(deps, pull)),
       'confirm a pull to its requester',
     );
     refreshHomes(client, deps, [userId, managerId]);

@@ -1,0 +1,478 @@
+// The define-success handshake, end to end: Define success → Repeat it back → That's it / Not quite, the
+// agreement it leaves (Home, /pull agreements, the push), and every step taken by the wrong person.
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agreements, pulls } from '../../src/db/schema.js';
+import type { SlackCall } from '../support/fake-slack.js';
+import { eventually, type Harness, input, startHarness } from '../support/harness.js';
+
+const REQ = 'UREQ0001';
+const MGR = 'UMGR0001';
+const OTHER = 'UOTH0001';
+const NOW = Date.UTC(2026, 10, 24, 12);
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness({ now: NOW });
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+const pullRow = (id: number) => h.store.db.select().from(pulls).where(eq(pulls.id, id)).get();
+const agreementRow = (pullId: number) =>
+  h.store.db.select().from(agreements).where(eq(agreements.pullId, pullId)).get();
+const json = (value: unknown) => JSON.stringify(value);
+const shown = (call: SlackCall) => json(call.args.blocks) + String(call.args.text);
+
+/** Runs `act`, then waits for a `method` call matching `matches` that was not there before. */
+async function next(
+  method: string,
+  matches: (args: Record<string, unknown>) => boolean,
+  act: () => Promise<unknown>,
+): Promise<SlackCall> {
+  const before = h.fake.callsTo(method, matches).length;
+  await act();
+  return eventually(() => {
+    const calls = h.fake.callsTo(method, matches);
+    if (calls.length <= before) throw new Error(`no new ${method} yet`);
+    return calls[calls.length - 1] as SlackCall;
+  });
+}
+
+/** Presses a button that opens a modal, and hands back the modal Slack was asked to open. */
+async function modalFrom(user: string, actionId: string, pullId: number) {
+  const open = await next(
+    'views.open',
+    () => true,
+    () => h.slack.action(user, actionId, String(pullId)),
+  );
+  return open.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+}
+
+/** A push with its own success definition and guardrails, then a define-success pull about it. */
+async function definePull(requester = REQ, manager = MGR, withPush = true): Promise<number> {
+  if (withPush) {
+    const res = await h.slack.viewSubmission(manager, 'push_create', {
+      title: input.text('Enterprise tier'),
+      success: input.text('Three design partners live by March'),
+      guardrails: input.text('No custom contracts & no discounts over 20%'),
+    });
+    expect(res.body).toBe('');
+  }
+  const pushId = withPush ? '1' : null;
+  const res = await h.slack.viewSubmission(requester, 'pull_create', {
+    manager: input.user(manager, 'pull_manager_selected'),
+    need: input.text('What does a good pilot look like?'),
+    kind: input.option('define-success'),
+    ...(pushId ? { push: input.option(pushId) } : {}),
+  });
+  expect(res.body).toBe('');
+  return eventually(() => {
+    const pull = h.store.db.select().from(pulls).all().at(-1);
+    if (!pull?.managerTs) throw new Error('manager DM not recorded yet');
+    return pull.id;
+  });
+}
+
+async function define(pullId: number, success = 'Two paying pilots by year end') {
+  const view = await modalFrom(MGR, 'pull_define_success', pullId);
+  expect(view.callback_id).toBe('agreement_define');
+  const told = await next(
+    'chat.postMessage',
+    (a) => a.channel === REQ,
+    () =>
+      h.slack.viewSubmission(
+        MGR,
+        'agreement_define',
+        {
+          success: input.text(success),
+          by_when: input.date('2026-12-31'),
+          guardrails: input.text('No new headcount'),
+        },
+        view.private_metadata,
+      ),
+  );
+  return told;
+}
+
+async function repeat(pullId: number, words: string, requester = REQ, manager = MGR) {
+  const view = await modalFrom(requester, 'agreement_repeat_back', pullId);
+  expect(view.callback_id).toBe('agreement_repeat');
+  return next(
+    'chat.postMessage',
+    (a) => a.channel === manager && json(a.blocks).includes('Not quite'),
+    () =>
+      h.slack.viewSubmission(
+        requester,
+        'agreement_repeat',
+        { own_words: input.text(words), approach: input.text('Run it with two friendly customers first') },
+        view.private_metadata,
+      ),
+  );
+}
+
+/** The whole handshake in one go, for tests about what it leaves behind. */
+async function agree(requester: string, manager: string, success: string, withPush = false): Promise<number> {
+  const id = await definePull(requester, manager, withPush);
+  const view = await modalFrom(manager, 'pull_define_success', id);
+  await next(
+    'chat.postMessage',
+    (a) => a.channel === requester,
+    () =>
+      h.slack.viewSubmission(
+        manager,
+        'agreement_define',
+        { success: input.text(success) },
+        view.private_metadata,
+      ),
+  );
+  await repeat(id, `In my words: ${success}`, requester, manager);
+  await h.slack.action(manager, 'agreement_thats_it', String(id));
+  await eventually(() => expect(pullRow(id)?.resolution).toBe('agreed'));
+  await h.app.inflight.drained();
+  return id;
+}
+
+describe('the define-success handshake', () => {
+  it('offers Define success and Let’s talk, not Your call, Input or Decision', async () => {
+    await definePull();
+    const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
+    const labels = json(dm.args.blocks);
+    for (const label of ['Acknowledge', 'Define success', "Let's talk"])
+      expect(labels).toContain(`"${label}"`);
+    for (const label of ['Your call', 'Input', 'Decision']) expect(labels).not.toContain(`"${label}"`);
+  });
+
+  it('runs define → repeat → not quite → repeat → that’s it, each step DMing the other and updating the earlier message', async () => {
+    const id = await definePull();
+    const pull = pullRow(id);
+
+    // 1. Define success: the manager's DM is updated in place; the requester is asked to repeat it back.
+    const asked = await define(id);
+    expect(shown(asked)).toContain('Two paying pilots by year end');
+    expect(shown(asked)).toContain('"Repeat it back"');
+    expect(asked.args.metadata).toMatchObject({
+      event_type: 'pushpull_agreement',
+      event_payload: { pull: id },
+    });
+    const card = await h.fake.waitFor(
+      'chat.update',
+      (a) => a.ts === pull?.managerTs && json(a.blocks).includes('Two paying pilots'),
+    );
+    expect(json(card.args.blocks)).not.toContain('"Define success"');
+    expect(json(card.args.blocks)).toContain('repeat it back');
+    expect(pullRow(id)?.status).toBe('acknowledged');
+    // Listed on the manager's Home, it no longer offers Define success: that step is done.
+    const home = await next(
+      'views.publish',
+      (a) => a.user_id === MGR,
+      () => h.slack.event({ type: 'app_home_opened', user: MGR, channel: 'D0HOME', tab: 'home' }),
+    );
+    expect(json(home.args.view)).toContain(`"pull_answer_${id}"`);
+    expect(json(home.args.view)).not.toContain('"Define success"');
+    // The requester's Home says the next move is theirs, with Repeat it back at hand.
+    const requesterHome = await next(
+      'views.publish',
+      (a) => a.user_id === REQ,
+      () => h.slack.event({ type: 'app_home_opened', user: REQ, channel: 'D0HOME', tab: 'home' }),
+    );
+    expect(json(requesterHome.args.view)).toContain('Your turn');
+    expect(json(requesterHome.args.view)).toContain('"agreement_repeat_back"');
+    const firstAsk = await eventually(() => {
+      const row = agreementRow(id);
+      if (!row?.requesterTs) throw new Error('requester DM not recorded yet');
+      return row;
+    });
+    expect(firstAsk).toMatchObject({
+      stage: 'repeat',
+      success: 'Two paying pilots by year end',
+      byWhen: '2026-12-31',
+    });
+
+    // 2. Repeat it back: the requester's DM is updated; the manager sees both side by side.
+    const sideBySide = await repeat(id, 'Two customers paying for the pilot before January');
+    expect(shown(sideBySide)).toContain('Two paying pilots by year end');
+    expect(shown(sideBySide)).toContain('Two customers paying for the pilot before January');
+    expect(shown(sideBySide)).toContain('Run it with two friendly customers first');
+    expect(shown(sideBySide)).toContain('"That\'s it"');
+    await h.fake.waitFor(
+      'chat.update',
+      (a) => a.ts === firstAsk.requesterTs && json(a.blocks).includes('waiting for them'),
+    );
+    const confirming = await eventually(() => {
+      const row = agreementRow(id);
+      if (!row?.confirmTs) throw new Error('confirm DM not recorded yet');
+      return row;
+    });
+    expect(confirming.stage).toBe('confirm');
+
+    // 3a. Not quite: a note; the side-by-side says so, and the requester is asked again with the note.
+    const notQuite = await modalFrom(MGR, 'agreement_not_quite', id);
+    const again = await next(
+      'chat.postMessage',
+      (a) => a.channel === REQ,
+      () =>
+        h.slack.viewSubmission(
+          MGR,
+          'agreement_not_quite',
+          { note: input.text('Paying, yes — but both must be enterprise accounts') },
+          notQuite.private_metadata,
+        ),
+    );
+    expect(shown(again)).toContain('Not quite');
+    expect(shown(again)).toContain('both must be enterprise accounts');
+    expect(shown(again)).toContain('"Repeat it back"');
+    await h.fake.waitFor(
+      'chat.update',
+      (a) => a.ts === confirming.confirmTs && json(a.blocks).includes('sent back'),
+    );
+    expect(agreementRow(id)?.stage).toBe('repeat');
+    expect(pullRow(id)?.status).toBe('acknowledged');
+
+    // 2 again, then 3b. That's it: the pull is resolved as agreed and the agreement kept.
+    const second = await repeat(id, 'Two enterprise customers paying for the pilot before January');
+    await eventually(() => expect(agreementRow(id)?.confirmTs).not.toBe(confirming.confirmTs));
+    const secondTs = agreementRow(id)?.confirmTs;
+    expect(shown(second)).toContain('Two enterprise customers');
+    const agreed = await next(
+      'chat.postMessage',
+      (a) => a.channel === REQ,
+      () => h.slack.action(MGR, 'agreement_thats_it', String(id)),
+    );
+    expect(String(agreed.args.text)).toContain('Agreed');
+    await h.fake.waitFor('chat.update', (a) => a.ts === secondTs && json(a.blocks).includes('agreed'));
+    await h.fake.waitFor('chat.update', (a) => a.ts === pull?.managerTs && json(a.blocks).includes('Agreed'));
+    expect(pullRow(id)).toMatchObject({ status: 'resolved', resolution: 'agreed' });
+    expect(agreementRow(id)).toMatchObject({
+      stage: 'agreed',
+      agreedAt: NOW,
+      rounds: 2,
+      ownWords: 'Two enterprise customers paying for the pilot before January',
+      approach: 'Run it with two friendly customers first',
+      guardrails: 'No new headcount',
+      pushId: 1,
+      notQuiteNote: null,
+    });
+
+    // Pressed again (a double click, a retry): nothing changes and nobody is told twice.
+    await h.app.inflight.drained();
+    const calls = h.fake.calls.length;
+    await h.slack.action(MGR, 'agreement_thats_it', String(id));
+    await h.app.inflight.drained();
+    expect(h.fake.calls.length).toBe(calls);
+    expect(h.fake.responses.filter((r) => String(r.body.text).includes('already'))).toHaveLength(0);
+  });
+
+  it('carries out a repeat-back sent twice only once', async () => {
+    const id = await definePull();
+    await define(id);
+    const view = await modalFrom(REQ, 'agreement_repeat_back', id);
+    const same = { id: 'VREPEAT1', hash: 'h-same' };
+    const values = { own_words: input.text('Two paying pilots') };
+    await h.slack.viewSubmission(REQ, 'agreement_repeat', values, view.private_metadata, same);
+    await h.slack.viewSubmission(REQ, 'agreement_repeat', values, view.private_metadata, same);
+    await h.app.inflight.drained();
+    expect(
+      h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR && json(a.blocks).includes('Not quite')),
+    ).toHaveLength(1);
+    expect(agreementRow(id)?.rounds).toBe(1);
+  });
+
+  it('gives a field error when the required field of each form is empty, and changes nothing', async () => {
+    const id = await definePull();
+    const view = await modalFrom(MGR, 'pull_define_success', id);
+    const empty = await h.slack.viewSubmission(
+      MGR,
+      'agreement_define',
+      { success: input.text('   ') },
+      view.private_metadata,
+    );
+    expect(empty.body).toMatchObject({
+      response_action: 'errors',
+      errors: { success: expect.stringContaining('success') },
+    });
+    expect(agreementRow(id)).toBeUndefined();
+    expect(pullRow(id)?.status).toBe('open');
+
+    await define(id);
+    const repeatView = await modalFrom(REQ, 'agreement_repeat_back', id);
+    const noWords = await h.slack.viewSubmission(
+      REQ,
+      'agreement_repeat',
+      { own_words: input.text('') },
+      repeatView.private_metadata,
+    );
+    expect(noWords.body).toMatchObject({
+      response_action: 'errors',
+      errors: { own_words: expect.any(String) },
+    });
+    expect(agreementRow(id)?.stage).toBe('repeat');
+
+    await repeat(id, 'Two paying pilots');
+    const notQuite = await modalFrom(MGR, 'agreement_not_quite', id);
+    const noNote = await h.slack.viewSubmission(
+      MGR,
+      'agreement_not_quite',
+      { note: input.text(null) },
+      notQuite.private_metadata,
+    );
+    expect(noNote.body).toMatchObject({ response_action: 'errors', errors: { note: expect.any(String) } });
+    expect(agreementRow(id)?.stage).toBe('confirm');
+  });
+});
+
+describe('only the right person takes each step', () => {
+  /** Every refusal is ephemeral, says who may, and leaves the pull, its agreement and every message as they were. */
+  async function refused(user: string, actionId: string, id: number, who: string) {
+    await h.app.inflight.drained();
+    const before = { pull: pullRow(id), agreement: agreementRow(id), calls: h.fake.calls.length };
+    const replies = h.fake.responses.length;
+    await h.slack.action(user, actionId, String(id));
+    const reply = await eventually(() => {
+      const found = h.fake.responses
+        .slice(replies)
+        .find((r) => String(r.body.text).includes(`Only <@${who}>`));
+      if (!found) throw new Error('no refusal yet');
+      return found.body;
+    });
+    expect(reply).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    await h.app.inflight.drained();
+    expect(pullRow(id)).toEqual(before.pull);
+    expect(agreementRow(id)).toEqual(before.agreement);
+    expect(h.fake.calls.length).toBe(before.calls);
+  }
+
+  it('refuses the requester pressing Define success, a stranger pressing Repeat it back, and the requester pressing That’s it', async () => {
+    const id = await definePull();
+    await refused(REQ, 'pull_define_success', id, MGR);
+    await define(id);
+    await refused(OTHER, 'agreement_repeat_back', id, REQ);
+    await refused(MGR, 'agreement_repeat_back', id, REQ);
+    await repeat(id, 'Two paying pilots');
+    await refused(REQ, 'agreement_thats_it', id, MGR);
+    await refused(OTHER, 'agreement_not_quite', id, MGR);
+    expect(agreementRow(id)?.stage).toBe('confirm');
+  });
+
+  it('refuses forged form submissions, whatever the metadata says', async () => {
+    const id = await definePull();
+    const metadata = JSON.stringify({ pullId: id });
+    const asRequester = await h.slack.viewSubmission(
+      REQ,
+      'agreement_define',
+      { success: input.text('I say') },
+      metadata,
+    );
+    expect(asRequester.body).toMatchObject({
+      response_action: 'errors',
+      errors: { success: expect.stringContaining('Only') },
+    });
+    expect(agreementRow(id)).toBeUndefined();
+    await define(id);
+    const asStranger = await h.slack.viewSubmission(
+      OTHER,
+      'agreement_repeat',
+      { own_words: input.text('mine') },
+      metadata,
+    );
+    expect(asStranger.body).toMatchObject({
+      response_action: 'errors',
+      errors: { own_words: expect.stringContaining('Only') },
+    });
+    await repeat(id, 'Two paying pilots');
+    const notQuite = await h.slack.viewSubmission(
+      REQ,
+      'agreement_not_quite',
+      { note: input.text('no') },
+      metadata,
+    );
+    expect(notQuite.body).toMatchObject({ response_action: 'errors' });
+    expect(agreementRow(id)).toMatchObject({ stage: 'confirm', notQuiteNote: null });
+  });
+
+  it('refuses a one-shot answer on a define-success pull, forged button or forged form', async () => {
+    const id = await definePull();
+    await h.slack.action(MGR, 'pull_your_call', String(id));
+    await h.fake.waitForResponse((b) => String(b.text).includes('Define success'));
+    const forged = await h.slack.viewSubmission(
+      MGR,
+      'pull_resolve',
+      { note: input.text('Your call') },
+      JSON.stringify({ pullId: id, resolution: 'your-call' }),
+    );
+    expect(forged.body).toMatchObject({ response_action: 'errors' });
+    const agreedByHand = await h.slack.viewSubmission(
+      MGR,
+      'pull_resolve',
+      { note: input.text('done') },
+      JSON.stringify({ pullId: id, resolution: 'agreed' }),
+    );
+    expect(agreedByHand.body).toMatchObject({ response_action: 'errors' });
+    await h.app.inflight.drained();
+    expect(pullRow(id)?.status).toBe('open');
+    expect(h.fake.callsTo('views.open')).toHaveLength(0);
+  });
+});
+
+describe('guardrails where they matter', () => {
+  it('shows the push’s success and guardrails on the manager’s DM and the requester’s confirmation', async () => {
+    await definePull();
+    const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR && a.metadata !== undefined);
+    expect(shown(dm)).toContain('Three design partners live by March');
+    expect(shown(dm)).toContain('No custom contracts &amp; no discounts over 20%');
+    const confirmation = await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
+    expect(shown(confirmation)).toContain('Three design partners live by March');
+    expect(shown(confirmation)).toContain('No custom contracts &amp; no discounts over 20%');
+  });
+
+  it('adds nothing for a pull about no push', async () => {
+    await definePull(REQ, MGR, false);
+    const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR && a.metadata !== undefined);
+    expect(shown(dm)).not.toContain('Guardrails');
+    expect(shown(dm)).not.toContain('Within the push');
+  });
+});
+
+describe('agreements, kept', () => {
+  it('lists only the caller’s in /pull agreements', async () => {
+    await agree(REQ, MGR, 'Two paying pilots by year end');
+    await agree(OTHER, 'UMGR0002', 'Churn under 3% this quarter');
+    const mine = json((await h.slack.command('/pull', 'agreements', REQ)).body);
+    expect(mine).toContain('Two paying pilots by year end');
+    expect(mine).not.toContain('Churn under 3%');
+    expect(mine).toContain('"response_type":"ephemeral"');
+    const managers = json((await h.slack.command('/pull', 'agreements', MGR)).body);
+    expect(managers).toContain('Two paying pilots by year end');
+    expect(managers).toContain(`<@${REQ}>`);
+    expect(managers).not.toContain('Churn under 3%');
+    const none = json((await h.slack.command('/pull', 'agreements', 'UNOBODY1')).body);
+    expect(none).toContain('No agreements yet');
+  });
+
+  it('shows the agreement on both people’s Home tabs, and with its push in /push list and on Home', async () => {
+    await agree(REQ, MGR, 'Two paying pilots by year end', true);
+    for (const user of [REQ, MGR]) {
+      const published = await next(
+        'views.publish',
+        (a) => a.user_id === user,
+        () => h.slack.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' }),
+      );
+      const view = json(published.args.view);
+      expect(view).toContain('Agreements (1)');
+      expect(view).toContain('Two paying pilots by year end');
+    }
+    const managerHome = h.fake.callsTo('views.publish', (a) => a.user_id === MGR).at(-1);
+    expect(json(managerHome?.args.view)).toContain(`Agreed with <@${REQ}>`);
+    const list = json((await h.slack.command('/push', 'list', MGR)).body);
+    expect(list).toContain(`Agreed with <@${REQ}>`);
+    expect(list).toContain('Two paying pilots by year end');
+  });
+
+  it('explains the handshake and /pull agreements in /pull help', async () => {
+    const help = json((await h.slack.command('/pull', 'help', REQ)).body);
+    expect(help).toContain('/pull agreements');
+    expect(help).toContain('Repeat it back');
+    expect(help).toContain("That's it");
+  });
+});

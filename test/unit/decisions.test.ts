@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { RESOLUTIONS } from '../../src/db/schema.js';
+import { DECISION_HOLDER, decisionOf } from '../../src/domain/decisions.js';
+import { pullRow } from '../support/rows.js';
+
+const answered = (resolution: (typeof RESOLUTIONS)[number], note: string | null = null) =>
+  pullRow({
+    requesterId: 'UREQ1',
+    managerId: 'UMGR1',
+    status: 'resolved',
+    resolution,
+    resolutionNote: note,
+    resolvedAt: 5_000,
+  });
+
+describe('who holds the decision', () => {
+  it('Your call leaves it with the requester, Decision with the manager, Input and Let’s talk shared', () => {
+    expect(decisionOf(answered('your-call'))).toMatchObject({ holder: 'requester', holderIds: ['UREQ1'] });
+    expect(decisionOf(answered('decision', 'Yes to 15%'))).toMatchObject({
+      holder: 'manager',
+      holderIds: ['UMGR1'],
+      note: 'Yes to 15%',
+      decidedAt: 5_000,
+    });
+    expect(decisionOf(answered('input', 'Anchor on value'))).toMatchObject({
+      holder: 'shared',
+      holderIds: ['UREQ1', 'UMGR1'],
+    });
+    expect(decisionOf(answered('talk'))).toMatchObject({ holder: 'shared', holderIds: ['UREQ1', 'UMGR1'] });
+  });
+
+  it('names a holder for every answer a manager can give', () => {
+    for (const resolution of RESOLUTIONS) expect(DECISION_HOLDER[resolution]).toBeDefined();
+  });
+
+  it('is no decision while a pull waits, or once it was withdrawn', () => {
+    expect(decisionOf(pullRow({ status: 'open' }))).toBeUndefined();
+    expect(decisionOf(pullRow({ status: 'acknowledged' }))).toBeUndefined();
+    expect(decisionOf(pullRow({ status: 'withdrawn', withdrawnAt: 9 }))).toBeUndefined();
+  });
+});
