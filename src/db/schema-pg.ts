@@ -7,6 +7,7 @@ import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'dri
 import {
   ADVOCATE_FUNCTIONS,
   DIGEST_CLAIM_STATUSES,
+  HANDSHAKE_STAGES,
   OPEN,
   PULL_KINDS,
   PULL_STATUSES,
@@ -102,11 +103,13 @@ export const pulls = pgTable(
     managerTs: text('manager_ts'),
     managerDmUnknownAt: millis('manager_dm_unknown_at'),
     overdueRemindedAt: millis('overdue_reminded_at'),
+    editedAt: millis('edited_at'),
   },
   (t) => [
     index('pulls_manager_created').on(t.managerId, t.createdAt, t.requesterId),
     index('pulls_requester_created').on(t.requesterId, t.createdAt),
     index('pulls_resolved').on(t.managerId, t.resolvedAt),
+    index('pulls_requester_resolved').on(t.requesterId, t.resolvedAt),
     index('pulls_open_by_manager').on(t.managerId, t.createdAt, t.id, t.status).where(OPEN),
     index('pulls_open_by_requester').on(t.requesterId, t.createdAt, t.id, t.status).where(OPEN),
     index('pulls_overdue')
@@ -165,4 +168,37 @@ export const requestsSeen = pgTable(
     seenAt: millis('seen_at').notNull(),
   },
   (t) => [index('requests_seen_time').on(t.seenAt)],
+);
+
+export const agreements = pgTable(
+  'agreements',
+  {
+    id: rowId(),
+    teamId: text('team_id'),
+    pullId: integer('pull_id').references(() => pulls.id, { onDelete: 'set null' }),
+    requesterId: text('requester_id').notNull(),
+    managerId: text('manager_id').notNull(),
+    pushId: integer('push_id').references(() => pushes.id, { onDelete: 'set null' }),
+    stage: text('stage', { enum: HANDSHAKE_STAGES }).notNull().default('repeat'),
+    success: text('success').notNull(),
+    byWhen: text('by_when'),
+    guardrails: text('guardrails'),
+    ownWords: text('own_words'),
+    approach: text('approach'),
+    notQuiteNote: text('not_quite_note'),
+    rounds: integer('rounds').notNull().default(0),
+    createdAt: millis('created_at').notNull(),
+    agreedAt: millis('agreed_at'),
+    requesterChannel: text('requester_channel'),
+    requesterTs: text('requester_ts'),
+    confirmChannel: text('confirm_channel'),
+    confirmTs: text('confirm_ts'),
+  },
+  (t) => [
+    uniqueIndex('agreements_pull').on(t.pullId),
+    index('agreements_requester').on(t.requesterId, t.agreedAt),
+    index('agreements_manager').on(t.managerId, t.agreedAt),
+    index('agreements_push').on(t.pushId, t.agreedAt).where(sql`${t.pushId} is not null`),
+    index('agreements_agreed').on(t.agreedAt),
+  ],
 );

@@ -69,6 +69,6 @@ describe('the PostgreSQL migrations', () => {
       )
       .sort();
     expect(found.map((r) => r.join(' ')).sort()).toEqual(expected);
-    expect(expected.filter((line) => line.endsWith(' t'))).toHaveLength(4);
+    expect(expected).toContain('pulls_open_by_manager f t');
   });
 });
