@@ -211,7 +211,7 @@ async function run(command: string, options: Record<string, string | boolean | u
       const config = configFromEnvironment();
       const store = openMigrated(config, loggerFor(config));
       store.close();
-      process.stdout.write(`Database is up to date: ${resolve(config.databasePath)}\n`);
+      process.stdout.write(`Database is up to date: ${resolve(store.path)}\n`);
       return 0;
     }
     case 'backup': {
@@ -223,7 +223,7 @@ async function run(command: string, options: Record<string, string | boolean | u
       } finally {
         store.close();
       }
-      process.stdout.write(`Backed up ${resolve(config.databasePath)} to ${resolve(file)}\n`);
+      process.stdout.write(`Backed up ${resolve(store.path)} to ${resolve(file)}\n`);
       return 0;
     }
     case 'digest send':

@@ -57,13 +57,16 @@ const envSchema = z.object({
   ),
   // An empty `DATABASE_URL=` line (as left by a copied .env) means the default file, not a temporary database.
   DATABASE_URL: optionalText.transform((url, ctx) => {
-    const parsed = databasePathFromUrl(url ?? DEFAULT_DATABASE_URL);
+    const parsed = databaseFromUrl(url ?? DEFAULT_DATABASE_URL);
     if (!parsed.ok) {
       ctx.addIssue({ code: 'custom', message: parsed.reason });
       return z.NEVER;
     }
-    return parsed.path;
+    return parsed.database;
   }),
+  // Connections each instance keeps to PostgreSQL. The server's default max_connections is 100, so a larger pool
+  // for one instance could never be served; several instances share that budget.
+  DATABASE_POOL_SIZE: integer(1, 100, 10),
   SLACK_API_URL: z
     .url({ error: 'must be a URL such as https://slack.com/api/' })
     .default('https://slack.com/api/')
@@ -144,7 +147,7 @@ export interface Config {
   readonly port: number;
   /** The address to listen on; undefined means every interface. */
   readonly host: string | undefined;
-  readonly databasePath: string;
+  readonly database: Database;
   readonly recognitionChannel: string | undefined;
   readonly pushLimit: number;
   readonly fiscalYearStartMonth: number;
@@ -156,6 +159,11 @@ export interface Config {
   readonly slackPace: Readonly<Record<string, number>>;
 }
 
+/** Where the data lives: one SQLite file (the default), or a PostgreSQL database shared by any number of instances. */
+export type Database =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly url: string; readonly poolSize: number };
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));
@@ -166,15 +174,24 @@ export class ConfigError extends Error {
 export const DEFAULT_DATABASE_URL = 'file:./data/pushpull.db';
 const USE_A_FILE = 'use a file: URL or a path, such as file:./data/pushpull.db';
 
+type Parsed = { ok: true; database: DatabaseUrl } | { ok: false; reason: string };
+type DatabaseUrl = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
 /**
- * `file:./x.db`, `file:/abs/x.db`, `file:///abs/x.db` or a plain path → a filesystem path. Anything else is
- * refused with a reason that never repeats the value (a database URL may carry a password).
+ * `postgres://…` or `postgresql://…` → PostgreSQL; `file:./x.db`, `file:/abs/x.db`, `file:///abs/x.db` or a plain
+ * path → that SQLite file. Anything else is refused with a reason that never repeats the value (a database URL may
+ * carry a password).
  */
-export function databasePathFromUrl(url: string): { ok: true; path: string } | { ok: false; reason: string } {
+export function databaseFromUrl(url: string): Parsed {
   const refuse = (reason: string) => ({ ok: false as const, reason });
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    return refuse(`is a PostgreSQL URL: PostgreSQL is not supported yet; ${USE_A_FILE}`);
+    if (!URL.canParse(url)) {
+      return refuse(
+        'is not a PostgreSQL URL Pushpull can read: write postgres://user:password@host:5432/database (percent-encode special characters in the password)',
+      );
+    }
+    return { ok: true, database: { dialect: 'postgres', url } };
   }
   if (scheme === 'sqlite' || scheme === 'sqlite3') {
     return refuse(
@@ -182,7 +199,9 @@ export function databasePathFromUrl(url: string): { ok: true; path: string } | {
     );
   }
   if (scheme !== undefined && scheme !== 'file') {
-    return refuse(`uses ${scheme}:, which Pushpull does not read: ${USE_A_FILE}`);
+    return refuse(
+      `uses ${scheme}:, which Pushpull does not read: write postgres://… for PostgreSQL, or ${USE_A_FILE} for SQLite`,
+    );
   }
   if (url.includes('?')) {
     return refuse(
@@ -212,7 +231,7 @@ export function databasePathFromUrl(url: string): { ok: true; path: string } | {
   if (path.endsWith('/') || path.endsWith('\\')) {
     return refuse('names a folder: add a file name, such as file:./data/pushpull.db');
   }
-  return { ok: true, path };
+  return { ok: true, database: { dialect: 'sqlite', path } };
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -240,7 +259,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     port: e.PORT,
     host: e.HOST,
-    databasePath: e.DATABASE_URL,
+    database: Object.freeze(
+      e.DATABASE_URL.dialect === 'postgres'
+        ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+        : e.DATABASE_URL,
+    ),
     recognitionChannel: e.RECOGNITION_CHANNEL,
     pushLimit: e.PUSH_LIMIT,
     fiscalYearStartMonth: e.FISCAL_YEAR_START_MONTH,

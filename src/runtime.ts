@@ -44,13 +44,19 @@ export function loggerFor(config: Config): Logger {
   });
 }
 
+/** Said before anything is created when DATABASE_URL names PostgreSQL, until the domain runs on it (issue 13). */
+export const POSTGRES_NOT_YET =
+  'PostgreSQL support is not available in this version yet: set DATABASE_URL to a file: URL or a path, such as file:./data/pushpull.db';
+
 /** Opens the database, proves it can be written and applies pending migrations; a DatabaseError names the file. */
 export function openMigrated(
   config: Config,
   logger: Logger,
   options: { busyTimeoutMs?: number } = {},
 ): Store {
-  const store = openDatabase(config.databasePath);
+  if (config.database.dialect !== 'sqlite') throw new StartupError(POSTGRES_NOT_YET);
+  const { path } = config.database;
+  const store = openDatabase(path);
   try {
     assertWritable(store);
     applyMigrations(store);
@@ -60,6 +66,6 @@ export function openMigrated(
     store.close();
     throw error;
   }
-  logger.debug('database ready', { path: config.databasePath });
+  logger.debug('database ready', { path });
   return store;
 }

@@ -19,6 +19,7 @@ export const ADVOCATE_FUNCTIONS = [
   'engineering',
   'other',
 ] as const;
+export const DIGEST_CLAIM_STATUSES = ['sending', 'sent', 'failed', 'empty', 'abandoned', 'unknown'] as const;
 
 export const members = sqliteTable(
   'members',
@@ -182,9 +183,7 @@ export const digestClaims = sqliteTable(
   {
     managerId: text('manager_id').notNull(),
     week: text('week').notNull(),
-    status: text('status', {
-      enum: ['sending', 'sent', 'failed', 'empty', 'abandoned', 'unknown'],
-    }).notNull(),
+    status: text('status', { enum: DIGEST_CLAIM_STATUSES }).notNull(),
     attempts: integer('attempts').notNull().default(1),
     claimedBy: text('claimed_by').notNull(),
     /** When the week's claim was first taken: no copy of this digest can be older. */

@@ -133,7 +133,7 @@ describe('a Slack that does not answer', () => {
       DATABASE_URL: `file:${join(dir, 'p.db')}`,
       PORT: '0',
     });
-    const store = openDatabase(config.databasePath);
+    const store = openDatabase(join(dir, 'p.db'));
     cleanups.push(() => store.close());
     const app = createPushpullApp({
       config,
@@ -265,7 +265,7 @@ describe('configuration', () => {
       ['start'],
       {
         SLACK_BOT_TOKEN: 'xoxp-a-user-token',
-        DATABASE_URL: 'postgres://pushpull:hunter2@db.internal/pushpull',
+        DATABASE_URL: 'postgres://pushpull:hunter2@db.internal:port/pushpull',
         PORT: 'eighty',
         HOST: 'not a host',
       },
@@ -283,8 +283,37 @@ describe('configuration', () => {
       'DATABASE_URL',
       'SLACK_SIGNING_SECRET',
     ]);
-    expect(out.stderr).toContain('DATABASE_URL is a PostgreSQL URL: PostgreSQL is not supported yet');
+    expect(out.stderr).toContain('DATABASE_URL is not a PostgreSQL URL Pushpull can read');
     expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('a PostgreSQL DATABASE_URL is understood, and refused in one line until this version runs on it', async () => {
+    const fake = await fakeSlack();
+    const cwd = scratch();
+    for (const [command, lead] of [
+      ['start', 'Pushpull cannot start'],
+      ['migrate', 'pushpull migrate'],
+    ] as const) {
+      const out = await runCli(
+        [command],
+        {
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: fake.apiUrl,
+          DATABASE_URL: 'postgresql://pushpull:hunter2@127.0.0.1:1/pushpull',
+          DATABASE_POOL_SIZE: '4',
+          PORT: '0',
+        },
+        { cwd },
+      );
+      expect(expectOneLine(out)).toBe(
+        `${lead}: PostgreSQL support is not available in this version yet: set DATABASE_URL to a file: URL or a path, such as file:./data/pushpull.db`,
+      );
+      expect(out.stderr).not.toContain('hunter2');
+    }
+    // Not a folder named after the URL, nor the default file.
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(fake.calls).toEqual([]);
   });
 
   it('a .env that cannot be read is one line naming it', async () => {

@@ -70,7 +70,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     secrets: [config.slack.botToken, config.slack.signingSecret ?? ''],
     write: (line) => logs.push(line),
   });
-  const store = openDatabase(config.databasePath);
+  if (config.database.dialect !== 'sqlite')
+    throw new Error('the harness runs on SQLite until the domain is async');
+  const store = openDatabase(config.database.path);
   applyMigrations(store);
   // As in production (src/index.ts): each wait for another writer's lock is short and retried asynchronously.
   store.sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     const c = loadConfig(base);
     expect(c).toMatchObject({
       port: 3000,
-      databasePath: './data/pushpull.db',
+      database: { dialect: 'sqlite', path: './data/pushpull.db' },
       pushLimit: 3,
       fiscalYearStartMonth: 1,
       digest: { day: 'monday', time: '09:00' },
@@ -90,12 +90,15 @@ describe('loadConfig', () => {
       recognitionChannel: '#kudos',
     });
     expect(c.slack.apiUrl).toBe('http://127.0.0.1:9999/api/');
-    expect(c.databasePath).toBe('/var/lib/pushpull/db.sqlite');
+    expect(c.database).toEqual({ dialect: 'sqlite', path: '/var/lib/pushpull/db.sqlite' });
   });
 });
 
 describe('DATABASE_URL', () => {
-  const path = (url: string | undefined) => loadConfig({ ...base, DATABASE_URL: url }).databasePath;
+  const path = (url: string | undefined) => {
+    const { database } = loadConfig({ ...base, DATABASE_URL: url });
+    return database.dialect === 'sqlite' ? database.path : `not SQLite: ${database.dialect}`;
+  };
 
   it('accepts file: URLs and plain paths; empty means the default file', () => {
     expect(path('file:./data/x.db')).toBe('./data/x.db');
@@ -111,12 +114,42 @@ describe('DATABASE_URL', () => {
     expect(path(undefined)).toBe('./data/pushpull.db');
   });
 
-  it('refuses PostgreSQL clearly, without repeating the password', () => {
-    for (const url of ['postgres://app:hunter2@db/pushpull', 'postgresql://app:hunter2@db/pushpull']) {
-      const [line] = problems({ ...base, DATABASE_URL: url });
-      expect(line).toBe(
-        'DATABASE_URL is a PostgreSQL URL: PostgreSQL is not supported yet; use a file: URL or a path, such as file:./data/pushpull.db',
-      );
+  it('recognizes PostgreSQL URLs, with a pool of 10 connections unless DATABASE_POOL_SIZE says otherwise', () => {
+    for (const url of [
+      'postgres://app:hunter2@db/pushpull',
+      'postgresql://app:hunter2@db.internal:6432/pushpull?sslmode=require',
+      'POSTGRES://db/pushpull',
+      'postgresql:///pushpull?host=/var/run/postgresql',
+    ]) {
+      expect(loadConfig({ ...base, DATABASE_URL: url }).database, url).toEqual({
+        dialect: 'postgres',
+        url,
+        poolSize: 10,
+      });
+    }
+    const sized = loadConfig({ ...base, DATABASE_URL: 'postgres://db/pushpull', DATABASE_POOL_SIZE: ' 25 ' });
+    expect(sized.database).toMatchObject({ dialect: 'postgres', poolSize: 25 });
+    expect(Object.isFrozen(sized.database)).toBe(true);
+    expect(loadConfig({ ...base, DATABASE_POOL_SIZE: '' }).database).toEqual({
+      dialect: 'sqlite',
+      path: './data/pushpull.db',
+    });
+  });
+
+  it('refuses a PostgreSQL URL it cannot read, without repeating the password', () => {
+    const found = problems({ ...base, DATABASE_URL: 'postgres://app:hunter2@db:fivefourthreetwo/pushpull' });
+    expect(found).toEqual([
+      'DATABASE_URL is not a PostgreSQL URL Pushpull can read: write postgres://user:password@host:5432/database (percent-encode special characters in the password)',
+    ]);
+  });
+
+  it('refuses a DATABASE_POOL_SIZE that is not a whole number from 1 to 100, whatever the database', () => {
+    for (const size of ['0', '-3', '2.5', 'ten', '101']) {
+      for (const url of ['postgres://db/pushpull', 'file:./x.db']) {
+        expect(problems({ ...base, DATABASE_URL: url, DATABASE_POOL_SIZE: size }), `${size} ${url}`).toEqual([
+          'DATABASE_POOL_SIZE must be a whole number from 1 to 100',
+        ]);
+      }
     }
   });
 
@@ -126,7 +159,10 @@ describe('DATABASE_URL', () => {
         'sqlite:///var/x.db',
         /^DATABASE_URL uses sqlite:, which Pushpull does not read: write file:\/absolute/,
       ],
-      ['mysql://u:p@h/db', /^DATABASE_URL uses mysql:, which Pushpull does not read/],
+      [
+        'mysql://u:p@h/db',
+        /^DATABASE_URL uses mysql:, which Pushpull does not read: write postgres:\/\/… for/,
+      ],
       ['file:./x.db?mode=ro', /^DATABASE_URL has a query string/],
       ['./x.db?cache=shared', /^DATABASE_URL has a query string/],
       ['file://server/share/x.db', /^DATABASE_URL names a host after file:\/\//],
@@ -167,14 +203,16 @@ describe('every problem at once', () => {
       SLACK_BOT_TOKEN: 'xoxp-user-token',
       PORT: '-1',
       HOST: 'no such host!',
-      DATABASE_URL: 'postgres://app:hunter2@db/pushpull',
+      DATABASE_URL: 'postgres://app:hunter2@db:port/pushpull',
       DIGEST_TIME: '25:00',
+      DATABASE_POOL_SIZE: '0',
     });
     expect(found.map((line) => line.split(' ')[0])).toEqual([
       'SLACK_BOT_TOKEN',
       'PORT',
       'HOST',
       'DATABASE_URL',
+      'DATABASE_POOL_SIZE',
       'DIGEST_TIME',
       'SLACK_SIGNING_SECRET',
     ]);
