@@ -43,6 +43,10 @@ CREATE TABLE "members" (
 	"is_bot" boolean DEFAULT false NOT NULL,
 	"profile_fetched_at" bigint,
 	"home_opened_at" bigint,
+	"away_until" text,
+	"away_deputy_id" text,
+	"away_since" bigint,
+	"autonomy_granted_at" bigint,
 	"updated_at" bigint NOT NULL
 );
 --> statement-breakpoint
@@ -67,6 +71,7 @@ CREATE TABLE "pulls" (
 	"manager_ts" text,
 	"manager_dm_unknown_at" bigint,
 	"overdue_reminded_at" bigint,
+	"away_from_id" text,
 	"edited_at" bigint
 );
 --> statement-breakpoint
@@ -127,6 +132,8 @@ CREATE INDEX "agreements_agreed" ON "agreements" USING btree ("agreed_at");--> s
 CREATE UNIQUE INDEX "digest_claims_manager_week" ON "digest_claims" USING btree ("manager_id","week");--> statement-breakpoint
 CREATE INDEX "digest_claims_week" ON "digest_claims" USING btree ("week","status");--> statement-breakpoint
 CREATE INDEX "members_manager" ON "members" USING btree ("manager_id");--> statement-breakpoint
+CREATE INDEX "members_away" ON "members" USING btree ("away_until") WHERE "members"."away_until" is not null;--> statement-breakpoint
+CREATE INDEX "members_deputy" ON "members" USING btree ("away_deputy_id") WHERE "members"."away_deputy_id" is not null;--> statement-breakpoint
 CREATE INDEX "members_timezone" ON "members" USING btree ("timezone");--> statement-breakpoint
 CREATE INDEX "members_profile_fetched" ON "members" USING btree ("profile_fetched_at");--> statement-breakpoint
 CREATE INDEX "pulls_manager_created" ON "pulls" USING btree ("manager_id","created_at","requester_id");--> statement-breakpoint
@@ -137,6 +144,7 @@ CREATE INDEX "pulls_open_by_manager" ON "pulls" USING btree ("manager_id","creat
 CREATE INDEX "pulls_open_by_requester" ON "pulls" USING btree ("requester_id","created_at","id","status") WHERE "status" in ('open', 'acknowledged');--> statement-breakpoint
 CREATE INDEX "pulls_overdue" ON "pulls" USING btree ("needed_by","manager_id") WHERE "status" in ('open', 'acknowledged') and "pulls"."overdue_reminded_at" is null and "pulls"."needed_by" is not null;--> statement-breakpoint
 CREATE INDEX "pulls_push" ON "pulls" USING btree ("push_id") WHERE "pulls"."push_id" is not null;--> statement-breakpoint
+CREATE INDEX "pulls_away_from" ON "pulls" USING btree ("away_from_id","created_at") WHERE "pulls"."away_from_id" is not null;--> statement-breakpoint
 CREATE INDEX "push_updates_push" ON "push_updates" USING btree ("push_id","created_at");--> statement-breakpoint
 CREATE INDEX "push_updates_author" ON "push_updates" USING btree ("author_id");--> statement-breakpoint
 CREATE INDEX "pushes_manager_quarter" ON "pushes" USING btree ("manager_id","quarter");--> statement-breakpoint

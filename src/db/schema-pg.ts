@@ -31,10 +31,17 @@ export const members = pgTable(
     isBot: boolean('is_bot').notNull().default(false),
     profileFetchedAt: millis('profile_fetched_at'),
     homeOpenedAt: millis('home_opened_at'),
+    /** The last day away, `YYYY-MM-DD` in their own timezone (inclusive). */
+    awayUntil: text('away_until'),
+    awayDeputyId: text('away_deputy_id'),
+    awaySince: millis('away_since'),
+    autonomyGrantedAt: millis('autonomy_granted_at'),
     updatedAt: millis('updated_at').notNull(),
   },
   (t) => [
     index('members_manager').on(t.managerId),
+    index('members_away').on(t.awayUntil).where(sql`${t.awayUntil} is not null`),
+    index('members_deputy').on(t.awayDeputyId).where(sql`${t.awayDeputyId} is not null`),
     index('members_timezone').on(t.timezone),
     index('members_profile_fetched').on(t.profileFetchedAt),
   ],
@@ -103,6 +110,7 @@ export const pulls = pgTable(
     managerTs: text('manager_ts'),
     managerDmUnknownAt: millis('manager_dm_unknown_at'),
     overdueRemindedAt: millis('overdue_reminded_at'),
+    awayFromId: text('away_from_id'),
     editedAt: millis('edited_at'),
   },
   (t) => [
@@ -116,6 +124,7 @@ export const pulls = pgTable(
       .on(t.neededBy, t.managerId)
       .where(sql`${OPEN} and ${t.overdueRemindedAt} is null and ${t.neededBy} is not null`),
     index('pulls_push').on(t.pushId).where(sql`${t.pushId} is not null`),
+    index('pulls_away_from').on(t.awayFromId, t.createdAt).where(sql`${t.awayFromId} is not null`),
   ],
 );
 
