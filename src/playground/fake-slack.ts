@@ -35,6 +35,12 @@ export interface Violation {
   args: Record<string, unknown>;
 }
 
+/** What a watcher hears: each Web API call with Slack's answer, each response_url post, each breach. */
+export type FakeSlackEvent =
+  | { kind: 'call'; method: string; args: Record<string, unknown>; answer: Record<string, unknown> }
+  | { kind: 'response'; id: string; body: Record<string, unknown> }
+  | { kind: 'violation'; violation: Violation };
+
 /** Every fake still running, so a test hook can fail the test whose requests broke Slack's rules. */
 export const liveFakes = new Set<FakeSlack>();
 
@@ -65,10 +71,13 @@ export class FakeSlack {
   inFlight = 0;
   /** Messages as they sit in each conversation, for conversations.history (oldest first). */
   readonly history = new Map<string, { ts: string; text: unknown; metadata?: unknown }[]>();
+  /** Told of every call, response and breach as it happens (the playground draws Slack from them). */
+  readonly watchers = new Set<(event: FakeSlackEvent) => void>();
   private faults = new Map<string, Fault[]>();
   private limits = new Map<string, Limit>();
   private server: Server | undefined;
-  private tsCounter = 1_700_000_000_000;
+  /** The last message ts handed out, in microseconds-ish steps; the playground carries it across restarts. */
+  tsCounter = 1_700_000_000_000;
   private viewCounter = 0;
   url = '';
 
@@ -115,7 +124,14 @@ export class FakeSlack {
 
   /** Record a breach found outside the Web API, such as in an ack body the driver received. */
   recordViolation(method: string, breaches: Breach[], args: Record<string, unknown>): void {
-    if (breaches.length > 0) this.violations.push({ method, breaches, args });
+    if (breaches.length === 0) return;
+    const violation = { method, breaches, args };
+    this.violations.push(violation);
+    this.tell({ kind: 'violation', violation });
+  }
+
+  private tell(event: FakeSlackEvent): void {
+    for (const watcher of this.watchers) watcher(event);
   }
 
   /** Hands over and clears the recorded breaches (a test that provokes one on purpose takes it). */
@@ -193,7 +209,9 @@ export class FakeSlack {
         res.end(JSON.stringify({ ok: false, error: 'invalid_blocks' }));
         return;
       }
-      this.responses.push({ id: path.slice('/respond/'.length), body: args, at: Date.now() });
+      const id = path.slice('/respond/'.length);
+      this.responses.push({ id, body: args, at: Date.now() });
+      this.tell({ kind: 'response', id, body: args });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
@@ -223,6 +241,7 @@ export class FakeSlack {
       args,
       at: Date.now(),
     });
+    this.tell({ kind: 'call', method, args, answer });
     if (fault?.kind === 'slow-after-post') await new Promise((r) => setTimeout(r, fault.ms));
     if (!res.destroyed)
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));

@@ -179,7 +179,13 @@ export class SlackDriver {
 
   /** A slash command, form-encoded as Slack sends it. */
   async command(command: string, text: string, user = 'UREQ0001', options: SignOptions = {}): Promise<Sent> {
-    const body = this.commandBody(command, text, user);
+    return this.sendCommand(slashCommandPayload(this.fake, command, text, user), options);
+  }
+
+  /** A slash command's fields (see `slashCommandPayload`), sent and its reply checked as Slack checks it. */
+  async sendCommand(payload: Record<string, string>, options: SignOptions = {}): Promise<Sent> {
+    const command = payload.command ?? '';
+    const body = new URLSearchParams(payload).toString();
     const sent = await this.post(body, 'application/x-www-form-urlencoded', options);
     // A command's ack body is posted as a message: https://docs.slack.dev/interactivity/implementing-slash-commands
     if (typeof sent.body === 'object' && sent.status === 200)
