@@ -114,7 +114,7 @@ export function mrkdwn(text: string, names: Names): string {
   return styled(held)
     .split('\n')
     .map((line) =>
-      line.startsWith('&gt; ') || line === '&gt;' ? `<blockquote>${line.slice(5)}</blockquote>` : line,
+      line.startsWith('&gt;') ? `<blockquote>${line.slice(4).replace(/^ /, '')}</blockquote>` : line,
     )
     .join('<br>')
     .replace(/<\/blockquote><br><blockquote>/g, '<br>')
