@@ -32,12 +32,18 @@ try {
   await shoot(pullDm, 'pull-dm.png');
   await pullDm.getByRole('button', { name: 'Your call' }).click();
   const modal = page.getByRole('dialog');
-  await modal.locator('textarea, input').first().fill('You know their procurement team: if the exit clause closes it, go ahead.');
+  await modal
+    .locator('textarea, input')
+    .first()
+    .fill('You know their procurement team: if the exit clause closes it, go ahead.');
   await modal.locator('button[type=submit]').click();
   await modal.waitFor({ state: 'detached' });
 
   await s.open(SAM);
-  await shoot(page.locator('.message', { hasText: 'if the exit clause closes it' }).last(), 'pull-answer.png');
+  await shoot(
+    page.locator('.message', { hasText: 'if the exit clause closes it' }).last(),
+    'pull-answer.png',
+  );
 
   await s.open(MANAGER.id, { tab: 'home' });
   await page.locator('.home').getByText('Awaiting you').waitFor();
@@ -53,7 +59,10 @@ try {
 
   await type('/push add');
   await shoot(page.getByRole('dialog'), 'push-form.png');
-  await page.getByRole('dialog').getByRole('button', { name: /Cancel|Close/ }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /Cancel|Close/ })
+    .click();
   await page.setViewportSize({ width: 1200, height: 820 });
 
   await s.open(SAM, { in: SALES.id });
@@ -61,7 +70,10 @@ try {
   await page.getByRole('button', { name: 'Recognize as advocate' }).click();
   const recognize = page.getByRole('dialog');
   await recognize.locator('[data-type=static_select]').first().selectOption('operations');
-  await recognize.locator('textarea').first().fill('Walked Northwind IT through provisioning so the pilot started on day one.');
+  await recognize
+    .locator('textarea')
+    .first()
+    .fill('Walked Northwind IT through provisioning so the pilot started on day one.');
   await recognize.locator('button[type=submit]').click();
   await recognize.waitFor({ state: 'detached' });
   await s.open(SAM, { in: WINS.id });
