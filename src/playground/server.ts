@@ -65,7 +65,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const databasePath = resolve(options.databasePath ?? DEFAULT_PLAYGROUND_DB);
   const slackFile = `${databasePath.replace(/\.db$/, '')}.slack.json`;
   if (options.reset)
-    for (const f of [databasePath, `${databasePath}-wal`, `${databasePath}-shm`, slackFile])
+    for (const f of [
+      databasePath,
+      `${databasePath}-wal`,
+      `${databasePath}-shm`,
+      `${databasePath}.created`,
+      slackFile,
+    ])
       rmSync(f, { force: true });
   mkdirSync(dirname(databasePath), { recursive: true });
   const seeded = !existsSync(databasePath);
