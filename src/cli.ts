@@ -68,7 +68,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     positionals: [],
   },
   playground: {
-    usage: 'playground [--reset] [--port N]',
+    usage: 'playground [--reset] [--port N] [--host A]',
     summary: 'try Pushpull in the browser against a local stand-in for Slack (no Slack account)',
     options: { reset: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } },
     positionals: [],

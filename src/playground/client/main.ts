@@ -83,7 +83,7 @@ function messageNode(conversation: Conversation, m: Message): HTMLElement {
   else body.append(h('div', { class: 'text' }, ''));
   if (!m.blocks?.length) (body.lastChild as HTMLElement).innerHTML = mrkdwn(m.text, names);
   node.append(body);
-  if (conversation.kind === 'channel' && m.user) {
+  if (conversation.kind === 'channel') {
     const more = button(
       '⋯',
       () => {
@@ -354,7 +354,14 @@ function draw(): void {
     );
   }
   const modalNode = keepModal ? existing : modal(s);
+  // What the person was typing in the composer survives a redraw caused by someone else's action.
+  const typing = document.querySelector<HTMLInputElement>('.composer input');
+  const draft = typing?.value ?? '';
+  const focused = typing !== null && document.activeElement === typing;
   root.replaceChildren(banners, layout, ...(modalNode ? [modalNode] : []));
+  const composerNow = document.querySelector<HTMLInputElement>('.composer input');
+  if (composerNow && draft) composerNow.value = draft;
+  if (composerNow && focused) composerNow.focus();
   drawnModal = modalKey;
 }
 
