@@ -10,7 +10,7 @@ import { createPushpullApp, type PushpullApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { BUSY_TIMEOUT_MS } from '../db/busy.js';
 import { boltLogger, createLogger } from '../logger.js';
-import { openMigrated } from '../runtime.js';
+import { openMigrated, StartupError } from '../runtime.js';
 import { sendDigests } from '../scheduler/digest.js';
 import { startScheduler } from '../scheduler/index.js';
 import { fanOutClient } from '../scheduler/pace.js';
@@ -145,10 +145,32 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       if (!res.headersSent) json(res, 500, { error: error instanceof Error ? error.message : String(error) });
     });
   });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', ok);
-  });
+  const stopBehind = async () => {
+    workspace.close();
+    await scheduler.stop();
+    await app.stop();
+    store.close();
+    await fake.stop();
+  };
+  const wanted = options.port ?? 3000;
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(wanted, options.host ?? '127.0.0.1', ok);
+    });
+  } catch (error) {
+    await stopBehind();
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE')
+      throw new StartupError(
+        `port ${wanted} is in use: pick another with --port, such as --port ${wanted + 1}`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new StartupError(
+        `--host ${options.host ?? ''} is not an address of this machine: leave it out for loopback`,
+      );
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '127.0.0.1' ? options.host : 'localhost';
   return {
@@ -158,12 +180,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     seeded,
     async stop() {
       server.closeAllConnections();
-      workspace.close();
       await new Promise<void>((ok) => server.close(() => ok()));
-      await scheduler.stop();
-      await app.stop();
-      store.close();
-      await fake.stop();
+      await stopBehind();
     },
   };
 }

@@ -8,6 +8,7 @@ import { slackForm } from '../../src/playground/requests.js';
 import { ADVOCATE, MANAGER, SALES } from '../../src/playground/seed.js';
 import { type Playground, startPlayground } from '../../src/playground/server.js';
 import type { WorkspaceState } from '../../src/playground/shapes.js';
+import { StartupError } from '../../src/runtime.js';
 import { eventually, tempDir } from '../support/harness.js';
 
 const SAM = 'USAM0001';
@@ -135,6 +136,20 @@ describe('the playground', () => {
     expect(fresh.seeded).toBe(true);
     const reset = (await state()).conversations.find((c) => c.id === SALES.id);
     expect(reset?.messages.some((m) => m.text === 'Kept across restarts')).toBe(false);
+  });
+});
+
+describe('a port already taken', () => {
+  it('is one line saying which port and how to pick another', async () => {
+    const first = await start({ reset: true });
+    const port = Number(new URL(first.url).port);
+    const error = await startPlayground({ databasePath: join(dir, 'other.db'), port, write: () => {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as Error).message).toBe(
+      `port ${port} is in use: pick another with --port, such as --port ${port + 1}`,
+    );
   });
 });
 
