@@ -275,7 +275,9 @@ body { margin: 0; font: 15px/1.45 -apple-system, "Segoe UI", Roboto, "Noto Sans"
 .author { font-weight: 700; display: flex; gap: 6px; align-items: center; }
 .tag { font-size: 11px; font-weight: 400; background: #eee; color: #555; padding: 0 4px; border-radius: 3px; }
 .ephemeral { background: #f4f8fc; border-left: 3px solid #1264a3; }
-.more { position: absolute; right: 8px; top: 6px; border: 1px solid #ccc; background: #fff; border-radius: 4px; cursor: pointer; }
+.more { position: absolute; right: 8px; top: 6px; border: 1px solid #ccc; background: #fff; border-radius: 4px; cursor: pointer; opacity: 0; }
+.message:hover .more, .more:focus { opacity: 1; }
+a { color: #1264a3; text-decoration: none; } a:hover { text-decoration: underline; }
 .menu { position: absolute; right: 8px; top: 32px; background: #fff; border: 1px solid #ccc; border-radius: 6px; box-shadow: 0 4px 12px #0002; z-index: 2; }
 .menu-item { display: block; border: 0; background: none; padding: 8px 14px; font: inherit; cursor: pointer; }
 .menu-item:hover { background: #1264a3; color: #fff; }

@@ -11,6 +11,8 @@ export interface Session {
   playground: Playground;
   browser: Browser;
   page: Page;
+  /** Closes every open modal, so one test's failure does not leave a dialog over the next test's page. */
+  closeModals(): Promise<void>;
   /** Opens the page as a person, in a conversation. */
   open(as: string, where?: { in?: string; tab?: 'home' | 'messages' }): Promise<void>;
   stop(): Promise<void>;
@@ -41,6 +43,10 @@ export async function startSession(): Promise<Session> {
     playground,
     browser,
     page,
+    async closeModals() {
+      for (const [user, stack] of Object.entries(playground.workspace.state().modals))
+        for (const open of stack) playground.workspace.closeView(user, open.id);
+    },
     async open(as, where = {}) {
       const q = new URLSearchParams({ as, in: where.in ?? `D${as.slice(1)}`, tab: where.tab ?? 'messages' });
       await page.goto(`${playground.url}?${q}`);

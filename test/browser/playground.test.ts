@@ -1,5 +1,5 @@
 // The playground in real Chromium: the real app behind a page that looks like Slack, driven as a person would.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADVOCATE, MANAGER, SALES, WINS } from '../../src/playground/seed.js';
 import { type Session, startSession } from './chromium.js';
 
@@ -8,6 +8,9 @@ let s: Session;
 
 beforeAll(async () => {
   s = await startSession();
+});
+beforeEach(async () => {
+  await s.closeModals();
 });
 afterAll(async () => {
   await s?.stop();
