@@ -68,8 +68,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     positionals: [],
   },
   playground: {
-    usage: 'playground [--reset] [--port N] [--host A]',
-    summary: 'try Pushpull in the browser against a local stand-in for Slack (no Slack account)',
+    usage: 'playground [--reset] [--port N]',
+    summary: 'try Pushpull in your browser, no Slack needed (--host A to listen beyond loopback)',
     options: { reset: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } },
     positionals: [],
   },
@@ -84,10 +84,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
 export const USAGE = `Usage: pushpull <command> [--help]
 
 ${Object.values(COMMANDS)
-  .map((c) => `  ${c.usage.padEnd(31)}${c.summary}`)
+  .map((c) => `  ${c.usage.padEnd(33)}${c.summary}`)
   .join('\n')}
-  help [command]                 this message, or one command's
-  --version, -v                  print the version
+  help [command]                   this message, or one command's
+  --version, -v                    print the version
 `;
 
 function usageOf(name: string): string {
