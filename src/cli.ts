@@ -84,10 +84,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
 export const USAGE = `Usage: pushpull <command> [--help]
 
 ${Object.values(COMMANDS)
-  .map((c) => `  ${c.usage.padEnd(33)}${c.summary}`)
+  .map((c) =>
+    c.usage.length < 31
+      ? `  ${c.usage.padEnd(31)}${c.summary}`
+      : `  ${c.usage}\n  ${''.padEnd(31)}${c.summary}`,
+  )
   .join('\n')}
-  help [command]                   this message, or one command's
-  --version, -v                    print the version
+  help [command]                 this message, or one command's
+  --version, -v                  print the version
 `;
 
 function usageOf(name: string): string {
