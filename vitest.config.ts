@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The playground in Chromium runs with `npm run test:browser`; `npm test` needs no browser.
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     setupFiles: ['test/support/slack-rules.setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

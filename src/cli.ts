@@ -13,7 +13,15 @@ import { type ExportFormat, FORMATS } from './export/formats.js';
 import { exportDataset } from './export/index.js';
 import { start } from './index.js';
 import { boltLogger } from './logger.js';
-import { configFromEnvironment, loggerFor, openMigrated, StartupError, VERSION } from './runtime.js';
+import { startPlayground } from './playground/server.js';
+import {
+  configFromEnvironment,
+  loggerFor,
+  openMigrated,
+  readEnvironment,
+  StartupError,
+  VERSION,
+} from './runtime.js';
 import { type DigestRun, digestContentFor, sendDigests } from './scheduler/digest.js';
 import { fanOutClient } from './scheduler/pace.js';
 import { digestPreview } from './slack/blocks/digest.js';
@@ -60,6 +68,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: 'digest preview --manager U…',
     summary: "print a manager's digest as text; sends nothing",
     options: { manager: { type: 'string' } },
+    positionals: [],
+  },
+  playground: {
+    usage: 'playground [--reset] [--port N]',
+    summary: 'try Pushpull in your browser, no Slack needed (--host A to listen beyond loopback)',
+    options: { reset: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } },
     positionals: [],
   },
   forget: {
@@ -166,6 +180,9 @@ export function parseCommandLine(argv: string[]): CommandLine {
       return refuse('--manager needs a Slack user id, such as U012ABCDEF');
     }
   }
+  if (name === 'playground' && options.port !== undefined && !/^\d{1,5}$/.test(String(options.port))) {
+    return refuse('--port needs a port number, such as 3000');
+  }
   if (name === 'forget' && !USER_ID.test(parsed.positionals[0] ?? '')) {
     return refuse('give the Slack user id, such as U012ABCDEF');
   }
@@ -237,6 +254,9 @@ async function run(command: string, options: Record<string, string | boolean | u
         (options.format ?? 'csv') as ExportFormat,
         options.since as string | undefined,
       );
+    case 'playground':
+      await playground(options);
+      return -1;
     default:
       throw new Error(`no runner for ${command}`);
   }
@@ -264,6 +284,23 @@ async function digest(previewFor: string | undefined): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+async function playground(options: Record<string, string | boolean | undefined>): Promise<void> {
+  const env = readEnvironment();
+  const host = typeof options.host === 'string' ? options.host : '127.0.0.1';
+  const running = await startPlayground({
+    reset: options.reset === true,
+    port: options.port === undefined ? 3000 : Number(options.port),
+    host,
+    env,
+  });
+  process.stdout.write(
+    `Pushpull playground: ${running.url}\n${running.seeded ? 'Seeded a small team in ./data/playground.db. ' : ''}The real app runs against a local stand-in for Slack; nothing leaves this machine. Ctrl-C stops it.\n`,
+  );
+  const stop = () => void running.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 async function forget(userId: string): Promise<number> {

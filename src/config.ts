@@ -28,7 +28,10 @@ const integer = (min: number, max: number, fallback: number) =>
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: 'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app' })
+    .string({
+      error:
+        'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app, or try Pushpull without Slack first: npx pushpull playground',
+    })
     .trim()
     .regex(
       /^xoxb-\S+$/,

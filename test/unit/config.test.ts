@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     const [line] = problems({ SLACK_SIGNING_SECRET: 'x' });
     expect(line).toMatch(/^SLACK_BOT_TOKEN is missing/);
     expect(line).toContain('xoxb-');
+    // A newcomer without a Slack app yet is told how to see Pushpull anyway.
+    expect(line).toContain('npx pushpull playground');
   });
 
   it('needs the signing secret in HTTP mode only', () => {
