@@ -2,6 +2,8 @@
 // written through the domain (the same rules as the app), back-dated so the digest and Home have something to say.
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { confirmAgreement, defineSuccess, repeatBack } from '../domain/agreements.js';
+import { setAutonomy } from '../domain/autonomy.js';
 import { saveProfile, setDefaultManager } from '../domain/members.js';
 import { type Answer, acknowledgePull, openPull, resolvePull, withdrawPull } from '../domain/pulls.js';
 import { addPush, updatePush } from '../domain/pushes.js';
@@ -123,7 +125,7 @@ export function seedTeam(db: Db, config: Config, now: number): void {
   const pull = (
     requester: Person,
     need: string,
-    kind: 'decision' | 'context' | 'unblock',
+    kind: 'decision' | 'context' | 'unblock' | 'define-success',
     daysAgo: number,
     extra: { context?: string; pushId?: number } = {},
   ) =>
@@ -174,6 +176,52 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     undefined,
     2,
   );
+  // Define success, then earn the room to run (seed.md): Leo's goal for the Hooli pilot is agreed and Maya
+  // has granted him autonomy; Priya's goal is defined and waits for her to say it back in her own words.
+  const inDays = (days: number) => new Date(now + days * DAY).toISOString().slice(0, 10);
+  const hooli = pull(LEO, 'Define success for the Hooli pilot, so I can run it my way', 'define-success', 9, {
+    pushId: expansion.id,
+  });
+  value(
+    defineSuccess(
+      db,
+      hooli.id,
+      MANAGER.id,
+      {
+        success: 'Hooli signs a paid pilot for two teams, on the product as it is today.',
+        byWhen: inDays(40),
+        guardrails: 'No custom engineering, and no discount deeper than 15%.',
+      },
+      now - 8 * DAY,
+    ),
+    'define success',
+  );
+  value(
+    repeatBack(db, hooli.id, LEO.id, {
+      ownWords: 'A paid pilot with two Hooli teams, no custom work, at 15% off or better.',
+      approach:
+        'Start with their platform team and let them sell it inside; I pull you in if they ask for custom work.',
+    }),
+    'repeat it back',
+  );
+  value(confirmAgreement(db, hooli.id, MANAGER.id, now - 7 * DAY), 'agree');
+  value(setAutonomy(db, MANAGER.id, LEO.id, true, now - 6 * DAY), 'autonomy');
+  const eu = pull(PRIYA, 'Define success for our first EU quarter', 'define-success', 2);
+  value(
+    defineSuccess(
+      db,
+      eu.id,
+      MANAGER.id,
+      {
+        success: 'Three EU customers live, each with a named champion who would take a reference call.',
+        byWhen: inDays(60),
+        guardrails: 'Data stays in the EU region; no deals that need a local entity yet.',
+      },
+      now - 1 * DAY,
+    ),
+    'define success',
+  );
+
   const dropped = pull(SAM, 'Could we move the QBR to next week?', 'decision', 3);
   value(withdrawPull(db, dropped.id, SAM.id, now - 2 * DAY), 'withdraw');
 

@@ -59,7 +59,15 @@ describe('the playground', () => {
         .prepare('select distinct resolution from pulls where resolution is not null')
         .pluck()
         .all();
-      expect(new Set(resolutions)).toEqual(new Set(['your-call', 'input', 'decision', 'talk']));
+      expect(new Set(resolutions)).toEqual(new Set(['your-call', 'input', 'decision', 'talk', 'agreed']));
+      // One definition of success agreed (and autonomy granted on it), one waiting to be said back.
+      expect(db.prepare('select stage from agreements order by id').pluck().all()).toEqual([
+        'agreed',
+        'repeat',
+      ]);
+      expect(
+        db.prepare('select count(*) from members where autonomy_granted_at is not null').pluck().get(),
+      ).toBe(1);
       expect(db.prepare('select count(*) from members where manager_id = ?').pluck().get(MANAGER.id)).toBe(3);
       expect(
         db.prepare('select count(*) from recognitions where advocate_id = ?').pluck().get(ADVOCATE.id),
