@@ -53,6 +53,14 @@ export function handshakesOf(db: Db, pullIds: number[]): Map<number, Agreement> 
   return new Map(rows.flatMap((row) => (row.pullId === null ? [] : [[row.pullId, row] as const])));
 }
 
+/** The handshakes of whichever of these pulls are define-success ones: what every list of pulls reads. */
+export function handshakesAmong(db: Db, listed: Pull[]): Map<number, Agreement> {
+  return handshakesOf(
+    db,
+    listed.flatMap((p) => (p.kind === 'define-success' ? [p.id] : [])),
+  );
+}
+
 /** The manager may define success: their define-success pull, still open, not yet defined. */
 export function mayDefine(db: Db, pullId: number, actorId: string): Result<Pull, HandshakeRefusal> {
   const pull = getPull(db, pullId);

@@ -2,6 +2,7 @@
 import { and, count, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type Member, members, type Pull, pulls } from '../db/schema.js';
+import { agreementForPull } from './agreements.js';
 import { ensureMember, getMember } from './members.js';
 import { UNRESOLVED } from './pulls.js';
 import { fail, ok, type Result } from './result.js';
@@ -144,11 +145,20 @@ export function arrivedWhileAway(db: Db, userId: string, since: number, shown = 
   return { since, shown: rows, total: counted(toThem) + counted(onTheirBehalf) };
 }
 
-export type PassRefusal = 'not-found' | 'not-requester' | 'closed' | 'not-away' | 'no-deputy';
+export type PassRefusal =
+  | 'not-found'
+  | 'not-requester'
+  | 'closed'
+  | 'acknowledged'
+  | 'success-defined'
+  | 'not-away'
+  | 'no-deputy';
 
 /**
  * The requester sends an open pull on to the deputy of the manager who is away. Only the requester may, only
- * while that manager is away with a deputy named; the away manager keeps it in their summary on return.
+ * while that manager is away with a deputy named; the away manager keeps it in their summary on return. Only a
+ * pull nobody has taken up yet moves: once the manager acknowledged it or defined success, it is theirs in
+ * hand, and handing it to someone else would start it over behind their back.
  */
 export function passToDeputy(
   db: Db,
@@ -163,6 +173,8 @@ export function passToDeputy(
       if (!before) return fail('not-found' as const);
       if (before.requesterId !== actorId) return fail('not-requester' as const);
       if (!UNRESOLVED.includes(before.status)) return fail('closed' as const);
+      if (agreementForPull(db, pullId)) return fail('success-defined' as const);
+      if (before.status !== 'open') return fail('acknowledged' as const);
       const manager = getMember(db, before.managerId);
       if (!isAway(manager, now, timeZoneOf(manager, fallbackTimeZone))) return fail('not-away' as const);
       const deputyId = manager?.awayDeputyId;
@@ -172,13 +184,11 @@ export function passToDeputy(
         .set({
           managerId: deputyId,
           awayFromId: before.managerId,
-          status: 'open',
-          acknowledgedAt: null,
           managerChannel: null,
           managerTs: null,
           managerDmUnknownAt: null,
         })
-        .where(and(eq(pulls.id, pullId), eq(pulls.managerId, before.managerId)))
+        .where(and(eq(pulls.id, pullId), eq(pulls.managerId, before.managerId), eq(pulls.status, 'open')))
         .returning()
         .get();
       return pull ? ok({ pull, before }) : fail('closed' as const);

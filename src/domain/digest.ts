@@ -2,6 +2,7 @@
 import { and, eq, gte, inArray, isNull, lt, min, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
+  type Agreement,
   digestClaims,
   members,
   OPEN,
@@ -12,6 +13,7 @@ import {
   pushes,
   type Recognition,
 } from '../db/schema.js';
+import { handshakesAmong } from './agreements.js';
 import { answeredSince, autonomousAmong, type Mirror, median, mirrorOf } from './mirror.js';
 import { pullsAwaiting, pullsResolvedSince, UNRESOLVED } from './pulls.js';
 import { CLOSED, lastUpdates, listPushes, needsNudge, pushTitles } from './pushes.js';
@@ -143,6 +145,8 @@ export interface DigestContent {
   /** The manager's own signals this quarter. */
   mirror?: Mirror;
   pushTitles: Map<number, string>;
+  /** The handshakes of define-success pulls awaiting, by pull id: Define success only where not yet defined. */
+  handshakes: Map<number, Agreement>;
 }
 
 export { median } from './mirror.js';
@@ -193,6 +197,10 @@ export function digestFor(
     pushTitles: pushTitles(
       db,
       awaiting.flatMap(({ pull }) => (pull.pushId ? [pull.pushId] : [])),
+    ),
+    handshakes: handshakesAmong(
+      db,
+      awaiting.map(({ pull }) => pull),
     ),
   };
 }

@@ -1,7 +1,7 @@
 // Everything one person's Home tab shows, gathered in one place.
 import type { Db } from '../db/client.js';
 import type { Agreement, Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
-import { agreementsOnPushes, agreementsPage, handshakesOf } from './agreements.js';
+import { agreementsOnPushes, agreementsPage, handshakesAmong } from './agreements.js';
 import { hasAutonomy } from './autonomy.js';
 import { getMember } from './members.js';
 import { answeredSince, type Mirror, mirrorOf, type Teammate, yourTeam } from './mirror.js';
@@ -96,10 +96,7 @@ export function homeFor(
     pushes: mine.map(withLast),
     owned: owned.map(withLast),
     agreements,
-    handshakes: handshakesOf(
-      db,
-      [...awaiting.shown, ...sent.shown].flatMap((p) => (p.kind === 'define-success' ? [p.id] : [])),
-    ),
+    handshakes: handshakesAmong(db, [...awaiting.shown, ...sent.shown]),
     pushTitles: pushTitles(
       db,
       [...awaiting.shown, ...sent.shown, ...agreements.shown].flatMap((p) => (p.pushId ? [p.pushId] : [])),

@@ -1,7 +1,8 @@
 // Editing an open pull: only its requester, only while it waits for an answer, and the manager told what changed.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { type Pull, pulls } from '../db/schema.js';
+import { agreements, type Pull, pulls } from '../db/schema.js';
+import { agreementForPull } from './agreements.js';
 import { getPull, newPullSchema, UNRESOLVED } from './pulls.js';
 import { getPush } from './pushes.js';
 import { fail, ok, type Result } from './result.js';
@@ -21,6 +22,7 @@ export type EditRefusal =
   | 'not-requester'
   | 'answered'
   | 'withdrawn'
+  | 'success-defined'
   | 'need-empty'
   | 'need-too-long'
   | 'context-too-long'
@@ -38,25 +40,34 @@ export interface Edited {
   changed: EditableField[];
 }
 
-/** Why this person may not edit this pull now, or undefined when they may. */
-export function editRefusal(pull: Pull | undefined, actorId: string): EditRefusal | undefined {
+/**
+ * Why this person may not edit this pull now, or undefined when they may. Once the manager has defined success
+ * the pull is a handshake under way: what was asked is what they answered, and the requester says it back in
+ * their own words instead of rewriting the question.
+ */
+export function editRefusal(db: Db, pull: Pull | undefined, actorId: string): EditRefusal | undefined {
   if (!pull) return 'not-found';
   if (pull.requesterId !== actorId) return 'not-requester';
   if (pull.status === 'withdrawn') return 'withdrawn';
   if (!UNRESOLVED.includes(pull.status)) return 'answered';
+  if (agreementForPull(db, pull.id)) return 'success-defined';
   return undefined;
 }
 
 /** Checks that `actorId` may edit this pull, without changing anything (before the form opens). */
 export function mayEdit(db: Db, id: number, actorId: string): Result<Pull, EditRefusal> {
   const pull = getPull(db, id);
-  const refusal = editRefusal(pull, actorId);
+  const refusal = editRefusal(db, pull, actorId);
   return refusal ? fail(refusal) : ok(pull as Pull);
 }
 
+/** No handshake under way on this pull: checked in the update itself, so a definition that lands first wins. */
+const noHandshake = (db: Db, id: number) =>
+  notExists(db.select({ id: agreements.id }).from(agreements).where(eq(agreements.pullId, id)));
+
 /**
- * Applies the requester's edit. The status is checked again in the update itself, so a form opened before the
- * manager answered and sent after changes nothing. No change at all is not an edit: nothing is written.
+ * Applies the requester's edit. The status and the handshake are checked again in the update itself, so a form
+ * opened before the manager answered (or defined success) and sent after changes nothing. No change at all is not an edit: nothing is written.
  */
 export function editPull(
   db: Db,
@@ -66,7 +77,7 @@ export function editPull(
   now: number,
 ): Result<Edited, EditRefusal> {
   const before = getPull(db, id);
-  const refusal = editRefusal(before, actorId);
+  const refusal = editRefusal(db, before, actorId);
   if (refusal || !before) return fail(refusal ?? 'not-found');
   const parsed = editSchema.safeParse(changes);
   if (!parsed.success) {
@@ -92,11 +103,18 @@ export function editPull(
       const row = tx
         .update(pulls)
         .set({ ...next, editedAt: now })
-        .where(and(eq(pulls.id, id), eq(pulls.requesterId, actorId), inArray(pulls.status, UNRESOLVED)))
+        .where(
+          and(
+            eq(pulls.id, id),
+            eq(pulls.requesterId, actorId),
+            inArray(pulls.status, UNRESOLVED),
+            noHandshake(tx, id),
+          ),
+        )
         .returning()
         .get();
       if (row) return ok({ id, pull: row, changed });
-      return fail(getPull(db, id)?.status === 'withdrawn' ? ('withdrawn' as const) : ('answered' as const));
+      return fail(editRefusal(db, getPull(db, id), actorId) ?? ('answered' as const));
     },
     { behavior: 'immediate' },
   );

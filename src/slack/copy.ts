@@ -96,6 +96,8 @@ export function editRefusal(reason: EditRefusal, who?: { requesterId?: string },
       return 'This pull has been answered, so it stays as it was when the call was made — nothing was changed. Pull them in again if something new came up.';
     case 'withdrawn':
       return 'You withdrew this pull, so there is nothing to edit — nothing was changed. Pull them in again if you still need them.';
+    case 'success-defined':
+      return 'Your manager has already defined success for this pull, so it stays as they answered it — nothing was changed. When it is your turn, say it back in your own words; if what you need has changed, withdraw it and pull them in again.';
     case 'push-elsewhere':
       return 'That push belongs to someone else — pick one of theirs.';
     case 'need-empty':
@@ -201,6 +203,10 @@ export function passRefusal(reason: PassRefusal): string {
       return 'Only the person who sent this pull can send it on. Nothing was changed.';
     case 'closed':
       return 'This pull is already closed — nothing left to send on.';
+    case 'acknowledged':
+      return 'They have already picked this pull up, so it stays with them — nothing was changed. You will hear from me when they answer.';
+    case 'success-defined':
+      return 'They have already defined success for this pull, so the handshake stays with them — nothing was changed. Say it back when it is your turn.';
     case 'not-away':
       return 'They are back, so the pull stays with them. Nothing was changed.';
     case 'no-deputy':

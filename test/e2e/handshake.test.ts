@@ -3,8 +3,11 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agreements, pulls } from '../../src/db/schema.js';
+import { sendDigests } from '../../src/scheduler/digest.js';
+import { fanOutClient } from '../../src/scheduler/pace.js';
 import type { SlackCall } from '../support/fake-slack.js';
-import { eventually, type Harness, input, startHarness } from '../support/harness.js';
+import { BOT_TOKEN, eventually, type Harness, input, startHarness } from '../support/harness.js';
+import { mention, typed } from '../support/slack-driver.js';
 
 const REQ = 'UREQ0001';
 const MGR = 'UMGR0001';
@@ -474,5 +477,193 @@ describe('agreements, kept', () => {
     expect(help).toContain('/pull agreements');
     expect(help).toContain('Repeat it back');
     expect(help).toContain("That's it");
+  });
+});
+
+describe('a handshake under way, wherever the pull shows up', () => {
+  const DEP = 'UDEP0001';
+  const editOf = (id: number) => `"action_id":"pull_edit","value":"${id}"`;
+  const list = async (user: string) => json((await h.slack.command('/pull', 'list', user)).body);
+
+  it('refuses an edit once success is defined, from Edit and from a form opened before; Edit is not offered', async () => {
+    const id = await definePull();
+    const before = pullRow(id);
+    const form = await modalFrom(REQ, 'pull_edit', id);
+    expect(await list(REQ)).toContain(editOf(id));
+    await define(id);
+
+    const replies = h.fake.responses.length;
+    const opened = h.fake.callsTo('views.open').length;
+    await h.slack.action(REQ, 'pull_edit', String(id));
+    const refusal = await eventually(() => {
+      const found = h.fake.responses
+        .slice(replies)
+        .find((r) => String(r.body.text).includes('defined success'));
+      if (!found) throw new Error('no refusal yet');
+      return found.body;
+    });
+    expect(refusal).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(refusal.text)).toContain('nothing was changed');
+    const stale = await h.slack.viewSubmission(
+      REQ,
+      'pull_edit_submit',
+      { need: input.text('Actually, just approve the budget'), kind: input.option('decision') },
+      form.private_metadata,
+    );
+    expect(stale.body).toMatchObject({
+      response_action: 'errors',
+      errors: { need: expect.stringContaining('defined success') },
+    });
+    await h.app.inflight.drained();
+    expect(h.fake.callsTo('views.open')).toHaveLength(opened);
+    expect(pullRow(id)).toMatchObject({ need: before?.need, kind: 'define-success', editedAt: null });
+    expect(agreementRow(id)).toMatchObject({ stage: 'repeat', success: 'Two paying pilots by year end' });
+
+    // Their turn: /pull list says so with Repeat it back (and Withdraw), never Edit.
+    const theirTurn = await list(REQ);
+    expect(theirTurn).toContain('Your turn');
+    expect(theirTurn).toContain(`"action_id":"agreement_repeat_back","value":"${id}"`);
+    expect(theirTurn).toContain(`"action_id":"pull_withdraw","value":"${id}"`);
+    expect(theirTurn).not.toContain(editOf(id));
+    // The manager's list no longer offers Define success: that step is done.
+    const managers = await list(MGR);
+    expect(managers).toContain(`"pull_answer_${id}"`);
+    expect(managers).not.toContain('"Define success"');
+
+    // Said back, waiting for That's it: still no Edit, in the list or on Home.
+    await repeat(id, 'Two customers paying for the pilot before January');
+    const waiting = await list(REQ);
+    expect(waiting).toContain("waiting for *That's it*");
+    expect(waiting).toContain(`"action_id":"pull_withdraw","value":"${id}"`);
+    expect(waiting).not.toContain(editOf(id));
+    const home = await next(
+      'views.publish',
+      (a) => a.user_id === REQ,
+      () => h.slack.event({ type: 'app_home_opened', user: REQ, channel: 'D0HOME', tab: 'home' }),
+    );
+    expect(json(home.args.view)).toContain("waiting for *That's it*");
+    expect(json(home.args.view)).not.toContain(editOf(id));
+  });
+
+  it('shows the digest’s pull as the handshake left it: Define success only where success is not yet defined', async () => {
+    const defined = await definePull(REQ, MGR, false);
+    await define(defined);
+    const undefinedYet = await definePull(OTHER, MGR, false);
+    await h.app.inflight.drained();
+    await sendDigests(
+      { deps: h.app.deps, client: fanOutClient(BOT_TOKEN, h.fake.apiUrl, undefined) },
+      { force: true },
+    );
+    const digest = await h.fake.waitFor(
+      'chat.postMessage',
+      (a) => a.channel === MGR && json(a.blocks).includes('Your week in Pushpull'),
+    );
+    const blocks = (digest.args.blocks ?? []) as { block_id?: string }[];
+    const buttonsOf = (id: number) => json(blocks.find((b) => b.block_id === `pull_answer_${id}`));
+    expect(buttonsOf(defined)).toContain("Let's talk");
+    expect(buttonsOf(defined)).not.toContain('"Define success"');
+    expect(buttonsOf(undefinedYet)).toContain('"Define success"');
+  });
+
+  it('keeps a pull with its manager once they acknowledged it or defined success: no sending it on to the deputy', async () => {
+    const away = await h.slack.command('/pull', typed`away 2026-12-04 ${mention(DEP)}`, MGR);
+    expect(away.status).toBe(200);
+    await eventually(() => expect(h.fake.callsTo('users.info').length).toBeGreaterThan(0));
+    const defined = await definePull(REQ, MGR, false);
+    await define(defined);
+    const replies = h.fake.responses.length;
+    await h.slack.action(REQ, 'pull_pass_to_deputy', String(defined), { container: 'ephemeral' });
+    await h.fake.waitForResponse((b) => String(b.text).includes('already defined success'));
+    await h.app.inflight.drained();
+    expect(pullRow(defined)).toMatchObject({ managerId: MGR, awayFromId: null, status: 'acknowledged' });
+    expect(agreementRow(defined)?.stage).toBe('repeat');
+
+    await h.slack.command('/pull', typed`${mention(MGR)} Can we ship Friday?`, REQ);
+    const acknowledged = await eventually(() => {
+      const pull = h.store.db.select().from(pulls).all().at(-1);
+      if (pull?.id === defined || !pull?.managerTs) throw new Error('manager DM not recorded yet');
+      return pull.id;
+    });
+    await h.slack.action(MGR, 'pull_acknowledge', String(acknowledged));
+    await eventually(() => expect(pullRow(acknowledged)?.status).toBe('acknowledged'));
+    await h.slack.action(REQ, 'pull_pass_to_deputy', String(acknowledged), { container: 'ephemeral' });
+    await h.fake.waitForResponse((b) => String(b.text).includes('already picked this pull up'));
+    await h.app.inflight.drained();
+    expect(pullRow(acknowledged)).toMatchObject({ managerId: MGR, awayFromId: null, status: 'acknowledged' });
+    expect(h.fake.responses.slice(replies).every((r) => r.body.response_type === 'ephemeral')).toBe(true);
+    expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === DEP)).toHaveLength(0);
+  });
+
+  it('tells the requester when sending on to the deputy could not be saved, and sends nothing', async () => {
+    await h.slack.command('/pull', typed`away 2026-12-04 ${mention(DEP)}`, MGR);
+    await h.slack.command('/pull', typed`${mention(MGR)} Can we ship Friday?`, REQ);
+    const id = await eventually(() => {
+      const pull = h.store.db.select().from(pulls).all().at(-1);
+      if (!pull?.managerTs) throw new Error('manager DM not recorded yet');
+      return pull.id;
+    });
+    await h.app.inflight.drained();
+    h.store.sqlite.pragma('query_only = ON');
+    try {
+      await h.slack.action(REQ, 'pull_pass_to_deputy', String(id), { container: 'ephemeral' });
+      const told = await h.fake.waitForResponse((b) => String(b.text).includes('could not save'));
+      expect(told).toMatchObject({ response_type: 'ephemeral' });
+      await h.app.inflight.drained();
+    } finally {
+      h.store.sqlite.pragma('query_only = OFF');
+    }
+    expect(pullRow(id)).toMatchObject({ managerId: MGR, awayFromId: null, status: 'open' });
+    expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === DEP)).toHaveLength(0);
+    expect(h.logs.some((l) => l.includes('could not save a pull sent on to a deputy'))).toBe(true);
+  });
+
+  it('says the handshake ended on both handshake DMs when the requester withdraws, with no button left', async () => {
+    const id = await definePull();
+    await define(id);
+    await repeat(id, 'Two customers paying for the pilot before January');
+    const { requesterTs, confirmTs } = await eventually(() => {
+      const row = agreementRow(id);
+      if (!row?.requesterTs || !row.confirmTs) throw new Error('handshake DMs not recorded yet');
+      return row;
+    });
+    await h.slack.action(REQ, 'pull_withdraw', String(id), { container: 'ephemeral' });
+    const mine = await h.fake.waitFor(
+      'chat.update',
+      (a) => a.ts === requesterTs && String(a.text).includes('handshake ended'),
+    );
+    expect(String(mine.args.text)).toContain('You withdrew');
+    expect(json(mine.args.blocks)).not.toContain('"agreement_repeat_back"');
+    const theirs = await h.fake.waitFor(
+      'chat.update',
+      (a) => a.ts === confirmTs && json(a.blocks).includes('handshake ended'),
+    );
+    expect(json(theirs.args.blocks)).toContain(`<@${REQ}> withdrew`);
+    expect(json(theirs.args.blocks)).not.toContain('"agreement_thats_it"');
+    expect(json(theirs.args.blocks)).not.toContain('"agreement_not_quite"');
+  });
+
+  it('says the handshake ended on the requester’s DM when the manager chooses Let’s talk', async () => {
+    const id = await definePull();
+    await define(id);
+    const { requesterTs } = await eventually(() => {
+      const row = agreementRow(id);
+      if (!row?.requesterTs) throw new Error('requester DM not recorded yet');
+      return row;
+    });
+    const view = await modalFrom(MGR, 'pull_talk', id);
+    const res = await h.slack.viewSubmission(
+      MGR,
+      'pull_resolve',
+      { note: input.text('Thursday 1:1') },
+      view.private_metadata,
+    );
+    expect(res.body).toBe('');
+    const ended = await h.fake.waitFor(
+      'chat.update',
+      (a) => a.ts === requesterTs && String(a.text).includes('handshake ended'),
+    );
+    expect(String(ended.args.text)).toContain('talk it through live');
+    expect(json(ended.args.blocks)).not.toContain('"agreement_repeat_back"');
+    expect(pullRow(id)).toMatchObject({ status: 'resolved', resolution: 'talk' });
   });
 });

@@ -249,6 +249,7 @@ describe('escaping in every builder', () => {
               medianAnswerMs: 1000,
               recognitions: [recognition(t)],
               pushTitles: new Map([[1, t]]),
+              handshakes: new Map(),
             },
             NOW,
           ),

@@ -159,10 +159,29 @@ function sideBySide(pull: Pull, agreement: Agreement): Blocks {
   return blocks;
 }
 
+/**
+ * A handshake that stopped short of That's it — the pull withdrawn, or taken to a live talk — or undefined
+ * while it still runs. Said on both handshake DMs in place of their buttons, so nobody presses a dead one.
+ */
+function endedLine(pull: Pull, agreement: Agreement, reader: 'requester' | 'manager'): string | undefined {
+  if (agreement.stage === 'agreed') return undefined;
+  if (pull.status === 'withdrawn')
+    return reader === 'requester'
+      ? ':leftwards_arrow_with_hook: You withdrew this pull, so the handshake ended here. Pull them in again when you need them.'
+      : `:leftwards_arrow_with_hook: ${mention(pull.requesterId)} withdrew this pull, so the handshake ended here.`;
+  if (pull.status === 'resolved')
+    return reader === 'requester'
+      ? `:speech_balloon: ${mention(pull.managerId)} would rather talk it through live, so the handshake ended here — agree on what success looks like when you meet.`
+      : ":speech_balloon: You chose *Let's talk*, so the handshake ended here — agree on success when you meet.";
+  return undefined;
+}
+
 /** The manager's DM once the requester has said it back; updated in place after That's it or Not quite. */
 export function confirmMessage(pull: Pull, agreement: Agreement): { text: string; blocks: Blocks } {
   const text = `${mention(pull.requesterId)} repeated back what success looks like: _${excerpt(pull.need, 120)}_`;
   const blocks: Blocks = [section(`:speech_balloon: ${text}`), ...sideBySide(pull, agreement)];
+  const ended = endedLine(pull, agreement, 'manager');
+  if (ended) return { text, blocks: [...blocks, context(ended)] };
   switch (agreement.stage) {
     case 'confirm':
       blocks.push(
@@ -194,6 +213,8 @@ export function requesterHandshakeMessage(
 ): { text: string; blocks: Blocks } {
   const manager = mention(pull.managerId);
   const about = `_${excerpt(pull.need, 120)}_`;
+  const ended = endedLine(pull, agreement, 'requester');
+  if (ended) return { text: ended, blocks: [section(ended), ...definitionBlocks(agreement)] };
   switch (agreement.stage) {
     case 'repeat': {
       const text = agreement.notQuiteNote

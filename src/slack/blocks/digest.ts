@@ -85,6 +85,7 @@ export function digestMessage(content: DigestContent, now: number): { text: stri
             pull,
             overdue: late,
             pushTitle: pull.pushId ? content.pushTitles.get(pull.pushId) : undefined,
+            handshake: content.handshakes.get(pull.id),
             now,
           }),
         'pull',

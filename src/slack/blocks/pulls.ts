@@ -159,13 +159,25 @@ export function sentPullBlocks(pull: Pull, now: number, handshake?: Agreement): 
     section(
       `${mention(pull.managerId)}: ${excerpt(pull.need, 200)}\n${state} · asked ${ago(now - pull.createdAt)}`,
     ),
-    theirTurn
-      ? actions(
-          `pull_sent_${pull.id}`,
-          button('Repeat it back', HANDSHAKE_ACTIONS.repeat, String(pull.id), 'primary'),
-        )
+    handshake
+      ? handshakeButtons(pull, `pull_sent_${pull.id}`, theirTurn)
       : requesterButtons(pull, `pull_sent_${pull.id}`),
   ];
+}
+
+/**
+ * Once success is defined the question is answered as asked, so it can no longer be edited (the domain refuses
+ * it too): the requester can say it back when it is their turn, or take the pull back.
+ */
+function handshakeButtons(pull: Pull, blockId: string, theirTurn: boolean): KnownBlock {
+  const withdraw = button('Withdraw', PULL_ACTIONS.withdraw, String(pull.id));
+  return theirTurn
+    ? actions(
+        blockId,
+        button('Repeat it back', HANDSHAKE_ACTIONS.repeat, String(pull.id), 'primary'),
+        withdraw,
+      )
+    : actions(blockId, withdraw);
 }
 
 /** What the requester can do with a pull still waiting for an answer: change it, or take it back. */
@@ -348,6 +360,7 @@ export function pullList(
   sent: Page<Pull>,
   awaiting: Page<Pull>,
   now: number,
+  handshakes: ReadonlyMap<number, Agreement> = new Map(),
 ): { text: string; blocks: Blocks } {
   if (sent.total === 0 && awaiting.total === 0) {
     const text =
@@ -361,7 +374,7 @@ export function pullList(
       ...listed(
         awaiting.shown,
         LIST_LIMIT,
-        (pull) => awaitingPullBlocks({ pull, now }),
+        (pull) => awaitingPullBlocks({ pull, handshake: handshakes.get(pull.id), now }),
         'pull',
         'see the Home tab',
         awaiting.total,
@@ -375,7 +388,7 @@ export function pullList(
       ...listed(
         sent.shown,
         LIST_LIMIT,
-        (pull) => sentPullBlocks(pull, now),
+        (pull) => sentPullBlocks(pull, now, handshakes.get(pull.id)),
         'pull',
         'see the Home tab',
         sent.total,

@@ -1,7 +1,7 @@
 // What happens around time away: the notice to a requester, passing a pull on, the one summary on return.
 import type { webApi } from '@slack/bolt';
 import type { Pull } from '../../db/schema.js';
-import { arrivedWhileAway, awayNotice, backBy, comeBack, passToDeputy } from '../../domain/away.js';
+import { arrivedWhileAway, awayNotice, backBy, comeBack } from '../../domain/away.js';
 import {
   awayNoticeBlocks,
   passedOnManagerMessage,
@@ -56,13 +56,15 @@ export async function returnThoseBack(client: WebClient, deps: Deps): Promise<nu
 }
 
 /**
- * Sends an open pull on to the away manager's deputy: the away manager's DM says where it went, the deputy
- * gets it as any pull, and the requester's message says so.
+ * After a pull was sent on to the away manager's deputy (`passToDeputy`): the away manager's DM says where it
+ * went, the deputy gets it as any pull; what comes back is the requester's message saying so.
  */
-export async function sendOnToDeputy(client: WebClient, deps: Deps, pullId: number, actorId: string) {
-  const result = passToDeputy(deps.db, pullId, actorId, deps.clock(), deps.config.defaultTimezone);
-  if (!result.ok) return result;
-  const { pull, before } = result.value;
+export async function sentOnToDeputy(
+  client: WebClient,
+  deps: Deps,
+  { pull, before }: { pull: Pull; before: Pull },
+): Promise<{ text: string; blocks: Blocks }> {
+  const pullId = pull.id;
   if (before.managerChannel && before.managerTs) {
     const { managerChannel: channel, managerTs: ts } = before;
     try {
@@ -75,5 +77,5 @@ export async function sendOnToDeputy(client: WebClient, deps: Deps, pullId: numb
   const message = passedToDeputy(pull);
   if (!delivered.ok) message.blocks.push(context(managerNotReached(pull.managerId, delivered)));
   await refreshHomes(client, deps, [before.managerId, pull.managerId, pull.requesterId]);
-  return { ok: true as const, value: message };
+  return message;
 }

@@ -1,7 +1,7 @@
 // The define-success handshake's messages: each step DMs the other person and updates the earlier message in place.
 import type { webApi } from '@slack/bolt';
 import type { Agreement, Pull } from '../../db/schema.js';
-import { recordConfirmMessage, recordRequesterMessage } from '../../domain/agreements.js';
+import { agreementForPull, recordConfirmMessage, recordRequesterMessage } from '../../domain/agreements.js';
 import { confirmMessage, requesterHandshakeMessage } from '../blocks/agreements.js';
 import { attempt, type Delivery, pushFrameOf, saveAfterAck } from '../deliver.js';
 import type { Deps } from '../deps.js';
@@ -85,3 +85,17 @@ export const updateRequesterStep = (client: WebClient, deps: Deps, pull: Pull, a
 /** The manager's side-by-side DM, brought up to date. */
 export const updateConfirmStep = (client: WebClient, deps: Deps, pull: Pull, agreement: Agreement) =>
   update(client, deps, 'confirm', pull, agreement);
+
+/**
+ * Withdrawn or taken to a live talk mid-handshake: both handshake DMs are brought up to date, so they say it
+ * ended and carry no button that would only be refused.
+ */
+export async function endHandshake(client: WebClient, deps: Deps, pull: Pull): Promise<void> {
+  if (pull.kind !== 'define-success') return;
+  const agreement = agreementForPull(deps.db, pull.id);
+  if (!agreement || agreement.stage === 'agreed') return;
+  await Promise.all([
+    update(client, deps, 'requester', pull, agreement),
+    update(client, deps, 'confirm', pull, agreement),
+  ]);
+}

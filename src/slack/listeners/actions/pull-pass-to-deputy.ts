@@ -1,8 +1,10 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { passToDeputy } from '../../../domain/away.js';
 import { passRefusal } from '../../copy.js';
 import type { Deps } from '../../deps.js';
-import { sendOnToDeputy } from '../../notify/away.js';
+import { sentOnToDeputy } from '../../notify/away.js';
 import { tellActor } from '../reply.js';
+import { saving } from '../saving.js';
 import { parsePullAction } from './pull-action.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -14,12 +16,19 @@ export function passToDeputyAction(deps: Deps) {
     const input = parsePullAction(body);
     if (!input) return;
     const actorId = input.payload.user.id;
-    const result = await sendOnToDeputy(client, deps, input.pullId, actorId);
+    const saved = await saving(deps, 'a pull sent on to a deputy', { pullId: input.pullId, actorId }, () =>
+      passToDeputy(deps.db, input.pullId, actorId, deps.clock(), deps.config.defaultTimezone),
+    );
+    if (!saved.ok) {
+      await tellActor(deps, client, respond, actorId, saved.message);
+      return;
+    }
+    const result = saved.value;
     if (!result.ok) {
       await tellActor(deps, client, respond, actorId, passRefusal(result.reason));
       return;
     }
-    const message = result.value;
+    const message = await sentOnToDeputy(client, deps, result.value);
     try {
       await respond({
         replace_original: true,

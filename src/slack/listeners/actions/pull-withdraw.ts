@@ -4,6 +4,7 @@ import { requesterUpdate } from '../../blocks/pulls.js';
 import { refreshManagerMessage } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
+import { endHandshake } from '../../notify/handshake.js';
 import { tellActor } from '../reply.js';
 import { saving } from '../saving.js';
 import { parsePullAction, refuseStep } from './pull-action.js';
@@ -43,7 +44,7 @@ export function withdrawAction(deps: Deps) {
         deps.logger.warn('could not replace the withdrawn pull message', { pullId: pull.id, error });
       }
     }
-    await refreshManagerMessage(client, deps, pull.id);
+    await Promise.all([refreshManagerMessage(client, deps, pull.id), endHandshake(client, deps, pull)]);
     refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { agreementsPage } from '../../../domain/agreements.js';
+import { agreementsPage, handshakesAmong } from '../../../domain/agreements.js';
 import { decisionsInvolving } from '../../../domain/decisions.js';
 import { ensureMember, getMember, setDefaultManager } from '../../../domain/members.js';
 import { awaitingPage, getPull, openPull, sentPage, withdrawPull } from '../../../domain/pulls.js';
@@ -57,13 +57,13 @@ export function pullCommand(deps: Deps) {
       case 'help':
         await ack(ephemeral(pullHelp()));
         return;
-      case 'list':
-        await ack(
-          ephemeral(
-            pullList(sentPage(deps.db, userId, LIST_LIMIT), awaitingPage(deps.db, userId, LIST_LIMIT), now),
-          ),
-        );
+      case 'list': {
+        const sent = sentPage(deps.db, userId, LIST_LIMIT);
+        const awaiting = awaitingPage(deps.db, userId, LIST_LIMIT);
+        const handshakes = handshakesAmong(deps.db, [...sent.shown, ...awaiting.shown]);
+        await ack(ephemeral(pullList(sent, awaiting, now, handshakes)));
         return;
+      }
       case 'decisions': {
         const timezone = getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
         await ack(ephemeral(decisionList(decisionsInvolving(deps.db, userId), userId, timezone)));

@@ -7,6 +7,7 @@ import { requesterNotReached, SOMETHING_WENT_WRONG, stepRefusal } from '../../co
 import { directMessage, refreshManagerMessage, tellRequester } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
+import { endHandshake } from '../../notify/handshake.js';
 import { submissionKeyOf, submissionWithMetadata, textValue } from '../../payloads.js';
 import { saving } from '../saving.js';
 
@@ -53,6 +54,7 @@ export function pullResolveView(deps: Deps) {
     const [, told] = await Promise.all([
       refreshManagerMessage(client, deps, pull.id),
       tellRequester(client, deps, pull),
+      endHandshake(client, deps, pull),
     ]);
     if (!told.ok) {
       await directMessage(client, deps, pull.managerId, {
