@@ -409,7 +409,7 @@ export function pullHelp(): { text: string; blocks: Blocks } {
     '`/pull @manager what you need` — pull them in right away',
     '`/pull what you need` — goes to your default manager',
     '`/pull manager @someone` — set your default manager',
-    '`/pull list` — your open pulls, sent and awaiting you; *Edit* or *Withdraw* one you sent until it is answered',
+    '`/pull list` — your open pulls, sent and awaiting you; *Withdraw* one you sent until it is answered, and *Edit* it until then (or until success is defined)',
     '`/pull decisions` — your last 20 answered pulls: who holds each decision, what was decided, when',
     '`/pull agreements` — what success looks like, as you and your manager agreed it',
     '`/pull away YYYY-MM-DD [@deputy]` — away until that day: no digest or reminders, and whoever pulls you in is told (and offered your deputy)',
