@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { DigestClaim } from '../db/schema.js';
+import { handshakesAmong } from '../domain/agreements.js';
 import { isAway } from '../domain/away.js';
 import {
   claimReminder,
@@ -391,7 +392,9 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
     async (managerId) => {
       const tz = timezoneOf(deps, managerId);
       if (!reminderDue(now, tz, deps.config.digest) || awayNow(deps, managerId, now)) return;
-      for (const pull of overduePulls(deps.db, managerId, localDate(now, tz))) {
+      const overdue = overduePulls(deps.db, managerId, localDate(now, tz));
+      const handshakes = handshakesAmong(deps.db, overdue);
+      for (const pull of overdue) {
         if (signal?.aborted) return;
         const claimedAt = deps.clock();
         if (!claimReminder(deps.db, pull.id, claimedAt)) continue;
@@ -403,7 +406,7 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
               posting = true;
               return client.chat.postMessage({
                 channel: managerId,
-                ...overdueReminder(pull, now),
+                ...overdueReminder(pull, now, handshakes.get(pull.id)),
                 metadata: { event_type: OVERDUE_EVENT, event_payload: { pull: pull.id } },
               });
             },

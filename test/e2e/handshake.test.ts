@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agreements, pulls } from '../../src/db/schema.js';
-import { sendDigests } from '../../src/scheduler/digest.js';
+import { sendDigests, sendOverdueReminders } from '../../src/scheduler/digest.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { BOT_TOKEN, eventually, type Harness, input, startHarness } from '../support/harness.js';
@@ -563,6 +563,20 @@ describe('a handshake under way, wherever the pull shows up', () => {
     expect(buttonsOf(defined)).toContain("Let's talk");
     expect(buttonsOf(defined)).not.toContain('"Define success"');
     expect(buttonsOf(undefinedYet)).toContain('"Define success"');
+  });
+
+  it('reminds the manager of an overdue pull without offering Define success once it is defined', async () => {
+    const id = await definePull(REQ, MGR, false);
+    await define(id);
+    h.store.db.update(pulls).set({ neededBy: '2026-11-23' }).where(eq(pulls.id, id)).run();
+    await h.app.inflight.drained();
+    const run = { deps: h.app.deps, client: fanOutClient(BOT_TOKEN, h.fake.apiUrl, undefined) };
+    expect(await sendOverdueReminders(run)).toBe(1);
+    const reminder = await h.fake.waitFor('chat.postMessage', (a) =>
+      String(a.text).includes('still waiting on you'),
+    );
+    expect(json(reminder.args.blocks)).toContain(`"pull_answer_${id}"`);
+    expect(json(reminder.args.blocks)).not.toContain('"Define success"');
   });
 
   it('keeps a pull with its manager once they acknowledged it or defined success: no sending it on to the deputy', async () => {

@@ -1,5 +1,5 @@
 // The weekly digest: pushes, pulls awaiting, what was resolved, advocates recognized. At most 50 blocks.
-import type { Pull } from '../../db/schema.js';
+import type { Agreement, Pull } from '../../db/schema.js';
 import type { DigestContent } from '../../domain/digest.js';
 import { excerpt, mention, shownText } from '../text.js';
 
@@ -184,14 +184,19 @@ export function digestPreview(content: DigestContent, now: number): string {
   return out.join('\n');
 }
 
-export function overdueReminder(pull: Pull, now: number): { text: string; blocks: Blocks } {
+/** A reminder of a pull past its needed-by date, with the answer buttons as the handshake (if any) left them. */
+export function overdueReminder(
+  pull: Pull,
+  now: number,
+  handshake?: Agreement,
+): { text: string; blocks: Blocks } {
   const text = `:alarm_clock: A pull from ${mention(pull.requesterId)} was needed by ${pull.neededBy ? formatDate(pull.neededBy) : 'now'} and is still waiting on you.`;
   return {
     text,
     blocks: [
       section(text),
       section(`${excerpt(pull.need, 500)}\n_${KIND_LABEL[pull.kind]} · asked ${ago(now - pull.createdAt)}_`),
-      answerButtons(pull),
+      answerButtons(pull, handshake),
     ],
   };
 }
