@@ -67,7 +67,8 @@ const noHandshake = (db: Db, id: number) =>
 
 /**
  * Applies the requester's edit. The status and the handshake are checked again in the update itself, so a form
- * opened before the manager answered (or defined success) and sent after changes nothing. No change at all is not an edit: nothing is written.
+ * opened before the manager answered (or defined success) and sent after changes nothing. No change at all is
+ * not an edit: nothing is written.
  */
 export function editPull(
   db: Db,
