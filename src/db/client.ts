@@ -121,6 +121,32 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** Distinct statements kept prepared per connection; past it the cache starts over (a bound, not an LRU). */
+export const STATEMENTS_KEPT = 500;
+
+/**
+ * Drizzle prepares every query anew (better-sqlite3 keeps no cache), and preparing is a tenth of a
+ * /pull's database time. The SQL text of a query shape never changes, only its parameters, so each
+ * text is prepared once per connection. A statement comes back in its default mode: Drizzle turns
+ * `raw()` on for some reads, and a cached statement must not carry that into the next caller's read.
+ */
+export function cachingStatements(sqlite: Database.Database): Database.Database {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = kept.get(source);
+    if (!statement) {
+      if (kept.size >= STATEMENTS_KEPT) kept.clear();
+      statement = prepare(source);
+      kept.set(source, statement);
+    } else if (statement.reader) {
+      statement.pluck(false).expand(false).raw(false);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
+  return sqlite;
+}
+
 export function openDatabase(path: string, options: OpenOptions = {}): Store {
   const file = path === ':memory:' ? path : resolve(path);
   const creating = path !== ':memory:' && !existsSync(file);
@@ -133,7 +159,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Store {
   if (path !== ':memory:') prepareFolder(file);
   let sqlite: Database.Database | undefined;
   try {
-    sqlite = new Database(path);
+    sqlite = cachingStatements(new Database(path));
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');

@@ -6,6 +6,7 @@ import { type Agreement, agreements, type Pull, pulls, pushes } from '../db/sche
 import { committed, getPull, type Page, type StepRefusal, stepRefusalOf, UNRESOLVED } from './pulls.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, typedText } from './text.js';
+import { calendarDate } from './time.js';
 
 /** Each part of an agreement fits on a screen: a definition of success that needs more is not yet one. */
 export const AGREEMENT_FIELD_MAX = 1000;
@@ -84,7 +85,7 @@ export function defineSuccess(
   const byWhen = optional(definition.byWhen);
   if (!success) return fail('success-empty');
   if (tooLong(success, guardrails)) return fail('field-too-long');
-  if (byWhen && !/^\d{4}-\d{2}-\d{2}$/.test(byWhen)) return fail('bad-date');
+  if (byWhen && !calendarDate(byWhen)) return fail('bad-date');
   return committed(db, () => {
     const allowed = mayDefine(db, pullId, actorId);
     if (!allowed.ok) return allowed;

@@ -6,21 +6,10 @@ import { agreementForPull } from './agreements.js';
 import { ensureMember, getMember } from './members.js';
 import { UNRESOLVED } from './pulls.js';
 import { fail, ok, type Result } from './result.js';
-import { localDate, zonedParts } from './time.js';
+import { calendarDate, localDate, zonedParts } from './time.js';
 
 export type AwayDateRefusal = 'malformed' | 'past' | 'too-far';
 export type AwayRefusal = AwayDateRefusal | 'self' | 'bot';
-
-/** `YYYY-MM-DD` of a real calendar date, or undefined. */
-function calendarDate(text: string): { year: number; month: number; day: number } | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
-    return undefined;
-  return { year, month, day };
-}
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 

@@ -2,7 +2,8 @@
 // Derived from the pulls themselves, so the record can never drift from what the manager answered.
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { type Pull, pulls, type Resolution } from '../db/schema.js';
+import { type Agreement, type Pull, pulls, type Resolution } from '../db/schema.js';
+import { handshakesOf } from './agreements.js';
 
 /** Who the decision rests with after an answer. */
 export type DecisionHolder = 'requester' | 'manager' | 'shared';
@@ -32,8 +33,11 @@ export interface Decision {
   decidedAt: number;
 }
 
-/** The decision record of a pull, or undefined while it is unanswered (or was withdrawn: nothing was decided). */
-export function decisionOf(pull: Pull): Decision | undefined {
+/**
+ * The decision record of a pull, or undefined while it is unanswered (or was withdrawn: nothing was decided).
+ * What was decided is the manager's note; for an agreed definition of success, it is what was agreed.
+ */
+export function decisionOf(pull: Pull, agreement?: Pick<Agreement, 'success'>): Decision | undefined {
   if (pull.status !== 'resolved' || !pull.resolution || pull.resolvedAt === null) return undefined;
   const holder = DECISION_HOLDER[pull.resolution];
   const holderIds =
@@ -47,7 +51,7 @@ export function decisionOf(pull: Pull): Decision | undefined {
     resolution: pull.resolution,
     holder,
     holderIds,
-    note: pull.resolutionNote,
+    note: pull.resolution === 'agreed' ? (agreement?.success ?? pull.resolutionNote) : pull.resolutionNote,
     decidedAt: pull.resolvedAt,
   };
 }
@@ -70,8 +74,15 @@ export function decisionsInvolving(db: Db, userId: string, limit = DECISIONS_SHO
       .all();
   const byId = new Map<number, Pull>();
   for (const pull of [...side(pulls.requesterId), ...side(pulls.managerId)]) byId.set(pull.id, pull);
-  return [...byId.values()]
+  const newest = [...byId.values()]
     .flatMap((pull) => decisionOf(pull) ?? [])
     .sort((a, b) => b.decidedAt - a.decidedAt || b.pull.id - a.pull.id)
     .slice(0, limit);
+  const agreed = handshakesOf(
+    db,
+    newest.flatMap((d) => (d.resolution === 'agreed' ? [d.pull.id] : [])),
+  );
+  return newest.map((d) =>
+    d.resolution === 'agreed' ? (decisionOf(d.pull, agreed.get(d.pull.id)) ?? d) : d,
+  );
 }

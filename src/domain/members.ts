@@ -27,18 +27,43 @@ export function ensureMember(db: Db, userId: string, teamId: string | undefined,
   return getMember(db, userId) as Member;
 }
 
+export interface ManagerChange {
+  member: Member;
+  /** Who they named before, when it was someone else. */
+  previousManagerId: string | undefined;
+  /** Their autonomy ended with the change: it was granted by the manager they left. */
+  autonomyEnded: boolean;
+}
+
+/**
+ * Names someone's default manager. Autonomy is a statement of trust between a person and the manager who
+ * granted it, so a new manager starts without it: it is theirs to grant, not inherited.
+ */
 export function setDefaultManager(
   db: Db,
   userId: string,
   managerId: string,
   teamId: string | undefined,
   now: number,
-): Result<Member, 'self' | 'bot'> {
+): Result<ManagerChange, 'self' | 'bot'> {
   if (userId === managerId) return fail('self');
   if (getMember(db, managerId)?.isBot) return fail('bot');
-  ensureMember(db, userId, teamId, now);
-  db.update(members).set({ managerId, updatedAt: now }).where(eq(members.userId, userId)).run();
-  return ok(getMember(db, userId) as Member);
+  return db.transaction(
+    () => {
+      const before = ensureMember(db, userId, teamId, now);
+      const changed = before.managerId !== managerId;
+      db.update(members)
+        .set({ managerId, updatedAt: now, ...(changed ? { autonomyGrantedAt: null } : {}) })
+        .where(eq(members.userId, userId))
+        .run();
+      return ok({
+        member: getMember(db, userId) as Member,
+        previousManagerId: changed ? (before.managerId ?? undefined) : undefined,
+        autonomyEnded: changed && before.autonomyGrantedAt !== null,
+      });
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export function profileIsStale(member: Member | undefined, now: number): boolean {

@@ -26,7 +26,7 @@ export interface Mirror {
   answered: number;
   /** Median time from asking to answer; undefined when nothing was answered. */
   medianAnswerMs: number | undefined;
-  /** Share of answers that handed the decision back (*Your call*), 0 to 1; undefined when none. */
+  /** Share of one-shot answers that handed the decision back (*Your call*), 0 to 1; undefined when none. */
   yourCallShare: number | undefined;
   onPushes: number;
   elsewhere: number;
@@ -40,12 +40,14 @@ export function mirrorOf(
   oldestWaiting: Pick<Pull, 'createdAt'> | undefined,
 ): Mirror {
   const n = answered.length;
-  const yourCall = answered.filter((a) => a.resolution === 'your-call').length;
+  // An agreed definition of success is a handshake, not a one-shot answer: it could not have been Your call.
+  const oneShot = answered.filter((a) => a.resolution !== 'agreed');
+  const yourCall = oneShot.filter((a) => a.resolution === 'your-call').length;
   const onPushes = answered.filter((a) => a.onTheirPush).length;
   return {
     answered: n,
     medianAnswerMs: median(answered.map((a) => a.resolvedAt - a.createdAt)),
-    yourCallShare: n === 0 ? undefined : yourCall / n,
+    yourCallShare: oneShot.length === 0 ? undefined : yourCall / oneShot.length,
     onPushes,
     elsewhere: n - onPushes,
     oldestWaitingSince: oldestWaiting?.createdAt,

@@ -53,6 +53,17 @@ export function zonedParts(epochMs: number, timeZone: string): ZonedParts {
   };
 }
 
+/** `YYYY-MM-DD` of a real calendar date, or undefined. */
+export function calendarDate(text: string): { year: number; month: number; day: number } | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return undefined;
+  return { year, month, day };
+}
+
 /** `YYYY-MM-DD` of the calendar day `epochMs` falls on in `timeZone`. */
 export function localDate(epochMs: number, timeZone: string): string {
   const p = zonedParts(epochMs, timeZone);

@@ -1,8 +1,8 @@
 // What `pushpull export` can write: a registry of datasets, each a function of the database and an optional
 // start day. Rows hold only what is still stored, so a person erased with `forget` is in none of them.
-import { asc, gte } from 'drizzle-orm';
+import { asc, eq, gte } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { pulls, pushes, recognitions } from '../db/schema.js';
+import { agreements, pulls, pushes, recognitions } from '../db/schema.js';
 import { AGREEMENT_EXPORT_COLUMNS, agreementsForExport } from '../domain/agreements.js';
 import { decisionOf } from '../domain/decisions.js';
 import { typedText } from '../domain/text.js';
@@ -104,13 +104,14 @@ function recognitionRows(db: Db, sinceIso?: string) {
 /** Every answered pull as a decision record, in the order the calls were made. */
 function decisionRows(db: Db, sinceIso?: string) {
   return db
-    .select()
+    .select({ pull: pulls, success: agreements.success })
     .from(pulls)
+    .leftJoin(agreements, eq(agreements.pullId, pulls.id))
     .where(gte(pulls.resolvedAt, sinceMs(sinceIso)))
     .orderBy(asc(pulls.resolvedAt), asc(pulls.id))
     .all()
-    .flatMap((p) => {
-      const d = decisionOf(p);
+    .flatMap(({ pull: p, success }) => {
+      const d = decisionOf(p, success === null ? undefined : { success });
       if (!d) return [];
       return [
         {

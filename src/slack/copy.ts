@@ -187,6 +187,14 @@ export function autonomyRefusal(reason: AutonomyRefusal, personId: string): stri
   }
 }
 
+/** `/pull manager @someone` done; autonomy granted by the manager they left does not come along. */
+export function managerSet(managerId: string, autonomyFromId: string | undefined): string {
+  const set = `:white_check_mark: ${mention(managerId)} is now your default manager. \`/pull what you need\` goes straight to them.`;
+  return autonomyFromId
+    ? `${set} Your autonomy was granted by ${mention(autonomyFromId)}, so it stays with them: it is ${mention(managerId)}'s to grant now.`
+    : set;
+}
+
 export const DEPUTY_UNCHECKED =
   ':hourglass_flowing_sand: Slack did not tell me in time who your deputy is, so nothing was changed. Please try `/pull away` again in a moment.';
 

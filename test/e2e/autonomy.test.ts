@@ -105,6 +105,37 @@ describe('/pull autonomy', () => {
     expect(await home(STAR)).toContain('Autonomy: not granted');
   });
 
+  it('ends when the person names another manager: the new manager grants their own', async () => {
+    const NEW = 'UNEW0001';
+    await h.slack.command('/pull', typed`autonomy ${mention(STAR)}`, MGR);
+    expect(await home(STAR)).toContain(`You run on your own — granted by <@${MGR}>`);
+    expect(await home(MGR)).toContain(`<@${STAR}> — runs on their own`);
+
+    h.fake.reset();
+    const res = await h.slack.command('/pull', typed`manager ${mention(NEW)}`, STAR);
+    expect(text(res.body)).toContain(`<@${NEW}> is now your default manager`);
+    expect(text(res.body)).toContain(`Your autonomy was granted by <@${MGR}>`);
+    expect(member(STAR)).toMatchObject({ managerId: NEW, autonomyGrantedAt: null });
+    // The Homes that showed it are brought up to date without waiting to be opened again.
+    await h.fake.waitFor('views.publish', (a) => a.user_id === STAR);
+    await h.app.inflight.drained();
+
+    const own = await home(STAR);
+    expect(own).not.toContain('You run on your own');
+    expect(own).not.toContain(`granted by <@${NEW}>`);
+    expect(own).toContain(`Autonomy: not granted. <@${NEW}> can grant it`);
+    const theirs = await home(NEW);
+    expect(theirs).toContain(`<@${STAR}> — 0 pulls sent, 0 recognitions received`);
+    expect(theirs).not.toContain('runs on their own');
+    expect(await home(MGR)).not.toContain(`<@${STAR}>`);
+
+    // Naming the same manager again changes nothing: autonomy the new manager grants stays.
+    await h.slack.command('/pull', typed`autonomy ${mention(STAR)}`, NEW);
+    const again = await h.slack.command('/pull', typed`manager ${mention(NEW)}`, STAR);
+    expect(text(again.body)).not.toContain('Your autonomy');
+    expect(member(STAR)?.autonomyGrantedAt).toBe(MONDAY_0930_UTC);
+  });
+
   it('leaves no count of their activity on the manager’s Home or digest, while their pull still shows', async () => {
     await pullFrom(STAR, 'Star needs a call on pricing');
     await pullFrom(MATE, 'Mate needs context');
@@ -128,9 +159,18 @@ describe('/pull autonomy', () => {
     expect(own).toContain('Helped close Initech (USTAR001)');
     expect(own).not.toContain('1 received');
 
+    // More recognitions than the digest lists, the newest Star's: the list ends saying there are more.
+    for (const advocate of [MATE, MATE, MATE, MATE, MATE, STAR]) {
+      h.clock.now += 60_000;
+      await recognize(advocate);
+    }
+    await h.app.inflight.drained();
     h.fake.reset();
     expect((await sendDigests(run())).sent).toBe(1);
     const digest = text(h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR)[0]?.args);
+    // Of the eight, six are listed; how many more there are would count Star's activity too.
+    expect(digest).toContain('…and more advocates');
+    expect(digest).not.toMatch(/and \d+ more advocates?/);
     expect(digest).toContain('Star needs a call on pricing');
     expect(digest).toContain('Your mirror');
     expect(digest).toContain('Helped close Initech (USTAR001)');

@@ -1,5 +1,7 @@
 // Away and back, through signed requests against the strict fake: `/pull away`, pulling an away manager,
 // sending it on to the deputy, no digest or reminders while away, one summary on return, Home.
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { members, pulls } from '../../src/db/schema.js';
 import { sendDigests, sendOverdueReminders } from '../../src/scheduler/digest.js';
@@ -96,6 +98,17 @@ describe('/pull away', () => {
 
   it('stores nothing when Slack cannot say whether the deputy is a person', async () => {
     h.fake.failNext('users.info', { kind: 'error', error: 'fatal_error' }, 2);
+    const res = await away(typed`away 2026-12-04 ${mention(DEP)}`);
+    expect((res.body as { text: string }).text).toContain('did not tell me in time who your deputy is');
+    expect(member(MGR)?.awayUntil ?? null).toBeNull();
+  });
+
+  it('does not wait past its budget for Slack to say who the deputy is: refused, nothing stored', async () => {
+    // Slack answers, but only after 1.2 s (within the client's own timeout): with a busy database still to
+    // wait out after it, that is too late.
+    await h.stop();
+    h = await startHarness({ now: MONDAY_0930_UTC, slackTimeoutMs: 5000 });
+    h.fake.failNext('users.info', { kind: 'slow', ms: 1200 }, 2);
     const res = await away(typed`away 2026-12-04 ${mention(DEP)}`);
     expect((res.body as { text: string }).text).toContain('did not tell me in time who your deputy is');
     expect(member(MGR)?.awayUntil ?? null).toBeNull();
@@ -241,6 +254,17 @@ describe('while away and back', () => {
     expect(text(again.body)).toContain('not marked away');
     await h.app.inflight.drained();
     expect(welcomes(MGR)).toHaveLength(1);
+  });
+
+  it('says welcome back only once the return is saved: a database that cannot take it leaves them away', async () => {
+    await away('away 2026-12-04');
+    unlinkSync(join(h.dir, 'pushpull.db'));
+    const res = await away('back');
+    expect((res.body as { text: string }).text).toContain('could not save that');
+    expect(text(res.body)).not.toContain('Welcome back');
+    await h.app.inflight.drained();
+    expect(welcomes(MGR)).toHaveLength(0);
+    expect(member(MGR)).toMatchObject({ awayUntil: '2026-12-04', awaySince: MONDAY_0930_UTC });
   });
 
   it('the tick notices when the date has passed in their timezone and sends the summary exactly once', async () => {

@@ -2,7 +2,9 @@
 // call, and only the two people on a pull ever see it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pulls } from '../../src/db/schema.js';
+import { confirmAgreement, defineSuccess, repeatBack } from '../../src/domain/agreements.js';
 import { openPull, resolvePull, withdrawPull } from '../../src/domain/pulls.js';
+import { exportDataset } from '../../src/export/index.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 import { typed } from '../support/slack-driver.js';
 
@@ -122,6 +124,33 @@ describe('/pull decisions', () => {
     const shown = [...text.matchAll(/Question (\d+)\?/g)].map((m) => Number(m[1]));
     expect(shown).toEqual(Array.from({ length: 20 }, (_, i) => 22 - i));
     expect(text).not.toContain('Took it back');
+  });
+
+  it('records what was agreed for an agreed definition of success, in /pull decisions and in the export', async () => {
+    const opened = openPull(
+      h.store.db,
+      { requesterId: REQ, managerId: MGR, need: 'What does a good pilot look like?', kind: 'define-success' },
+      h.clock.now,
+    );
+    if (!opened.ok) throw new Error(opened.reason);
+    const id = opened.value.id;
+    const steps = [
+      defineSuccess(h.store.db, id, MGR, { success: 'Two paying pilots by March' }, h.clock.now),
+      repeatBack(h.store.db, id, REQ, { ownWords: 'Two pilots that pay, live by March' }),
+      confirmAgreement(h.store.db, id, MGR, h.clock.now + 1000),
+    ];
+    expect(steps.map((s) => s.ok)).toEqual([true, true, true]);
+
+    const text = textOf((await h.slack.command('/pull', 'decisions', REQ)).body);
+    expect(text).toContain('*Agreed* — the call is yours');
+    expect(text).toContain('> Two paying pilots by March');
+    const exported = exportDataset(h.store.db, 'decisions', 'json')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(exported).toMatchObject([
+      { pull_id: id, resolution: 'agreed', note: 'Two paying pilots by March' },
+    ]);
   });
 
   it('is in /pull help, with Edit', async () => {

@@ -295,6 +295,17 @@ describe('the define-success handshake', () => {
       response_action: 'errors',
       errors: { success: expect.stringContaining('success') },
     });
+    // A by-when shaped like a date but not on the calendar is an error on that field.
+    const notADay = await h.slack.viewSubmission(
+      MGR,
+      'agreement_define',
+      { success: input.text('Two paying pilots'), by_when: input.date('2026-02-31') },
+      view.private_metadata,
+    );
+    expect(notADay.body).toMatchObject({
+      response_action: 'errors',
+      errors: { by_when: expect.stringContaining('Pick the date') },
+    });
     expect(agreementRow(id)).toBeUndefined();
     expect(pullRow(id)?.status).toBe('open');
 

@@ -372,7 +372,7 @@ describe('the Home tab', () => {
     const view = await home(MGR);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(JSON.stringify(view)).toContain('Awaiting you (200)');
-    expect(JSON.stringify(view)).toContain('…and 188 more pulls');
+    expect(JSON.stringify(view)).toContain('…and 190 more pulls');
   });
 
   it('opens the pull and push modals from its buttons', async () => {

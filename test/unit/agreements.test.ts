@@ -147,6 +147,13 @@ describe('the handshake, step by step', () => {
       ok: false,
       reason: 'bad-date',
     });
+    // Shaped like a date but not on the calendar: refused, never kept as a by-when nobody can reach.
+    for (const byWhen of ['2026-02-31', '2026-04-31', '2027-02-29', '2026-13-01', '2026-00-10'])
+      expect(defineSuccess(store.db, id, MGR, { success: 'x', byWhen }, T0), byWhen).toEqual({
+        ok: false,
+        reason: 'bad-date',
+      });
+    expect(agreementForPull(store.db, id)).toBeUndefined();
     // Counted as typed: 1,000 emoji made of many code units each still fit.
     expect(
       defineSuccess(

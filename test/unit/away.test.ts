@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkAwayUntil, isAway } from '../../src/domain/away.js';
-import { localDate } from '../../src/domain/time.js';
+import { calendarDate, localDate } from '../../src/domain/time.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -30,6 +30,37 @@ describe('checkAwayUntil', () => {
       ok: true,
       value: '2026-11-24',
     });
+  });
+});
+
+describe('calendarDate', () => {
+  it('reads every day on the calendar, leap days included, and no day that is not on it', () => {
+    const day = fc.date({
+      min: new Date(Date.UTC(1900, 0, 1)),
+      max: new Date(Date.UTC(2999, 11, 31)),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(day, (d) => {
+        const iso = d.toISOString().slice(0, 10);
+        expect(calendarDate(iso)).toEqual({
+          year: d.getUTCFullYear(),
+          month: d.getUTCMonth() + 1,
+          day: d.getUTCDate(),
+        });
+      }),
+    );
+    // Past the end of each month: Date would roll these over into the next month; the calendar does not.
+    fc.assert(
+      fc.property(day, fc.integer({ min: 1, max: 3 }), (d, past) => {
+        const [y, m] = [d.getUTCFullYear(), d.getUTCMonth() + 1];
+        const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+        const text = `${y}-${String(m).padStart(2, '0')}-${String(last + past).padStart(2, '0')}`;
+        expect(calendarDate(text)).toBeUndefined();
+      }),
+    );
+    expect(calendarDate('2028-02-29')).toBeDefined();
+    expect(calendarDate('2026-02-29')).toBeUndefined();
   });
 });
 

@@ -29,6 +29,16 @@ describe('who holds the decision', () => {
     expect(decisionOf(answered('talk'))).toMatchObject({ holder: 'shared', holderIds: ['UREQ1', 'UMGR1'] });
   });
 
+  it('records what was agreed for an agreed definition of success, which carries no note of its own', () => {
+    const agreed = answered('agreed');
+    expect(decisionOf(agreed, { success: 'Two paying pilots by March' })).toMatchObject({
+      holder: 'requester',
+      note: 'Two paying pilots by March',
+    });
+    // Any other answer is what the manager wrote, whatever else is passed.
+    expect(decisionOf(answered('decision', 'Yes to 15%'), { success: 'unrelated' })?.note).toBe('Yes to 15%');
+  });
+
   it('names a holder for every answer a manager can give', () => {
     for (const resolution of RESOLUTIONS) expect(DECISION_HOLDER[resolution]).toBeDefined();
   });

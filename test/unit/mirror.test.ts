@@ -62,6 +62,33 @@ describe('mirrorOf', () => {
   });
 });
 
+describe('the Your call share', () => {
+  it('leaves agreed definitions of success out: a handshake is not a one-shot answer', () => {
+    const m = mirrorOf(
+      [
+        answered(1, { resolution: 'your-call' }),
+        answered(1, { resolution: 'decision' }),
+        answered(2, { resolution: 'agreed' }),
+        answered(2, { resolution: 'agreed' }),
+      ],
+      undefined,
+    );
+    expect(m.yourCallShare).toBe(0.5);
+    // They still count as answered, in the median and in where the manager was pulled in.
+    expect(m.answered).toBe(4);
+    expect(m.elsewhere).toBe(4);
+    expect(mirrorLines(m, 0).join('\n')).toContain('Answered *Your call*: *50%*');
+  });
+
+  it('has no share, and shows none, when every answer was an agreement', () => {
+    const m = mirrorOf([answered(1, { resolution: 'agreed' })], undefined);
+    expect(m.yourCallShare).toBeUndefined();
+    const lines = mirrorLines(m, 0).join('\n');
+    expect(lines).toContain('(1 pull answered)');
+    expect(lines).not.toContain('Your call');
+  });
+});
+
 describe('teammateLine', () => {
   it('shows counts for a teammate and none for someone who runs on their own', () => {
     expect(teammateLine({ userId: 'U1', counts: { pullsSent: 3, recognitionsReceived: 1 } })).toBe(

@@ -89,10 +89,14 @@ export function option(text: string, value: string): PlainTextOption {
 /** What a capped list is of: `pull`, or `['push', 'pushes']` where the plural is not an added s. */
 export type Noun = string | readonly [string, string];
 
-/** `…and 3 more pulls — see the Home tab.`: the one wording of a capped list. */
-export function andMore(count: number, what: Noun, where = ''): string {
+/**
+ * `…and 3 more pulls — see the Home tab.`: the one wording of a capped list; `…and more pulls.` when the
+ * count may not be shown (it would count the activity of someone with autonomy).
+ */
+export function andMore(count: number | undefined, what: Noun, where = ''): string {
   const [one, many] = typeof what === 'string' ? [what, `${what}s`] : what;
-  return `…and ${count} more ${count === 1 ? one : many}${where ? ` — ${where}` : ''}.`;
+  const more = count === undefined ? `more ${many}` : `${count} more ${count === 1 ? one : many}`;
+  return `…and ${more}${where ? ` — ${where}` : ''}.`;
 }
 
 /** The first `shown` items as blocks, then a line saying how many more there are. */
@@ -111,26 +115,31 @@ export function listed<T>(
   return blocks;
 }
 
-/** As many `parts` as fit in `max` characters, joined, then how many more of `total` there are. */
+/**
+ * As many `parts` as fit in `max` characters, joined, then how many more of `total` there are (or only that
+ * there are more, when `counted` is false).
+ */
 export function joinedWithin(
   parts: readonly string[],
   separator: string,
   max: number,
   what: Noun,
   total = parts.length,
+  counted = true,
 ): string {
+  const more = (rest: number) => andMore(counted ? rest : undefined, what);
   let out = '';
   for (const [i, part] of parts.entries()) {
     const next = i === 0 ? part : `${out}${separator}${part}`;
     const rest = total - i - 1;
     // Keep room to say how many are left.
-    const tail = rest > 0 ? `${separator}${andMore(rest, what)}` : '';
+    const tail = rest > 0 ? `${separator}${more(rest)}` : '';
     if (next.length + tail.length > max) {
-      return i === 0 ? cut(andMore(total, what), max) : `${out}${separator}${andMore(total - i, what)}`;
+      return i === 0 ? cut(more(total), max) : `${out}${separator}${more(total - i)}`;
     }
     out = next;
   }
-  return total > parts.length ? `${out}${separator}${andMore(total - parts.length, what)}` : out;
+  return total > parts.length ? `${out}${separator}${more(total - parts.length)}` : out;
 }
 
 /** At most `limit` blocks; the last one says there is more and where to see it. */

@@ -33,13 +33,14 @@ const RESOLVED_SHOWN = 8;
 const RECOGNITIONS_SHOWN = 6;
 const ON_HOME = 'all of them are on your Pushpull Home tab';
 
-/**
- * ` (3)`, or nothing when a recognition involves someone with autonomy: their recognitions are listed as
- * work, but no number that counts their activity is shown.
- */
+/** False when a recognition involves someone with autonomy: listed as work, never counted. */
+function recognitionsCountable(content: DigestContent): boolean {
+  return (content.recognitionsCounted ?? content.recognitions.length) === content.recognitions.length;
+}
+
+/** ` (3)`, or nothing when the number would count the activity of someone with autonomy. */
 function recognitionCount(content: DigestContent): string {
-  const counted = content.recognitionsCounted ?? content.recognitions.length;
-  return counted === content.recognitions.length ? ` (${counted})` : '';
+  return recognitionsCountable(content) ? ` (${content.recognitions.length})` : '';
 }
 
 export function digestMessage(content: DigestContent, now: number): { text: string; blocks: Blocks } {
@@ -127,6 +128,7 @@ export function digestMessage(content: DigestContent, now: number): { text: stri
       LIMITS.text - title.length,
       'advocate',
       content.recognitions.length,
+      recognitionsCountable(content),
     );
     blocks.push(divider(), section(`${title}${list}`));
   }

@@ -13,7 +13,11 @@ export function mirrorLines(mirror: Mirror, now: number): string[] {
   else {
     lines.push(
       `• Median time to answer: *${formatAge(mirror.medianAnswerMs ?? 0)}* (${plural(mirror.answered, 'pull')} answered)`,
-      `• Answered *Your call*: *${Math.round((mirror.yourCallShare ?? 0) * 100)}%* — how often you hand the decision back`,
+      ...(mirror.yourCallShare === undefined
+        ? []
+        : [
+            `• Answered *Your call*: *${Math.round(mirror.yourCallShare * 100)}%* — how often you hand the decision back`,
+          ]),
       `• Pulled in on your pushes: *${mirror.onPushes}* · on everything else: *${mirror.elsewhere}*`,
     );
   }

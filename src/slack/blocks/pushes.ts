@@ -99,13 +99,18 @@ function closedLine(push: Push, position: number): string {
  * A quarter's pushes, numbered as `/push done N` counts them: each open one in its own section (with its
  * Update button on Home), the closed ones together on one line, so add-and-drop cycles cannot grow the list.
  */
-export function pushSections(lines: PushLine[], now: number, withButtons: boolean): Blocks {
+export function pushSections(
+  lines: PushLine[],
+  now: number,
+  withButtons: boolean,
+  shown = OPEN_SHOWN,
+): Blocks {
   const numbered = lines.map((line, i) => ({ line, position: i + 1 }));
   const open = numbered.filter(({ line }) => !isClosed(line.push));
   const closed = numbered.filter(({ line }) => isClosed(line.push));
   const blocks = listed(
     open,
-    OPEN_SHOWN,
+    shown,
     ({ line, position }) => [
       section(pushLine(line, position, now), withButtons ? updateButton(line.push) : undefined),
     ],

@@ -33,12 +33,22 @@ export function confirmationFor(deps: Deps, pull: Pull, confirmation: { text: st
  * The welcome-back DM, sent by whoever ended the time away (`/pull back` or the tick that saw the date
  * pass): `comeBack` hands the time back to exactly one caller, so the summary goes once.
  */
-export async function returnFromAway(client: WebClient, deps: Deps, userId: string): Promise<boolean> {
-  const ended = comeBack(deps.db, userId, deps.clock());
-  if (!ended) return false;
+export async function sendWelcomeBack(
+  client: WebClient,
+  deps: Deps,
+  userId: string,
+  ended: { since: number },
+): Promise<void> {
   const summary = welcomeBack(arrivedWhileAway(deps.db, userId, ended.since), deps.clock());
   await directMessage(client, deps, userId, summary, 'send the welcome-back summary');
   await refreshHomes(client, deps, [userId]);
+}
+
+/** The tick's return of one person: ends their time away and, when it was this call that ended it, says so. */
+async function returnFromAway(client: WebClient, deps: Deps, userId: string): Promise<boolean> {
+  const ended = comeBack(deps.db, userId, deps.clock());
+  if (!ended) return false;
+  await sendWelcomeBack(client, deps, userId, ended);
   return true;
 }
 

@@ -1,7 +1,7 @@
 // `/pull away YYYY-MM-DD [@deputy]`, `/pull back` and `/pull autonomy [off] @person`: parts of `/pull`.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { setAutonomy } from '../../../domain/autonomy.js';
-import { goAway } from '../../../domain/away.js';
+import { comeBack, goAway } from '../../../domain/away.js';
 import { getMember, profileIsStale } from '../../../domain/members.js';
 import { autonomyConfirmation, autonomyGrantedDm, autonomyRevokedDm } from '../../blocks/autonomy.js';
 import { awayConfirmation } from '../../blocks/away.js';
@@ -9,14 +9,17 @@ import { autonomyRefusal, awayRefusal, DEPUTY_UNCHECKED } from '../../copy.js';
 import { directMessage, refreshProfile } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
-import { returnFromAway } from '../../notify/away.js';
+import { sendWelcomeBack } from '../../notify/away.js';
 import { ephemeral } from '../reply.js';
 import { saving } from '../saving.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** How long `/pull away` waits for Slack's word on the people in it: the ack must go within 3 seconds. */
-const PROFILE_WAIT_MS = 1_500;
+/**
+ * How long `/pull away` waits for Slack's word on the people in it. The ack must go within 3 seconds, and
+ * after this wait the write may still wait out a busy database (BUSY_PATIENCE_MS): together well under 3.
+ */
+const PROFILE_WAIT_MS = 800;
 
 function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -69,12 +72,19 @@ export async function backCommand(
   { ack, client }: Pick<Args, 'ack' | 'client'>,
   { userId }: Caller,
 ): Promise<void> {
-  if (!getMember(deps.db, userId)?.awayUntil) {
+  // The return is written before "Welcome back" is said; the summary DM can follow the ack.
+  const saved = await saving(deps, 'your return', { userId }, () => comeBack(deps.db, userId, deps.clock()));
+  if (!saved.ok) {
+    await ack(ephemeral({ text: saved.message }));
+    return;
+  }
+  const ended = saved.value;
+  if (!ended) {
     await ack(ephemeral({ text: 'You were not marked away — nothing to change.' }));
     return;
   }
   await ack(ephemeral({ text: ':wave: Welcome back. What arrived while you were away is in your DM.' }));
-  await returnFromAway(client, deps, userId);
+  await sendWelcomeBack(client, deps, userId, ended);
 }
 
 export async function autonomyCommand(

@@ -13,6 +13,7 @@ import {
   AWAY_USAGE,
   EXPORT_IS_CLI_ONLY,
   managerNotReached,
+  managerSet,
   openPullRefusal,
 } from '../../copy.js';
 import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
@@ -21,7 +22,7 @@ import { refreshHomes } from '../../home.js';
 import { pullModalFor } from '../../modals.js';
 import { confirmationFor } from '../../notify/away.js';
 import { commandSchema } from '../../payloads.js';
-import { excerpt, mention, parsePullCommand, typedLength } from '../../text.js';
+import { excerpt, parsePullCommand, typedLength } from '../../text.js';
 import { ephemeral, openView } from '../reply.js';
 import { saving } from '../saving.js';
 import { autonomyCommand, awayCommand, backCommand } from './pull-away.js';
@@ -98,13 +99,17 @@ export function pullCommand(deps: Deps) {
           return;
         }
         const result = saved.value;
+        if (!result.ok) {
+          await ack(ephemeral({ text: openPullRefusal(result.reason) }));
+          return;
+        }
+        const { previousManagerId, autonomyEnded } = result.value;
         await ack(
-          ephemeral({
-            text: result.ok
-              ? `:white_check_mark: ${mention(request.managerId)} is now your default manager. \`/pull what you need\` goes straight to them.`
-              : openPullRefusal(result.reason),
-          }),
+          ephemeral({ text: managerSet(request.managerId, autonomyEnded ? previousManagerId : undefined) }),
         );
+        // Both teams change, and the person's own Home no longer shows autonomy from the manager they left.
+        if (previousManagerId)
+          await refreshHomes(client, deps, [userId, previousManagerId, request.managerId]);
         return;
       }
       case 'modal':
