@@ -3,7 +3,7 @@ import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { agreements, type Pull, pulls } from '../db/schema.js';
 import { agreementForPull } from './agreements.js';
-import { getPull, newPullSchema, UNRESOLVED } from './pulls.js';
+import { getPull, newPullSchema, UNRESOLVED, wordingRefusal } from './pulls.js';
 import { getPush } from './pushes.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -81,13 +81,7 @@ export function editPull(
   const refusal = editRefusal(db, before, actorId);
   if (refusal || !before) return fail(refusal ?? 'not-found');
   const parsed = editSchema.safeParse(changes);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path[0];
-    if (field === 'need') return fail(issue?.message === 'too-long' ? 'need-too-long' : 'need-empty');
-    if (field === 'context') return fail('context-too-long');
-    return fail('invalid');
-  }
+  if (!parsed.success) return fail(wordingRefusal(parsed.error));
   const next = {
     need: parsed.data.need,
     kind: parsed.data.kind,

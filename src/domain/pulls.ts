@@ -54,15 +54,20 @@ export function committed<T>(db: Db, write: () => T): T {
   return db.transaction(write, { behavior: 'immediate' });
 }
 
+/** What is wrong with a pull's words, read from the first zod issue: the same refusal wherever they are written. */
+export function wordingRefusal(
+  error: z.ZodError,
+): 'need-too-long' | 'need-empty' | 'context-too-long' | 'invalid' {
+  const issue = error.issues[0];
+  const field = issue?.path[0];
+  if (field === 'need') return issue?.message === 'too-long' ? 'need-too-long' : 'need-empty';
+  if (field === 'context') return 'context-too-long';
+  return 'invalid';
+}
+
 export function openPull(db: Db, input: NewPull, now: number): Result<Pull, OpenPullRefusal> {
   const parsed = newPullSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path[0];
-    if (field === 'need') return fail(issue?.message === 'too-long' ? 'need-too-long' : 'need-empty');
-    if (field === 'context') return fail('context-too-long');
-    return fail('invalid');
-  }
+  if (!parsed.success) return fail(wordingRefusal(parsed.error));
   const p = parsed.data;
   if (p.requesterId === p.managerId) return fail('self');
   if (getMember(db, p.managerId)?.isBot) return fail('bot');
