@@ -65,7 +65,17 @@ export function wordingRefusal(
   return 'invalid';
 }
 
-export function openPull(db: Db, input: NewPull, now: number): Result<Pull, OpenPullRefusal> {
+/**
+ * Opens a pull. With `dmOnItsWay` (a listener that posts the manager's DM right after its ack) the pull is
+ * written already marked as having a DM that may land unseen (see `markManagerDmUnknown`): the same mark
+ * the post would set first, in the transaction that creates the pull rather than a write of its own.
+ */
+export function openPull(
+  db: Db,
+  input: NewPull,
+  now: number,
+  options: { dmOnItsWay?: boolean } = {},
+): Result<Pull, OpenPullRefusal> {
   const parsed = newPullSchema.safeParse(input);
   if (!parsed.success) return fail(wordingRefusal(parsed.error));
   const p = parsed.data;
@@ -86,6 +96,7 @@ export function openPull(db: Db, input: NewPull, now: number): Result<Pull, Open
           neededBy: sql.placeholder('neededBy'),
           pushId: sql.placeholder('pushId'),
           createdAt: sql.placeholder('createdAt'),
+          managerDmUnknownAt: sql.placeholder('managerDmUnknownAt'),
         })
         .returning()
         .prepare(),
@@ -99,6 +110,7 @@ export function openPull(db: Db, input: NewPull, now: number): Result<Pull, Open
       neededBy: p.neededBy ?? null,
       pushId: p.pushId ?? null,
       createdAt: now,
+      managerDmUnknownAt: options.dmOnItsWay ? now : null,
     });
     return ok(row as Pull);
   });
@@ -135,7 +147,13 @@ export function recordManagerMessage(db: Db, id: number, channel: string, ts: st
  * have landed unseen, so each later step looks for it before doing anything that needs it.
  */
 export function markManagerDmUnknown(db: Db, id: number, now: number): void {
-  db.update(pulls).set({ managerDmUnknownAt: now }).where(eq(pulls.id, id)).run();
+  prepared(db, 'markManagerDmUnknown', (d) =>
+    d
+      .update(pulls)
+      .set({ managerDmUnknownAt: sql`${sql.placeholder('now')}` })
+      .where(eq(pulls.id, sql.placeholder('id')))
+      .prepare(),
+  ).run({ id, now });
 }
 
 /** Slack refused the manager's DM outright: nothing landed, so there is nothing to look for. */
@@ -331,10 +349,17 @@ const MINUTE_MS = 60_000;
  * table (withdrawn ones too: their DM went out), so it holds across restarts and instances.
  */
 export function pullLimitReached(db: Db, requesterId: string, now: number): boolean {
-  const row = db
-    .select({ opened: count() })
-    .from(pulls)
-    .where(and(eq(pulls.requesterId, requesterId), gt(pulls.createdAt, now - MINUTE_MS)))
-    .get();
+  const row = prepared(db, 'pullLimitReached', (d) =>
+    d
+      .select({ opened: count() })
+      .from(pulls)
+      .where(
+        and(
+          eq(pulls.requesterId, sql.placeholder('requesterId')),
+          gt(pulls.createdAt, sql.placeholder('since')),
+        ),
+      )
+      .prepare(),
+  ).get({ requesterId, since: now - MINUTE_MS });
   return (row?.opened ?? 0) >= PULLS_PER_MINUTE;
 }

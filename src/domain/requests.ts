@@ -1,14 +1,15 @@
 // Requests carried out once: a replayed command or a submission sent twice finds its first outcome instead of creating again.
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { sqliteCode } from '../db/busy.js';
 import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { requestsSeen } from '../db/schema.js';
 import { ok, type Result } from './result.js';
 
 /**
  * How long a request key is remembered. Slack retries and people double-click within seconds, and the
  * receiver refuses a signed request older than five minutes, so a day covers every replay that can
- * reach us with room to spare. Older keys are deleted whenever a new one is written (an indexed delete).
+ * reach us with room to spare. Older keys are deleted when a new one is written, at most once a minute.
  */
 export const REQUEST_KEPT_MS = 24 * 60 * 60 * 1000;
 
@@ -23,6 +24,17 @@ export const submissionKey = (viewId: string, hash: string) => `view:${viewId}:$
 
 /** What came of a request: freshly created, or seen before (with the id of what it created then). */
 export type Once<T> = { replay: false; value: T } | { replay: true; createdId: number | null };
+
+/** Old keys are swept at most once a minute per connection, not on every request: a day's keys are kept either way. */
+const SWEEP_EVERY_MS = 60_000;
+const lastSweep = new WeakMap<Db, number>();
+
+function sweepDue(db: Db, now: number): boolean {
+  const last = lastSweep.get(db);
+  if (last !== undefined && now - last < SWEEP_EVERY_MS && now >= last) return false;
+  lastSweep.set(db, now);
+  return true;
+}
 
 function isDuplicateKey(error: unknown): boolean {
   const code = sqliteCode(error);
@@ -45,7 +57,13 @@ export function createOnce<T extends { id: number }, R extends string>(
     return result.ok ? ok({ replay: false, value: result.value }) : result;
   }
   const seen = () => {
-    const row = db.select().from(requestsSeen).where(eq(requestsSeen.key, key)).get();
+    const row = prepared(db, 'requestSeen', (d) =>
+      d
+        .select()
+        .from(requestsSeen)
+        .where(eq(requestsSeen.key, sql.placeholder('key')))
+        .prepare(),
+    ).get({ key });
     return row ? ok({ replay: true as const, createdId: row.createdId }) : undefined;
   };
   try {
@@ -55,10 +73,21 @@ export function createOnce<T extends { id: number }, R extends string>(
         if (earlier) return earlier;
         const result = create();
         if (!result.ok) return result;
-        tx.delete(requestsSeen)
-          .where(lt(requestsSeen.seenAt, now - REQUEST_KEPT_MS))
-          .run();
-        tx.insert(requestsSeen).values({ key, createdId: result.value.id, seenAt: now }).run();
+        if (sweepDue(db, now)) {
+          tx.delete(requestsSeen)
+            .where(lt(requestsSeen.seenAt, now - REQUEST_KEPT_MS))
+            .run();
+        }
+        prepared(db, 'requestSeenInsert', (d) =>
+          d
+            .insert(requestsSeen)
+            .values({
+              key: sql.placeholder('key'),
+              createdId: sql.placeholder('createdId'),
+              seenAt: sql.placeholder('seenAt'),
+            })
+            .prepare(),
+        ).run({ key, createdId: result.value.id, seenAt: now });
         return ok({ replay: false as const, value: result.value });
       },
       { behavior: 'immediate' },

@@ -69,10 +69,15 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** How many characters a person typed, as they count them: graphemes of what they see (an emoji is one). */
 export function typedLength(stored: string): number {
+  const shown = shownText(stored);
+  // Printable ASCII (and newlines, tabs) is one grapheme per character: no need to segment the common case.
+  if (PLAIN_ASCII.test(shown)) return shown.length;
   let count = 0;
-  for (const _ of graphemes.segment(shownText(stored))) count += 1;
+  for (const _ of graphemes.segment(shown)) count += 1;
   return count;
 }
+
+const PLAIN_ASCII = /^[\x20-\x7e\t\n]*$/;
 
 /** A zod refinement's predicate: stored text within `max` typed characters. */
 export const withinTyped = (max: number) => (stored: string) => typedLength(stored) <= max;

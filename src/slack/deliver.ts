@@ -137,9 +137,12 @@ export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pul
   const context = { pullId: pull.id, managerId: pull.managerId };
   // Marked before the post and cleared when its place is saved (or Slack refused it): whatever fails in
   // between — no answer, a busy database, a crash — later steps look for the DM before relying on it.
-  await saveAfterAck(deps, 'that a manager DM is on its way', context, () =>
-    markManagerDmUnknown(deps.db, pull.id, deps.clock()),
-  );
+  // A new pull was written already marked (openPull's `dmOnItsWay`), saving a write on every /pull.
+  if (pull.managerDmUnknownAt === null) {
+    await saveAfterAck(deps, 'that a manager DM is on its way', context, () =>
+      markManagerDmUnknown(deps.db, pull.id, deps.clock()),
+    );
+  }
   let posted: webApi.ChatPostMessageResponse;
   try {
     posted = await client.chat.postMessage({

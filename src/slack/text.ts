@@ -102,6 +102,7 @@ export function cut(text: string, max: number): string {
 
 /** Text split at piece boundaries into parts of at most `max` UTF-16 units, nothing dropped or added. */
 export function split(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
   const parts: string[] = [];
   let current = '';
   for (const atom of atoms(text)) {

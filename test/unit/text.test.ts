@@ -268,6 +268,22 @@ describe('typedLength: limits count what was typed', () => {
     expect(typedLength('<https://x.io|doc>')).toBe(3);
     expect(typedLength(fromSlack('&amp;'.repeat(3000)))).toBe(3000);
   });
+  it('counts graphemes of what is shown, for any text (the plain-ASCII shortcut included)', () => {
+    const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'grapheme' }),
+          fc.constantFrom('a\r\nb', '\r\n', 'e\u0301', '\t\n'),
+        ),
+        (text) => {
+          expect(typedLength(text)).toBe([...segmenter.segment(shownText(text))].length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
   it('shows markup as a reader sees it', () => {
     expect(shownText('<@U1AB> see <#C1|general> and <https://x.io|the doc> &amp;')).toBe(
       '@U1AB see #general and the doc &amp;',

@@ -135,7 +135,9 @@ export function pullCommand(deps: Deps) {
         const saved = await saving(deps, 'a new pull', { requesterId: userId, managerId }, () => {
           ensureMember(deps.db, userId, teamId, now);
           return createOnce(deps.db, commandKey(triggerId), now, () =>
-            openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now),
+            openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now, {
+              dmOnItsWay: true,
+            }),
           );
         });
         if (!saved.ok) {

@@ -72,6 +72,7 @@ export function pullCreateView(deps: Deps) {
             pushId: push?.id,
           },
           now,
+          { dmOnItsWay: true },
         ),
       );
     });
