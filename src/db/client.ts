@@ -23,6 +23,11 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
+/** Whether `db`'s connection is inside a transaction now (Drizzle's database object keeps its client). */
+export function inTransaction(db: Db): boolean {
+  return (db as { $client?: Database.Database }).$client?.inTransaction === true;
+}
+
 export interface Store {
   db: Db;
   sqlite: Database.Database;

@@ -1,7 +1,7 @@
 // Pulls: a contributor's tracked request for their manager's input, from open to resolved.
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import { type Db, inTransaction } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { OPEN, PULL_KINDS, type Pull, type PullKind, type PullStatus, pulls } from '../db/schema.js';
 import { getMember } from './members.js';
@@ -51,6 +51,9 @@ export type OpenPullRefusal =
  * hold a row that was never stored. In a transaction the COMMIT is its own step, and its failure is thrown.
  */
 export function committed<T>(db: Db, write: () => T): T {
+  // Inside a transaction already (createOnce's), that one commits all of it: a savepoint would only add two
+  // statements to every /pull, and a refusal here writes nothing that would need rolling back.
+  if (inTransaction(db)) return write();
   return db.transaction(write, { behavior: 'immediate' });
 }
 
