@@ -1,5 +1,5 @@
 // People Pushpull knows: who their manager is, their timezone and name as Slack last told us.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { type Member, members } from '../db/schema.js';
@@ -76,14 +76,28 @@ export interface Profile {
   isBot: boolean;
 }
 
-export function saveProfile(db: Db, userId: string, profile: Profile, now: number): void {
-  db.insert(members)
+/** Keeps what Slack says of a person, and hands back their row as it now stands. */
+export function saveProfile(db: Db, userId: string, profile: Profile, now: number): Member {
+  return db
+    .insert(members)
     .values({ userId, ...profile, profileFetchedAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: members.userId,
       set: { ...profile, profileFetchedAt: now, updatedAt: now },
     })
-    .run();
+    .returning()
+    .get();
+}
+
+/** Of `userIds`, those who have opened Pushpull's Home tab: one read, whoever they are. */
+export function homeViewers(db: Db, userIds: string[]): string[] {
+  if (userIds.length === 0) return [];
+  return db
+    .select({ id: members.userId })
+    .from(members)
+    .where(and(inArray(members.userId, userIds), isNotNull(members.homeOpenedAt)))
+    .all()
+    .map((r) => r.id);
 }
 
 export function recordHomeOpened(db: Db, userId: string, teamId: string | undefined, now: number): void {

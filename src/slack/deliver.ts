@@ -1,7 +1,7 @@
 // Sending what a listener decided: render with the builders, call the Web API, remember where messages went.
 import { webApi } from '@slack/bolt';
 import { whenNotBusy } from '../db/busy.js';
-import type { Pull } from '../db/schema.js';
+import type { Member, Pull } from '../db/schema.js';
 import { agreementForPull } from '../domain/agreements.js';
 import { getMember, profileIsStale, saveProfile } from '../domain/members.js';
 import {
@@ -221,20 +221,24 @@ export function afterAcks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Refresh what Slack says of a person (timezone, name, bot or not) when our copy is older than a day. */
+/**
+ * Refresh what Slack says of a person (timezone, name, bot or not) when our copy is older than a day, and
+ * hand back what is known of them now (undefined for someone never seen whom Slack did not describe).
+ */
 export async function refreshProfile(
   client: WebClient,
   deps: Deps,
   userId: string,
   via: Via = direct,
-): Promise<void> {
+): Promise<Member | undefined> {
   const now = deps.clock();
-  if (!profileIsStale(getMember(deps.db, userId), now)) return;
+  const known = getMember(deps.db, userId);
+  if (!profileIsStale(known, now)) return known;
   try {
     const info = await via(() => client.users.info({ user: userId }));
     const user = info.user;
-    if (!user) return;
-    await whenNotBusy(() =>
+    if (!user) return known;
+    return await whenNotBusy(() =>
       saveProfile(
         deps.db,
         userId,
@@ -248,5 +252,6 @@ export async function refreshProfile(
     );
   } catch (error) {
     deps.logger.warn('could not refresh a profile', { userId, error: slackErrorCode(error) });
+    return known;
   }
 }

@@ -1,7 +1,7 @@
 // The Home tab: published on open and refreshed after any change that concerns the person.
 import type { webApi } from '@slack/bolt';
 import { homeFor } from '../domain/home.js';
-import { getMember } from '../domain/members.js';
+import { homeViewers } from '../domain/members.js';
 import { HOME_SHOWN, homeView } from './blocks/home.js';
 import { slackErrorCode } from './deliver.js';
 import type { Deps } from './deps.js';
@@ -53,6 +53,6 @@ export function homesDrained(deps: Deps): Promise<void> {
  * up the listener, and the next request's ack never waits for it.
  */
 export function refreshHomes(client: webApi.WebClient, deps: Deps, userIds: string[]): void {
-  const viewers = [...new Set(userIds)].filter((id) => getMember(deps.db, id)?.homeOpenedAt);
+  const viewers = homeViewers(deps.db, [...new Set(userIds)]);
   if (viewers.length > 0) homeQueue(client, deps).request(viewers);
 }

@@ -38,7 +38,7 @@ import {
 import { claimDigest, claimFor, markSent, releaseClaim, renewLease } from '../../src/domain/digest-claims.js';
 import { forgetPerson } from '../../src/domain/forget.js';
 import { homeFor } from '../../src/domain/home.js';
-import { getMember } from '../../src/domain/members.js';
+import { getMember, homeViewers } from '../../src/domain/members.js';
 import { answeredSince, autonomousAmong, yourTeam } from '../../src/domain/mirror.js';
 import { editPull, mayEdit } from '../../src/domain/pull-edits.js';
 import {
@@ -252,6 +252,7 @@ function exercise(db: Store['db']): void {
   recognitionsInvolving(db, [requester], QUARTER.startsAt);
   knownManagerOf(db, 'UNOBODY1');
   getMember(db, requester);
+  homeViewers(db, [HEAVY, requester]);
   listPushes(db, HEAVY, QUARTER.key);
   pushesOwnedFor(db, requester, QUARTER.key);
   lastUpdate(db, 1);

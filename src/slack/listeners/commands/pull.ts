@@ -158,8 +158,8 @@ export function pullCommand(deps: Deps) {
         const pull = result.value.value;
         await ack(ephemeral(confirmationFor(deps, pull, pullConfirmation(pull))));
         await afterAcks();
-        await refreshProfile(client, deps, managerId);
-        if (getMember(deps.db, managerId)?.isBot) {
+        const manager = await refreshProfile(client, deps, managerId);
+        if (manager?.isBot) {
           withdrawPull(deps.db, pull.id, userId, deps.clock());
           await respond(ephemeral({ text: openPullRefusal('bot') }));
           return;
