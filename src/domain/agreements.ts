@@ -317,8 +317,6 @@ export type AgreementExportRow = {
   agreed_at: string;
 };
 
-const typed = typedText;
-
 /**
  * Every kept agreement, oldest first, agreed on or after `sinceIso` (`YYYY-MM-DD`, from its start in UTC) when
  * given. Handshakes still under way are not agreements yet and are left out.
@@ -340,12 +338,12 @@ export function agreementsForExport(db: Db, sinceIso?: string): AgreementExportR
     requester_id: a.requesterId,
     manager_id: a.managerId,
     push_id: a.pushId,
-    push_title: typed(pushTitle ?? null),
-    success: typed(a.success),
+    push_title: typedText(pushTitle ?? null),
+    success: typedText(a.success),
     by_when: a.byWhen,
-    guardrails: typed(a.guardrails),
-    own_words: typed(a.ownWords),
-    approach: typed(a.approach),
+    guardrails: typedText(a.guardrails),
+    own_words: typedText(a.ownWords),
+    approach: typedText(a.approach),
     rounds: a.rounds,
     created_at: new Date(a.createdAt).toISOString(),
     agreed_at: new Date(a.agreedAt ?? a.createdAt).toISOString(),

@@ -3,7 +3,7 @@ import { and, count, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type Member, members, type Pull, pulls } from '../db/schema.js';
 import { agreementForPull } from './agreements.js';
-import { ensureMember, getMember } from './members.js';
+import { ensureMember, getMember, timeZoneOf } from './members.js';
 import { UNRESOLVED } from './pulls.js';
 import { fail, ok, type Result } from './result.js';
 import { calendarDate, localDate, zonedParts } from './time.js';
@@ -33,11 +33,6 @@ export function isAway(
   timeZone: string,
 ): boolean {
   return Boolean(member?.awayUntil && localDate(now, timeZone) <= member.awayUntil);
-}
-
-/** The timezone Pushpull reads someone's calendar in: theirs as Slack gave it, else the default. */
-export function timeZoneOf(member: Pick<Member, 'timezone'> | undefined, fallback: string): string {
-  return member?.timezone ?? fallback;
 }
 
 export function goAway(

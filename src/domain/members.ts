@@ -66,6 +66,11 @@ export function setDefaultManager(
   );
 }
 
+/** The timezone Pushpull reads someone's calendar in: theirs as Slack gave it, else the default. */
+export function timeZoneOf(member: Pick<Member, 'timezone'> | undefined, fallback: string): string {
+  return member?.timezone ?? fallback;
+}
+
 export function profileIsStale(member: Member | undefined, now: number): boolean {
   return !member?.profileFetchedAt || now - member.profileFetchedAt > PROFILE_TTL_MS;
 }

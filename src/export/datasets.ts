@@ -25,7 +25,6 @@ export function sinceMs(sinceIso?: string): number {
 }
 
 const time = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const typed = typedText;
 
 function pullRows(db: Db, sinceIso?: string) {
   return db
@@ -41,12 +40,12 @@ function pullRows(db: Db, sinceIso?: string) {
       manager_id: p.managerId,
       kind: p.kind,
       status: p.status,
-      need: typed(p.need),
-      context: typed(p.context),
+      need: typedText(p.need),
+      context: typedText(p.context),
       needed_by: p.neededBy,
       push_id: p.pushId,
       resolution: p.resolution,
-      resolution_note: typed(p.resolutionNote),
+      resolution_note: typedText(p.resolutionNote),
       created_at: time(p.createdAt),
       acknowledged_at: time(p.acknowledgedAt),
       resolved_at: time(p.resolvedAt),
@@ -67,12 +66,12 @@ function pushRows(db: Db, sinceIso?: string) {
       team_id: p.teamId,
       manager_id: p.managerId,
       quarter: p.quarter,
-      title: typed(p.title),
-      why: typed(p.why),
-      guardrails: typed(p.guardrails),
-      success: typed(p.success),
+      title: typedText(p.title),
+      why: typedText(p.why),
+      guardrails: typedText(p.guardrails),
+      success: typedText(p.success),
       owner_id: p.ownerId,
-      support: typed(p.support),
+      support: typedText(p.support),
       status: p.status,
       created_at: time(p.createdAt),
       updated_at: time(p.updatedAt),
@@ -93,8 +92,8 @@ function recognitionRows(db: Db, sinceIso?: string) {
       recognizer_id: r.recognizerId,
       advocate_id: r.advocateId,
       advocate_function: r.advocateFunction,
-      what: typed(r.what),
-      project: typed(r.project),
+      what: typedText(r.what),
+      project: typedText(r.project),
       permalink: r.permalink,
       shared: r.shared,
       created_at: time(r.createdAt),
@@ -121,8 +120,8 @@ function decisionRows(db: Db, sinceIso?: string) {
           resolution: d.resolution,
           holder: d.holder,
           holder_ids: d.holderIds.join(' '),
-          need: typed(p.need),
-          note: typed(d.note),
+          need: typedText(p.need),
+          note: typedText(d.note),
           decided_at: time(d.decidedAt),
         },
       ];

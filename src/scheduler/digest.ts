@@ -28,7 +28,7 @@ import {
   releaseClaim,
   renewLease,
 } from '../domain/digest-claims.js';
-import { getMember, PROFILE_TTL_MS } from '../domain/members.js';
+import { getMember, PROFILE_TTL_MS, timeZoneOf } from '../domain/members.js';
 import { currentQuarter, type Quarter } from '../domain/quarters.js';
 import { type Due, digestDue, reminderDue } from '../domain/schedule.js';
 import { localDate } from '../domain/time.js';
@@ -85,7 +85,8 @@ export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 class LeaseLost extends Error {}
 
 function awayNow(deps: Deps, managerId: string, now: number): boolean {
-  return isAway(getMember(deps.db, managerId), now, timezoneOf(deps, managerId));
+  const manager = getMember(deps.db, managerId);
+  return isAway(manager, now, timeZoneOf(manager, deps.config.defaultTimezone));
 }
 
 /**

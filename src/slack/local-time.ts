@@ -1,10 +1,10 @@
 // Each person's own clock: their Slack timezone as last fetched, else the configured default.
-import { getMember } from '../domain/members.js';
+import { getMember, timeZoneOf } from '../domain/members.js';
 import { currentQuarter } from '../domain/quarters.js';
 import type { Deps } from './deps.js';
 
 export function timezoneOf(deps: Deps, userId: string): string {
-  return getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
+  return timeZoneOf(getMember(deps.db, userId), deps.config.defaultTimezone);
 }
 
 /**

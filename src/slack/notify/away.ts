@@ -41,7 +41,7 @@ export async function sendWelcomeBack(
 ): Promise<void> {
   const summary = welcomeBack(arrivedWhileAway(deps.db, userId, ended.since), deps.clock());
   await directMessage(client, deps, userId, summary, 'send the welcome-back summary');
-  await refreshHomes(client, deps, [userId]);
+  refreshHomes(client, deps, [userId]);
 }
 
 /** The tick's return of one person: ends their time away and, when it was this call that ended it, says so. */
@@ -86,6 +86,6 @@ export async function sentOnToDeputy(
   const delivered = await sendPullToManager(client, deps, pull);
   const message = passedToDeputy(pull);
   if (!delivered.ok) message.blocks.push(context(managerNotReached(pull.managerId, delivered)));
-  await refreshHomes(client, deps, [before.managerId, pull.managerId, pull.requesterId]);
+  refreshHomes(client, deps, [before.managerId, pull.managerId, pull.requesterId]);
   return message;
 }

@@ -105,6 +105,6 @@ export function thatsItAction(deps: Deps) {
     ]);
     if (!told.ok)
       await tellActor(deps, client, respond, actorId, requesterNotReached(pull.requesterId, told.error));
-    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }

@@ -64,7 +64,7 @@ export async function awayCommand(
       result.ok ? awayConfirmation(result.value) : { text: awayRefusal(result.reason, request.until) },
     ),
   );
-  if (result.ok) await refreshHomes(client, deps, [userId]);
+  if (result.ok) refreshHomes(client, deps, [userId]);
 }
 
 export async function backCommand(
@@ -114,5 +114,5 @@ export async function autonomyCommand(
     request.granted ? autonomyGrantedDm(userId) : autonomyRevokedDm(userId),
     'tell someone about their autonomy',
   );
-  await refreshHomes(client, deps, [request.personId, userId]);
+  refreshHomes(client, deps, [request.personId, userId]);
 }

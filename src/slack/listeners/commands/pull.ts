@@ -19,6 +19,7 @@ import {
 import { afterAcks, refreshProfile, sendPullToManager } from '../../deliver.js';
 import type { Deps } from '../../deps.js';
 import { refreshHomes } from '../../home.js';
+import { timezoneOf } from '../../local-time.js';
 import { pullModalFor } from '../../modals.js';
 import { confirmationFor } from '../../notify/away.js';
 import { commandSchema } from '../../payloads.js';
@@ -66,7 +67,7 @@ export function pullCommand(deps: Deps) {
         return;
       }
       case 'decisions': {
-        const timezone = getMember(deps.db, userId)?.timezone ?? deps.config.defaultTimezone;
+        const timezone = timezoneOf(deps, userId);
         await ack(ephemeral(decisionList(decisionsInvolving(deps.db, userId), userId, timezone)));
         return;
       }
@@ -108,8 +109,7 @@ export function pullCommand(deps: Deps) {
           ephemeral({ text: managerSet(request.managerId, autonomyEnded ? previousManagerId : undefined) }),
         );
         // Both teams change, and the person's own Home no longer shows autonomy from the manager they left.
-        if (previousManagerId)
-          await refreshHomes(client, deps, [userId, previousManagerId, request.managerId]);
+        if (previousManagerId) refreshHomes(client, deps, [userId, previousManagerId, request.managerId]);
         return;
       }
       case 'modal':

@@ -70,7 +70,7 @@ function handshakeView(deps: Deps, step: Step) {
     const pull = getPull(deps.db, metadata.pullId);
     if (!pull) return;
     await step.after(client, deps, pull, agreement);
-    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }
 

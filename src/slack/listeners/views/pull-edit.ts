@@ -86,6 +86,6 @@ export function pullEditView(deps: Deps) {
       pullEditedNotice(pull, changed),
       'tell a manager what changed in a pull',
     );
-    await refreshHomes(client, deps, [pull.requesterId, pull.managerId]);
+    refreshHomes(client, deps, [pull.requesterId, pull.managerId]);
   };
 }
