@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations, openDatabase } from '../src/db/client.js';
-import { members, pulls, pushes } from '../src/db/schema.js';
+import { tables, transaction } from '../src/db/store.js';
 import { currentQuarter } from '../src/domain/quarters.js';
 import { runCli } from '../test/support/cli.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
@@ -27,36 +27,38 @@ export async function benchDigestFanOut(): Promise<string[]> {
     applyMigrations(store);
     const now = Date.now();
     const quarter = currentQuarter(now, 'UTC', 1).key;
-    store.sqlite.transaction(() => {
-      for (let i = 0; i < MANAGERS; i++) {
-        const id = `UMGR${String(i).padStart(5, '0')}`;
-        store.db
+    const { members, pulls, pushes } = tables(store.db);
+    const ids = Array.from({ length: MANAGERS }, (_, i) => `UMGR${String(i).padStart(5, '0')}`);
+    await transaction(store.db, async (tx) => {
+      // In chunks: one statement's bound values stay under the drivers' limits.
+      for (let start = 0; start < ids.length; start += 500) {
+        const chunk = ids.slice(start, start + 500);
+        await tx
           .insert(members)
-          .values({ userId: id, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })
-          .run();
-        store.db
-          .insert(pushes)
-          .values({
+          .values(
+            chunk.map((id) => ({ userId: id, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })),
+          );
+        await tx.insert(pushes).values(
+          chunk.map((id) => ({
             managerId: id,
             ownerId: id,
             quarter,
             title: `Push of ${id}`,
             createdAt: now,
             updatedAt: now,
-          })
-          .run();
-        store.db
-          .insert(pulls)
-          .values({
-            requesterId: `UREQ${String(i).padStart(5, '0')}`,
+          })),
+        );
+        await tx.insert(pulls).values(
+          chunk.map((id, i) => ({
+            requesterId: `UREQ${String(start + i).padStart(5, '0')}`,
             managerId: id,
             need: `Input for ${id}`,
             createdAt: now - 86_400_000,
-          })
-          .run();
+          })),
+        );
       }
-    })();
-    store.close();
+    });
+    await store.close();
 
     fake.rateLimit('chat.postMessage', POST_PER_SECOND);
     for (const [method, limit] of Object.entries(TIER_LIMITS)) fake.rateLimit(method, limit);

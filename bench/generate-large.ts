@@ -217,7 +217,8 @@ function generate(shape: Shape, file: string): void {
     }
   })();
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  store.close();
+  // The file is written through better-sqlite3 directly and closed the same way, before it is renamed.
+  sqlite.close();
 }
 
 const CACHE = join(dirname(fileURLToPath(import.meta.url)), '.cache');
@@ -247,7 +248,7 @@ export function busiestManager(file: string): { id: string; pulls: number } {
       .get() as { id: string; pulls: number };
     return row;
   } finally {
-    store.close();
+    store.sqlite.close();
   }
 }
 

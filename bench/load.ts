@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/client.js';
-import { pulls } from '../src/db/schema.js';
+import { tables } from '../src/db/store.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';
 import { spawnPushpull } from '../test/support/process.js';
@@ -56,8 +56,9 @@ export async function benchLoad(): Promise<string[]> {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     const store = openDatabase(dbPath);
-    const rows = store.db.select({ need: pulls.need }).from(pulls).all().length;
-    store.close();
+    const { pulls } = tables(store.db);
+    const rows = (await store.db.select({ need: pulls.need }).from(pulls)).length;
+    await store.close();
     return [
       `## Load — ${BURSTS} bursts of ${CONCURRENCY} concurrent /pull requests, one process`,
       '',

@@ -4,7 +4,7 @@ import { copyFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
 import { loadConfig } from '../src/config.js';
-import { applyMigrations, backupDatabase, openDatabase, type Store } from '../src/db/client.js';
+import { applyMigrations, backupDatabase, openDatabase, type SqliteStore } from '../src/db/client.js';
 import { forgetPerson } from '../src/domain/forget.js';
 import { createLogger } from '../src/logger.js';
 import {
@@ -65,16 +65,6 @@ const median = (values: number[]) =>
     50,
   );
 
-function timed(run: () => unknown, times = IN_PROCESS_RUNS): number {
-  const runs: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    run();
-    runs.push(performance.now() - started);
-  }
-  return median(runs);
-}
-
 async function timedAsync(run: () => Promise<unknown>, times = IN_PROCESS_RUNS): Promise<number> {
   const runs: number[] = [];
   for (let i = 0; i < times; i++) {
@@ -111,7 +101,7 @@ async function publishedFor(fake: FakeSlack, userId: string, seen: number) {
 }
 
 /** The in-process figures: digest content and the idle scheduler tick, on the app's own code. */
-async function inProcess(store: Store, busiest: string, fake: FakeSlack) {
+async function inProcess(store: SqliteStore, busiest: string, fake: FakeSlack) {
   const config = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -124,7 +114,7 @@ async function inProcess(store: Store, busiest: string, fake: FakeSlack) {
   const logger = createLogger({ level: 'error', format: 'json', write: () => {} });
   const deps: Deps = { db: store.db, config, logger, clock: () => NOW };
   const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-  const digest = timed(() => digestContentFor(deps, busiest, NOW));
+  const digest = await timedAsync(() => digestContentFor(deps, busiest, NOW));
   const before = fake.calls.length;
   const tick = await timedAsync(async () => {
     await sendDigests({ deps, client });
@@ -261,14 +251,14 @@ async function measure(shape: Shape, fake: FakeSlack, dir: string): Promise<Figu
       )
       .pluck()
       .all(FORGOTTEN) as string[];
-    const forget = median(
-      heaviest.map((id) => {
-        const started = performance.now();
-        forgetPerson(store.db, id);
-        return performance.now() - started;
-      }),
-    );
-    store.close();
+    const forgetting: number[] = [];
+    for (const id of heaviest) {
+      const started = performance.now();
+      await forgetPerson(store.db, id);
+      forgetting.push(performance.now() - started);
+    }
+    const forget = median(forgetting);
+    await store.close();
     return {
       pullP50: pull.p50,
       pullP99: pull.p99,
@@ -288,7 +278,7 @@ async function measure(shape: Shape, fake: FakeSlack, dir: string): Promise<Figu
       bot.child.kill('SIGKILL');
       await new Promise((r) => bot.child.once('exit', r));
     }
-    if (store.sqlite.open) store.close();
+    await store.close();
     rmSync(file, { force: true });
     for (const suffix of ['-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
   }

@@ -1,10 +1,10 @@
 // Builds the Bolt app (HTTP or Socket Mode), wires listeners, health, error logging and in-flight tracking.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { resolve as absolutePath } from 'node:path';
 import { App, webApi } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Config } from './config.js';
-import { databaseHealth, type Store, sameFile } from './db/client.js';
+import { type SqliteStore, sameFile } from './db/client.js';
+import { errorCode, type Store } from './db/store.js';
 import { GuardedHttpReceiver } from './http-receiver.js';
 import { boltLogger, type Logger } from './logger.js';
 import { StartupError, VERSION } from './runtime.js';
@@ -102,15 +102,17 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     config,
     logger,
     clock: options.clock ?? Date.now,
-    databaseIsThere: () => sameFile(store),
+    // A SQLite file can be deleted or replaced underneath the app; a PostgreSQL server has no such file.
+    ...(store.dialect === 'sqlite' ? { databaseIsThere: () => sameFile(store as SqliteStore) } : {}),
   };
   const inflight = new InFlight(() => homesDrained(deps));
   const health = {
     path: '/healthz',
     method: ['GET'],
     handler: async (_req: unknown, res: ServerResponse) => {
-      // 503 either way (no write can be taken now); `database` tells a lock held elsewhere from a lost file.
-      const database = await databaseHealth(store);
+      // 503 either way (no write can be taken now); `database` tells a lock held elsewhere from a lost file
+      // or an unreachable server.
+      const database = await store.health();
       const up = database === 'ok';
       res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: up, database, inFlight: inflight.size }));
@@ -166,10 +168,8 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
     const original = (error as { original?: unknown }).original ?? error;
     logger.error('a Slack request failed', {
       error: original,
-      // A database failure names the file, so an operator knows which one to look at.
-      ...(/^SQLITE_/.test(String((original as { code?: unknown }).code))
-        ? { database: absolutePath(store.path) }
-        : {}),
+      // A database failure names the file (or server), so an operator knows which one to look at.
+      ...(isDatabaseError(original, store) ? { database: store.where } : {}),
       type: b.type ?? (b.command ? 'slash_command' : undefined),
       command: b.command,
       callbackId: (b.view as { callback_id?: unknown } | undefined)?.callback_id ?? b.callback_id,
@@ -241,6 +241,15 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
       await Promise.all([closing, healthClosed, inflight.drained()]);
     },
   };
+}
+
+/**
+ * An error from the database driver, found through Drizzle's wrapping: SQLite's codes start SQLITE_;
+ * PostgreSQL's are five-character SQLSTATEs (no class starts with E, so Node's EPIPE or EPERM are not taken).
+ */
+function isDatabaseError(error: unknown, store: Store): boolean {
+  const code = errorCode(error) ?? '';
+  return store.dialect === 'sqlite' ? code.startsWith('SQLITE_') : /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(code);
 }
 
 const BOT_TOKEN_FIX: Record<string, string> = {

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config.js';
-import { backupDatabase, DatabaseError } from './db/client.js';
+import { backupDatabase, DatabaseError, type SqliteStore } from './db/client.js';
 import { MAX_ATTEMPTS } from './domain/digest-claims.js';
 import { forgetPerson } from './domain/forget.js';
 import { DATASET_NAMES, type DatasetName } from './export/datasets.js';
@@ -215,6 +215,10 @@ function isCalendarDate(text: string): boolean {
   return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
 }
 
+/** Why `backup` refuses a PostgreSQL DATABASE_URL, and what to run instead. */
+export const PG_DUMP_ADVICE =
+  'backup copies a SQLite file; for PostgreSQL use pg_dump: pg_dump --format=custom --file=pushpull.dump "$DATABASE_URL"';
+
 function digestUsage(): string {
   return `Usage: pushpull digest send | pushpull digest preview --manager U…\n  ${COMMANDS['digest send']?.summary}\n  preview: ${COMMANDS['digest preview']?.summary}\n`;
 }
@@ -226,21 +230,24 @@ async function run(command: string, options: Record<string, string | boolean | u
       return -1;
     case 'migrate': {
       const config = configFromEnvironment();
-      const store = openMigrated(config, loggerFor(config));
-      store.close();
-      process.stdout.write(`Database is up to date: ${resolve(store.path)}\n`);
+      const store = await openMigrated(config, loggerFor(config));
+      await store.close();
+      process.stdout.write(`Database is up to date: ${store.where}\n`);
       return 0;
     }
     case 'backup': {
       const file = args[0] ?? '';
       const config = configFromEnvironment();
-      const store = openMigrated(config, loggerFor(config));
+      // Refused before connecting: a PostgreSQL server has its own consistent copy, taken with its own tool.
+      if (config.database.dialect !== 'sqlite') throw new StartupError(PG_DUMP_ADVICE);
+      const store = await openMigrated(config, loggerFor(config));
       try {
-        await backupDatabase(store, file);
+        if (store.dialect !== 'sqlite') throw new StartupError(PG_DUMP_ADVICE);
+        await backupDatabase(store as SqliteStore, file);
       } finally {
-        store.close();
+        await store.close();
       }
-      process.stdout.write(`Backed up ${resolve(store.path)} to ${resolve(file)}\n`);
+      process.stdout.write(`Backed up ${store.where} to ${resolve(file)}\n`);
       return 0;
     }
     case 'digest send':
@@ -265,12 +272,12 @@ async function run(command: string, options: Record<string, string | boolean | u
 async function digest(previewFor: string | undefined): Promise<number> {
   const config = configFromEnvironment();
   const logger = loggerFor(config);
-  const store = openMigrated(config, logger);
+  const store = await openMigrated(config, logger);
   try {
     const deps = { db: store.db, config, logger, clock: Date.now };
     if (previewFor) {
       const now = Date.now();
-      process.stdout.write(`${digestPreview(digestContentFor(deps, previewFor, now), now)}\n`);
+      process.stdout.write(`${digestPreview(await digestContentFor(deps, previewFor, now), now)}\n`);
       return 0;
     }
     const client = fanOutClient(
@@ -282,7 +289,7 @@ async function digest(previewFor: string | undefined): Promise<number> {
     process.stdout.write(digestReport(result));
     return result.failed + result.gaveUp + result.unknown > 0 ? 1 : 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -305,15 +312,15 @@ async function playground(options: Record<string, string | boolean | undefined>)
 
 async function forget(userId: string): Promise<number> {
   const config = configFromEnvironment();
-  const store = openMigrated(config, loggerFor(config));
+  const store = await openMigrated(config, loggerFor(config));
   try {
-    const gone = forgetPerson(store.db, userId);
+    const gone = await forgetPerson(store.db, userId);
     process.stdout.write(
       `Forgot ${userId}: profile ${gone.member ? 'deleted' : 'not found'}, ${gone.pulls} pulls, ${gone.pushes} pushes, ${gone.pushUpdates} push updates, ${gone.recognitions} recognitions, ${gone.agreements} agreements.\n`,
     );
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -323,16 +330,16 @@ async function exportTo(
   since: string | undefined,
 ): Promise<number> {
   const config = configFromEnvironment();
-  const store = openMigrated(config, loggerFor(config));
+  const store = await openMigrated(config, loggerFor(config));
   try {
-    const text = exportDataset(store.db, dataset, format, since);
+    const text = await exportDataset(store.db, dataset, format, since);
     // Waited out, so a large export is all written before the database closes and the process exits.
     await new Promise<void>((done, failed) =>
       process.stdout.write(text, (error) => (error ? failed(error) : done())),
     );
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

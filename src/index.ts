@@ -12,7 +12,7 @@ import { AppTokenRefused } from './socket-mode.js';
 export async function start(config: Config = configFromEnvironment()): Promise<void> {
   const logger = loggerFor(config);
   keepServingThroughStrayErrors(logger);
-  const store = openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const store = await openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
   const pushpull = createPushpullApp({
     config,
     store,
@@ -25,7 +25,7 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
   try {
     await pushpull.start();
   } catch (error) {
-    store.close();
+    await store.close();
     throw error instanceof AppTokenRefused ? new StartupError(error.message) : error;
   }
   const client = fanOutClient(
@@ -49,7 +49,7 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
     try {
       await scheduler.stop();
       await pushpull.stop();
-      store.close();
+      await store.close();
       logger.info('stopped cleanly');
       process.exit(exitCode);
     } catch (error) {

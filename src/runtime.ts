@@ -1,7 +1,9 @@
 // Shared start-up steps for the bot and the CLI: environment, config, logger, database, version.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { type Config, loadConfig } from './config.js';
-import { applyMigrations, assertWritable, openDatabase, type Store } from './db/client.js';
+import { applyMigrations, assertWritable, openDatabase } from './db/client.js';
+import { applyPostgresMigrations, openPostgres, PostgresError } from './db/postgres.js';
+import type { Store } from './db/store.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** A start-up problem an operator can fix, in one line naming the variable or file and the fix. */
@@ -44,17 +46,16 @@ export function loggerFor(config: Config): Logger {
   });
 }
 
-/** Said before anything is created when DATABASE_URL names PostgreSQL, until the domain runs on it (issue 13). */
-export const POSTGRES_NOT_YET =
-  'PostgreSQL support is not available in this version yet: set DATABASE_URL to a file: URL or a path, such as file:./data/pushpull.db';
-
-/** Opens the database, proves it can be written and applies pending migrations; a DatabaseError names the file. */
-export function openMigrated(
+/**
+ * Opens the database, proves it can be written and applies pending migrations. A problem an operator can fix is
+ * one line: a DatabaseError naming the SQLite file, or a StartupError naming the PostgreSQL server.
+ */
+export async function openMigrated(
   config: Config,
   logger: Logger,
   options: { busyTimeoutMs?: number } = {},
-): Store {
-  if (config.database.dialect !== 'sqlite') throw new StartupError(POSTGRES_NOT_YET);
+): Promise<Store> {
+  if (config.database.dialect === 'postgres') return openMigratedPostgres(config.database, logger);
   const { path } = config.database;
   const store = openDatabase(path);
   try {
@@ -63,9 +64,27 @@ export function openMigrated(
     // Migrations may wait for another process; the bot then keeps each wait short (db/busy.ts).
     if (options.busyTimeoutMs !== undefined) store.sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   logger.debug('database ready', { path });
+  return store;
+}
+
+async function openMigratedPostgres(
+  database: { url: string; poolSize: number },
+  logger: Logger,
+): Promise<Store> {
+  try {
+    await applyPostgresMigrations(database.url);
+  } catch (error) {
+    throw new StartupError(error instanceof PostgresError ? error.message : String(error));
+  }
+  const store = openPostgres(database.url, {
+    poolSize: database.poolSize,
+    // The pool replaces a connection the server dropped; the next query that cannot get one fails on its own.
+    onIdleError: (error) => logger.warn('a PostgreSQL connection was closed', { error: error.message }),
+  });
+  logger.debug('database ready', { url: store.where });
   return store;
 }

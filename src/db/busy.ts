@@ -30,11 +30,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * blocks for at most BUSY_TIMEOUT_MS; between tries the process serves other requests. Errors other than a
  * busy database, and a database still busy at the end, are thrown as they are.
  */
-export async function whenNotBusy<T>(step: () => T, patienceMs = BUSY_PATIENCE_MS): Promise<T> {
+export async function whenNotBusy<T>(step: () => T | Promise<T>, patienceMs = BUSY_PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + patienceMs;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return step();
+      return await step();
     } catch (error) {
       if (!isBusy(error) || Date.now() >= deadline) throw error;
       await pause(Math.min(10 * 2 ** attempt, 200, Math.max(1, deadline - Date.now())));

@@ -16,25 +16,79 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { isBusy, sqliteCode, whenNotBusy } from './busy.js';
 import * as schema from './schema.js';
+import { type Db, type Health, insideTransaction, Lock, registerSession, type Store } from './store.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
-
-/** Whether `db`'s connection is inside a transaction now (Drizzle's database object keeps its client). */
-export function inTransaction(db: Db): boolean {
-  return (db as { $client?: Database.Database }).$client?.inTransaction === true;
+interface DrizzlePreparedQuery {
+  stmt: Database.Statement;
+  run(values?: unknown): unknown;
+  all(values?: unknown): unknown;
+  get(values?: unknown): unknown;
+  values(values?: unknown): unknown;
 }
 
-export interface Store {
-  db: Db;
-  sqlite: Database.Database;
-  path: string;
+/**
+ * Makes `db`'s writes wait while a transaction holds `lock`, unless they are that transaction's own. Drizzle runs
+ * an awaited query through its prepared query's `run`/`all`/`get`/`values`; for a statement that writes, those
+ * queue on the lock when it is held (their promise is awaited by Drizzle's `execute`), and run at once otherwise.
+ */
+function writesWaitForTransactions(db: Db, lock: Lock): void {
+  const session = (db as unknown as { session: { prepareQuery(...args: unknown[]): DrizzlePreparedQuery } })
+    .session;
+  const prepareQuery = session.prepareQuery.bind(session);
+  session.prepareQuery = (...args: unknown[]) => {
+    const query = prepareQuery(...args);
+    if (query.stmt.readonly) return query;
+    for (const method of ['run', 'all', 'get', 'values'] as const) {
+      const direct = query[method].bind(query);
+      query[method] = (values?: unknown) =>
+        lock.busy && !insideTransaction(db) ? lock.run(() => direct(values)) : direct(values);
+    }
+    return query;
+  };
+}
+
+export interface SqliteStore extends Store {
+  readonly dialect: 'sqlite';
+  readonly sqlite: Database.Database;
+  readonly path: string;
   /** The file's identity when it was opened: a file deleted or replaced underneath a running app is noticed. */
-  identity?: { dev: number; ino: number };
-  close(): void;
+  readonly identity?: { dev: number; ino: number };
+}
+
+/**
+ * The domain's session on one SQLite connection. better-sqlite3 is synchronous and the connection is shared by
+ * every request in the process, so a transaction (`BEGIN IMMEDIATE` … `COMMIT` around awaited work) holds a lock
+ * that queues the next one until it ends; its queries go through a handle of its own, so a transaction begun
+ * inside it is recognised and joined (store.ts). A write outside any transaction waits for the open one to end
+ * (`writesWaitForTransactions`): on the shared connection it would otherwise become part of it, and be undone
+ * with it. Reads outside a transaction do not wait, and may see an open transaction's writes.
+ */
+function sqliteSession(sqlite: Database.Database): Db {
+  const db = drizzle(sqlite, { schema });
+  const tx = drizzle(sqlite, { schema });
+  const lock = new Lock();
+  writesWaitForTransactions(db, lock);
+  registerSession(db, {
+    dialect: 'sqlite',
+    begin: (work) =>
+      lock.run(async () => {
+        sqlite.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(tx);
+          sqlite.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+  });
+  registerSession(tx, { dialect: 'sqlite', begin: (work) => work(tx) });
+  return db;
 }
 
 /**
@@ -152,7 +206,7 @@ export function cachingStatements(sqlite: Database.Database): Database.Database 
   return sqlite;
 }
 
-export function openDatabase(path: string, options: OpenOptions = {}): Store {
+export function openDatabase(path: string, options: OpenOptions = {}): SqliteStore {
   const file = path === ':memory:' ? path : resolve(path);
   const creating = path !== ':memory:' && !existsSync(file);
   if (creating && existsSync(createdMarker(file))) {
@@ -175,7 +229,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Store {
     throw databaseProblem(error, file);
   }
   refreshStatistics(sqlite);
-  const db = drizzle(sqlite, { schema });
+  const db = sqliteSession(sqlite);
   // Written on the first start, and on the first start of this version for a database made before it.
   if (path !== ':memory:' && !existsSync(createdMarker(file))) {
     writeFileSync(
@@ -184,15 +238,19 @@ export function openDatabase(path: string, options: OpenOptions = {}): Store {
     );
   }
   const stat = path === ':memory:' ? undefined : statSync(file);
-  return {
+  const store: SqliteStore = {
+    dialect: 'sqlite',
     db,
     sqlite,
     path,
+    where: file,
     ...(stat ? { identity: { dev: stat.dev, ino: stat.ino } } : {}),
-    close: () => {
+    health: () => databaseHealth(store),
+    close: async () => {
       if (sqlite.open) sqlite.close();
     },
   };
+  return store;
 }
 
 /**
@@ -220,7 +278,7 @@ const appliedMigrations = (sqlite: Database.Database): number => {
   }
 };
 
-export function applyMigrations(database: Store): void {
+export function applyMigrations(database: SqliteStore): void {
   const before = appliedMigrations(database.sqlite);
   try {
     migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -246,7 +304,7 @@ function probeWrite(sqlite: Database.Database): void {
 }
 
 /** Throws a DatabaseError naming the file when it cannot be written. */
-export function assertWritable(database: Store): void {
+export function assertWritable(database: SqliteStore): void {
   try {
     probeWrite(database.sqlite);
   } catch (error) {
@@ -255,7 +313,7 @@ export function assertWritable(database: Store): void {
 }
 
 /** True while the file at the database's path is still the one this process opened (not deleted or replaced). */
-export function sameFile(database: Store): boolean {
+export function sameFile(database: SqliteStore): boolean {
   if (!database.identity) return true;
   try {
     const now = statSync(resolve(database.path));
@@ -271,15 +329,15 @@ export function sameFile(database: Store): boolean {
  * to a file deleted underneath the app would seem to succeed and be lost at the next start, so a missing or
  * replaced file is unhealthy.
  */
-export async function databaseWritable(database: Store): Promise<boolean> {
+export async function databaseWritable(database: SqliteStore): Promise<boolean> {
   return (await databaseHealth(database)) === 'ok';
 }
 
 /** `ok`, `busy` (another process has held the write lock for over a second) or `unavailable` (gone, read-only…). */
-export async function databaseHealth(database: Store): Promise<'ok' | 'busy' | 'unavailable'> {
+export async function databaseHealth(database: SqliteStore): Promise<Health> {
   const { sqlite } = database;
   if (!sqlite.open || !sameFile(database)) return 'unavailable';
-  // This connection is writing right now (a synchronous transaction cannot interleave, but be safe).
+  // This connection is inside a transaction right now: it holds the write lock, so it can write.
   if (sqlite.inTransaction) return 'ok';
   try {
     await whenNotBusy(() => probeWrite(sqlite), 1000);
@@ -298,7 +356,7 @@ export async function databaseHealth(database: Store): Promise<'ok' | 'busy' | '
  * the destination, flushed to disk and renamed into place: a failed backup never leaves a half-written file
  * under the given name, and an older backup there is replaced only by a complete one.
  */
-export async function backupDatabase(database: Store, destination: string): Promise<void> {
+export async function backupDatabase(database: SqliteStore, destination: string): Promise<void> {
   const target = resolve(destination);
   const cannot = (why: string) => new DatabaseError(`cannot write the backup to ${target}: ${why}`, target);
   if (target === resolve(database.path))

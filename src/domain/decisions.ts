@@ -1,8 +1,8 @@
 // Decisions on the record: every answered pull says who holds the decision, what was decided and when.
 // Derived from the pulls themselves, so the record can never drift from what the manager answered.
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { type Agreement, type Pull, pulls, type Resolution } from '../db/schema.js';
+import type { Agreement, Pull, Resolution } from '../db/schema.js';
+import { type Db, tables } from '../db/store.js';
 import { handshakesOf } from './agreements.js';
 
 /** Who the decision rests with after an answer. */
@@ -63,22 +63,27 @@ export const DECISIONS_SHOWN = 20;
  * The newest decisions this person was part of, as requester or manager, newest first. Each side is read
  * from its own index, `limit` at most, and the two merged: no scan of everyone's pulls.
  */
-export function decisionsInvolving(db: Db, userId: string, limit = DECISIONS_SHOWN): Decision[] {
-  const side = (column: typeof pulls.requesterId | typeof pulls.managerId) =>
+export async function decisionsInvolving(
+  db: Db,
+  userId: string,
+  limit = DECISIONS_SHOWN,
+): Promise<Decision[]> {
+  const { pulls } = tables(db);
+  const side = (column: 'requesterId' | 'managerId') =>
     db
       .select()
       .from(pulls)
-      .where(and(eq(column, userId), isNotNull(pulls.resolvedAt)))
-      .orderBy(desc(pulls.resolvedAt))
-      .limit(limit)
-      .all();
+      .where(and(eq(pulls[column], userId), isNotNull(pulls.resolvedAt)))
+      // The same order as the merge below, so ties at the limit keep the same pulls on either dialect.
+      .orderBy(desc(pulls.resolvedAt), desc(pulls.id))
+      .limit(limit);
   const byId = new Map<number, Pull>();
-  for (const pull of [...side(pulls.requesterId), ...side(pulls.managerId)]) byId.set(pull.id, pull);
+  for (const pull of [...(await side('requesterId')), ...(await side('managerId'))]) byId.set(pull.id, pull);
   const newest = [...byId.values()]
     .flatMap((pull) => decisionOf(pull) ?? [])
     .sort((a, b) => b.decidedAt - a.decidedAt || b.pull.id - a.pull.id)
     .slice(0, limit);
-  const agreed = handshakesOf(
+  const agreed = await handshakesOf(
     db,
     newest.flatMap((d) => (d.resolution === 'agreed' ? [d.pull.id] : [])),
   );

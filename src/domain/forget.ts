@@ -1,7 +1,6 @@
 // Erasing what Pushpull keeps about a person, on their request.
 import { eq, inArray, or } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { agreements, digestClaims, members, pulls, pushes, pushUpdates, recognitions } from '../db/schema.js';
+import { type Db, tables, transaction } from '../db/store.js';
 
 export interface Forgotten {
   pulls: number;
@@ -19,51 +18,63 @@ export interface Forgotten {
  * Pushes they owned for someone else stay with that manager, who becomes the owner. One transaction:
  * all of it or none.
  */
-export function forgetPerson(db: Db, userId: string): Forgotten {
-  return db.transaction(
-    (tx) => {
-      const agreementsDeleted = tx
+export async function forgetPerson(db: Db, userId: string): Promise<Forgotten> {
+  return transaction(db, async (tx) => {
+    const { agreements, digestClaims, members, pulls, pushes, pushUpdates, recognitions } = tables(tx);
+    const agreementsDeleted = (
+      await tx
         .delete(agreements)
         .where(or(eq(agreements.requesterId, userId), eq(agreements.managerId, userId)))
-        .run().changes;
-      const pullsDeleted = tx
+        .returning({ id: agreements.id })
+    ).length;
+    const pullsDeleted = (
+      await tx
         .delete(pulls)
         .where(or(eq(pulls.requesterId, userId), eq(pulls.managerId, userId)))
-        .run().changes;
-      const managed = tx
-        .select({ id: pushes.id })
-        .from(pushes)
-        .where(eq(pushes.managerId, userId))
-        .all()
-        .map((p) => p.id);
-      let updatesDeleted = 0;
-      if (managed.length > 0) {
-        updatesDeleted += tx.delete(pushUpdates).where(inArray(pushUpdates.pushId, managed)).run().changes;
-        tx.update(pulls).set({ pushId: null }).where(inArray(pulls.pushId, managed)).run();
-        tx.update(agreements).set({ pushId: null }).where(inArray(agreements.pushId, managed)).run();
-      }
-      const pushesDeleted = tx.delete(pushes).where(eq(pushes.managerId, userId)).run().changes;
-      tx.update(pushes).set({ ownerId: pushes.managerId }).where(eq(pushes.ownerId, userId)).run();
-      updatesDeleted += tx.delete(pushUpdates).where(eq(pushUpdates.authorId, userId)).run().changes;
-      const recognitionsDeleted = tx
+        .returning({ id: pulls.id })
+    ).length;
+    const managed = (await tx.select({ id: pushes.id }).from(pushes).where(eq(pushes.managerId, userId))).map(
+      (p) => p.id,
+    );
+    let updatesDeleted = 0;
+    if (managed.length > 0) {
+      updatesDeleted += (
+        await tx
+          .delete(pushUpdates)
+          .where(inArray(pushUpdates.pushId, managed))
+          .returning({ id: pushUpdates.id })
+      ).length;
+      await tx.update(pulls).set({ pushId: null }).where(inArray(pulls.pushId, managed));
+      await tx.update(agreements).set({ pushId: null }).where(inArray(agreements.pushId, managed));
+    }
+    const pushesDeleted = (
+      await tx.delete(pushes).where(eq(pushes.managerId, userId)).returning({ id: pushes.id })
+    ).length;
+    await tx.update(pushes).set({ ownerId: pushes.managerId }).where(eq(pushes.ownerId, userId));
+    updatesDeleted += (
+      await tx.delete(pushUpdates).where(eq(pushUpdates.authorId, userId)).returning({ id: pushUpdates.id })
+    ).length;
+    const recognitionsDeleted = (
+      await tx
         .delete(recognitions)
         .where(or(eq(recognitions.advocateId, userId), eq(recognitions.recognizerId, userId)))
-        .run().changes;
-      tx.delete(digestClaims).where(eq(digestClaims.managerId, userId)).run();
-      tx.update(members).set({ managerId: null }).where(eq(members.managerId, userId)).run();
-      // Named as someone's deputy, or the away manager a pull was sent on from: neither is kept.
-      tx.update(members).set({ awayDeputyId: null }).where(eq(members.awayDeputyId, userId)).run();
-      tx.update(pulls).set({ awayFromId: null }).where(eq(pulls.awayFromId, userId)).run();
-      const member = tx.delete(members).where(eq(members.userId, userId)).run().changes > 0;
-      return {
-        pulls: pullsDeleted,
-        pushes: pushesDeleted,
-        pushUpdates: updatesDeleted,
-        recognitions: recognitionsDeleted,
-        agreements: agreementsDeleted,
-        member,
-      };
-    },
-    { behavior: 'immediate' },
-  );
+        .returning({ id: recognitions.id })
+    ).length;
+    await tx.delete(digestClaims).where(eq(digestClaims.managerId, userId));
+    await tx.update(members).set({ managerId: null }).where(eq(members.managerId, userId));
+    // Named as someone's deputy, or the away manager a pull was sent on from: neither is kept.
+    await tx.update(members).set({ awayDeputyId: null }).where(eq(members.awayDeputyId, userId));
+    await tx.update(pulls).set({ awayFromId: null }).where(eq(pulls.awayFromId, userId));
+    const member =
+      (await tx.delete(members).where(eq(members.userId, userId)).returning({ userId: members.userId }))
+        .length > 0;
+    return {
+      pulls: pullsDeleted,
+      pushes: pushesDeleted,
+      pushUpdates: updatesDeleted,
+      recognitions: recognitionsDeleted,
+      agreements: agreementsDeleted,
+      member,
+    };
+  });
 }

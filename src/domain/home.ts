@@ -1,6 +1,6 @@
 // Everything one person's Home tab shows, gathered in one place.
-import type { Db } from '../db/client.js';
 import type { Agreement, Pull, Push, PushUpdate, Recognition } from '../db/schema.js';
+import type { Db } from '../db/store.js';
 import { agreementsOnPushes, agreementsPage, handshakesAmong } from './agreements.js';
 import { hasAutonomy } from './autonomy.js';
 import { getMember } from './members.js';
@@ -53,28 +53,28 @@ export interface HomeShown {
   team?: number;
 }
 
-export function homeFor(
+export async function homeFor(
   db: Db,
   userId: string,
   quarter: { key: string; label: string; startsAt: number },
   pushLimit: number,
   shown: HomeShown,
-): HomeData {
-  const awaiting = awaitingPage(db, userId, shown.awaiting);
-  const sent = sentPage(db, userId, shown.sent);
-  const mine = listPushes(db, userId, quarter.key);
-  const owned = pushesOwnedFor(db, userId, quarter.key);
-  const latest = lastUpdates(
+): Promise<HomeData> {
+  const awaiting = await awaitingPage(db, userId, shown.awaiting);
+  const sent = await sentPage(db, userId, shown.sent);
+  const mine = await listPushes(db, userId, quarter.key);
+  const owned = await pushesOwnedFor(db, userId, quarter.key);
+  const latest = await lastUpdates(
     db,
     [...mine, ...owned].map((p) => p.id),
   );
-  const agreed = agreementsOnPushes(
+  const agreed = await agreementsOnPushes(
     db,
     [...mine, ...owned].map((p) => p.id),
   );
   const withLast = (p: Push) => ({ push: p, last: latest.get(p.id), agreed: agreed.get(p.id) });
-  const agreements = agreementsPage(db, userId, shown.agreements);
-  const member = getMember(db, userId);
+  const agreements = await agreementsPage(db, userId, shown.agreements);
+  const member = await getMember(db, userId);
   const personal: Partial<HomeData> = {
     me: {
       awayUntil: member?.awayUntil ?? null,
@@ -84,9 +84,18 @@ export function homeFor(
     },
   };
   if (shown.team !== undefined) {
-    personal.mirror = mirrorOf(answeredSince(db, userId, quarter.startsAt), awaiting.shown[0]);
-    personal.team = yourTeam(db, userId, quarter.startsAt, shown.team);
+    personal.mirror = mirrorOf(await answeredSince(db, userId, quarter.startsAt), awaiting.shown[0]);
+    personal.team = await yourTeam(db, userId, quarter.startsAt, shown.team);
   }
+  const handshakes = await handshakesAmong(db, [...awaiting.shown, ...sent.shown]);
+  const titles = await pushTitles(
+    db,
+    [...awaiting.shown, ...sent.shown, ...agreements.shown].flatMap((p) => (p.pushId ? [p.pushId] : [])),
+  );
+  const recognitions = {
+    shown: await recognitionsInvolving(db, [userId], quarter.startsAt, shown.recognitions),
+    ...(await recognitionCounts(db, userId, quarter.startsAt)),
+  };
   return {
     ...personal,
     userId,
@@ -96,15 +105,9 @@ export function homeFor(
     pushes: mine.map(withLast),
     owned: owned.map(withLast),
     agreements,
-    handshakes: handshakesAmong(db, [...awaiting.shown, ...sent.shown]),
-    pushTitles: pushTitles(
-      db,
-      [...awaiting.shown, ...sent.shown, ...agreements.shown].flatMap((p) => (p.pushId ? [p.pushId] : [])),
-    ),
+    handshakes,
+    pushTitles: titles,
     pushLimit,
-    recognitions: {
-      shown: recognitionsInvolving(db, [userId], quarter.startsAt, shown.recognitions),
-      ...recognitionCounts(db, userId, quarter.startsAt),
-    },
+    recognitions,
   };
 }

@@ -1,30 +1,38 @@
 // People Pushpull knows: who their manager is, their timezone and name as Slack last told us.
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { type Member, members } from '../db/schema.js';
+import type { Member } from '../db/schema.js';
+import { type Db, tables, transaction } from '../db/store.js';
 import { fail, ok, type Result } from './result.js';
 
 export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
 
-export function getMember(db: Db, userId: string): Member | undefined {
-  return prepared(db, 'getMember', (d) =>
-    d
+export async function getMember(db: Db, userId: string): Promise<Member | undefined> {
+  const found = await prepared(db, 'getMember', (d) => {
+    const { members } = tables(d);
+    return d
       .select()
       .from(members)
       .where(eq(members.userId, sql.placeholder('userId')))
-      .prepare(),
-  ).get({ userId });
+      .prepare();
+  }).execute({ userId });
+  return found[0];
 }
 
-export function ensureMember(db: Db, userId: string, teamId: string | undefined, now: number): Member {
-  const known = getMember(db, userId);
+export async function ensureMember(
+  db: Db,
+  userId: string,
+  teamId: string | undefined,
+  now: number,
+): Promise<Member> {
+  const known = await getMember(db, userId);
   if (known) return known;
-  db.insert(members)
+  const { members } = tables(db);
+  await db
+    .insert(members)
     .values({ userId, teamId: teamId ?? null, updatedAt: now })
-    .onConflictDoNothing()
-    .run();
-  return getMember(db, userId) as Member;
+    .onConflictDoNothing();
+  return (await getMember(db, userId)) as Member;
 }
 
 export interface ManagerChange {
@@ -39,31 +47,29 @@ export interface ManagerChange {
  * Names someone's default manager. Autonomy is a statement of trust between a person and the manager who
  * granted it, so a new manager starts without it: it is theirs to grant, not inherited.
  */
-export function setDefaultManager(
+export async function setDefaultManager(
   db: Db,
   userId: string,
   managerId: string,
   teamId: string | undefined,
   now: number,
-): Result<ManagerChange, 'self' | 'bot'> {
+): Promise<Result<ManagerChange, 'self' | 'bot'>> {
   if (userId === managerId) return fail('self');
-  if (getMember(db, managerId)?.isBot) return fail('bot');
-  return db.transaction(
-    () => {
-      const before = ensureMember(db, userId, teamId, now);
-      const changed = before.managerId !== managerId;
-      db.update(members)
-        .set({ managerId, updatedAt: now, ...(changed ? { autonomyGrantedAt: null } : {}) })
-        .where(eq(members.userId, userId))
-        .run();
-      return ok({
-        member: getMember(db, userId) as Member,
-        previousManagerId: changed ? (before.managerId ?? undefined) : undefined,
-        autonomyEnded: changed && before.autonomyGrantedAt !== null,
-      });
-    },
-    { behavior: 'immediate' },
-  );
+  if ((await getMember(db, managerId))?.isBot) return fail('bot');
+  return transaction(db, async (tx) => {
+    const { members } = tables(tx);
+    const before = await ensureMember(tx, userId, teamId, now);
+    const changed = before.managerId !== managerId;
+    await tx
+      .update(members)
+      .set({ managerId, updatedAt: now, ...(changed ? { autonomyGrantedAt: null } : {}) })
+      .where(eq(members.userId, userId));
+    return ok({
+      member: (await getMember(tx, userId)) as Member,
+      previousManagerId: changed ? (before.managerId ?? undefined) : undefined,
+      autonomyEnded: changed && before.autonomyGrantedAt !== null,
+    });
+  });
 }
 
 /** The timezone Pushpull reads someone's calendar in: theirs as Slack gave it, else the default. */
@@ -82,30 +88,40 @@ export interface Profile {
 }
 
 /** Keeps what Slack says of a person, and hands back their row as it now stands. */
-export function saveProfile(db: Db, userId: string, profile: Profile, now: number): Member {
-  return db
+export async function saveProfile(db: Db, userId: string, profile: Profile, now: number): Promise<Member> {
+  const { members } = tables(db);
+  const saved = await db
     .insert(members)
     .values({ userId, ...profile, profileFetchedAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: members.userId,
       set: { ...profile, profileFetchedAt: now, updatedAt: now },
     })
-    .returning()
-    .get();
+    .returning();
+  return saved[0] as Member;
 }
 
 /** Of `userIds`, those who have opened Pushpull's Home tab: one read, whoever they are. */
-export function homeViewers(db: Db, userIds: string[]): string[] {
+export async function homeViewers(db: Db, userIds: string[]): Promise<string[]> {
   if (userIds.length === 0) return [];
-  return db
+  const { members } = tables(db);
+  const viewers = await db
     .select({ id: members.userId })
     .from(members)
-    .where(and(inArray(members.userId, userIds), isNotNull(members.homeOpenedAt)))
-    .all()
-    .map((r) => r.id);
+    .where(and(inArray(members.userId, userIds), isNotNull(members.homeOpenedAt)));
+  return viewers.map((r) => r.id);
 }
 
-export function recordHomeOpened(db: Db, userId: string, teamId: string | undefined, now: number): void {
-  ensureMember(db, userId, teamId, now);
-  db.update(members).set({ homeOpenedAt: now }).where(eq(members.userId, userId)).run();
+export async function recordHomeOpened(
+  db: Db,
+  userId: string,
+  teamId: string | undefined,
+  now: number,
+): Promise<void> {
+  const { members } = tables(db);
+  // One statement: known or not, the person ends up with a row that says they opened Home.
+  await db
+    .insert(members)
+    .values({ userId, teamId: teamId ?? null, updatedAt: now, homeOpenedAt: now })
+    .onConflictDoUpdate({ target: members.userId, set: { homeOpenedAt: now } });
 }

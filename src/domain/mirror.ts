@@ -1,7 +1,7 @@
 // The manager's own mirror (their signals this quarter, about them only) and their team at a glance.
 import { and, asc, count, eq, gte, inArray, isNotNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { members, type Pull, pulls, pushes, type Resolution, recognitions } from '../db/schema.js';
+import type { Pull, Resolution } from '../db/schema.js';
+import { type Db, tables } from '../db/store.js';
 import { hasAutonomy } from './autonomy.js';
 import type { Page } from './pulls.js';
 
@@ -55,8 +55,9 @@ export function mirrorOf(
 }
 
 /** The pulls this manager answered since `since` (this quarter's start), reading only what the mirror needs. */
-export function answeredSince(db: Db, managerId: string, since: number): Answered[] {
-  const rows = db
+export async function answeredSince(db: Db, managerId: string, since: number): Promise<Answered[]> {
+  const { pulls, pushes } = tables(db);
+  const rows = await db
     .select({
       createdAt: pulls.createdAt,
       resolvedAt: pulls.resolvedAt,
@@ -65,8 +66,7 @@ export function answeredSince(db: Db, managerId: string, since: number): Answere
     })
     .from(pulls)
     .leftJoin(pushes, eq(pushes.id, pulls.pushId))
-    .where(and(eq(pulls.managerId, managerId), isNotNull(pulls.resolvedAt), gte(pulls.resolvedAt, since)))
-    .all();
+    .where(and(eq(pulls.managerId, managerId), isNotNull(pulls.resolvedAt), gte(pulls.resolvedAt, since)));
   return rows.map((r) => ({
     createdAt: r.createdAt,
     resolvedAt: r.resolvedAt ?? r.createdAt,
@@ -82,32 +82,36 @@ export interface Teammate {
 }
 
 /** The people who name `managerId` as their manager, the first `shown` of them, with this quarter's counts. */
-export function yourTeam(db: Db, managerId: string, since: number, shown: number): Page<Teammate> {
-  const people = db
+export async function yourTeam(
+  db: Db,
+  managerId: string,
+  since: number,
+  shown: number,
+): Promise<Page<Teammate>> {
+  const { members, pulls, recognitions } = tables(db);
+  const people = await db
     .select({ userId: members.userId, autonomyGrantedAt: members.autonomyGrantedAt })
     .from(members)
     .where(eq(members.managerId, managerId))
     .orderBy(asc(members.userId))
-    .limit(shown)
-    .all();
-  const total = db.select({ n: count() }).from(members).where(eq(members.managerId, managerId)).get()?.n ?? 0;
+    .limit(shown);
+  const total =
+    (await db.select({ n: count() }).from(members).where(eq(members.managerId, managerId)))[0]?.n ?? 0;
   const counted = people.filter((p) => !hasAutonomy(p)).map((p) => p.userId);
   const sent = new Map<string, number>();
   const received = new Map<string, number>();
   if (counted.length > 0) {
-    for (const r of db
+    for (const r of await db
       .select({ id: pulls.requesterId, n: count() })
       .from(pulls)
       .where(and(inArray(pulls.requesterId, counted), gte(pulls.createdAt, since)))
-      .groupBy(pulls.requesterId)
-      .all())
+      .groupBy(pulls.requesterId))
       sent.set(r.id, r.n);
-    for (const r of db
+    for (const r of await db
       .select({ id: recognitions.advocateId, n: count() })
       .from(recognitions)
       .where(and(inArray(recognitions.advocateId, counted), gte(recognitions.createdAt, since)))
-      .groupBy(recognitions.advocateId)
-      .all())
+      .groupBy(recognitions.advocateId))
       received.set(r.id, r.n);
   }
   return {
@@ -124,12 +128,12 @@ export function yourTeam(db: Db, managerId: string, since: number, shown: number
 }
 
 /** Of `people`, those with autonomy: their activity is left out of every count. */
-export function autonomousAmong(db: Db, people: readonly string[]): Set<string> {
+export async function autonomousAmong(db: Db, people: readonly string[]): Promise<Set<string>> {
   if (people.length === 0) return new Set();
-  const rows = db
+  const { members } = tables(db);
+  const rows = await db
     .select({ id: members.userId })
     .from(members)
-    .where(and(inArray(members.userId, [...people]), isNotNull(members.autonomyGrantedAt)))
-    .all();
+    .where(and(inArray(members.userId, [...people]), isNotNull(members.autonomyGrantedAt)));
   return new Set(rows.map((r) => r.id));
 }

@@ -1,7 +1,7 @@
 // Editing an open pull: only its requester, only while it waits for an answer, and the manager told what changed.
 import { and, eq, inArray, notExists } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { agreements, type Pull, pulls } from '../db/schema.js';
+import type { Pull } from '../db/schema.js';
+import { type Db, tables, transaction } from '../db/store.js';
 import { agreementForPull } from './agreements.js';
 import { getPull, newPullSchema, UNRESOLVED, wordingRefusal } from './pulls.js';
 import { getPush } from './pushes.js';
@@ -45,40 +45,46 @@ export interface Edited {
  * the pull is a handshake under way: what was asked is what they answered, and the requester says it back in
  * their own words instead of rewriting the question.
  */
-export function editRefusal(db: Db, pull: Pull | undefined, actorId: string): EditRefusal | undefined {
+export async function editRefusal(
+  db: Db,
+  pull: Pull | undefined,
+  actorId: string,
+): Promise<EditRefusal | undefined> {
   if (!pull) return 'not-found';
   if (pull.requesterId !== actorId) return 'not-requester';
   if (pull.status === 'withdrawn') return 'withdrawn';
   if (!UNRESOLVED.includes(pull.status)) return 'answered';
-  if (agreementForPull(db, pull.id)) return 'success-defined';
+  if (await agreementForPull(db, pull.id)) return 'success-defined';
   return undefined;
 }
 
 /** Checks that `actorId` may edit this pull, without changing anything (before the form opens). */
-export function mayEdit(db: Db, id: number, actorId: string): Result<Pull, EditRefusal> {
-  const pull = getPull(db, id);
-  const refusal = editRefusal(db, pull, actorId);
+export async function mayEdit(db: Db, id: number, actorId: string): Promise<Result<Pull, EditRefusal>> {
+  const pull = await getPull(db, id);
+  const refusal = await editRefusal(db, pull, actorId);
   return refusal ? fail(refusal) : ok(pull as Pull);
 }
 
 /** No handshake under way on this pull: checked in the update itself, so a definition that lands first wins. */
-const noHandshake = (db: Db, id: number) =>
-  notExists(db.select({ id: agreements.id }).from(agreements).where(eq(agreements.pullId, id)));
+const noHandshake = (db: Db, id: number) => {
+  const { agreements } = tables(db);
+  return notExists(db.select({ id: agreements.id }).from(agreements).where(eq(agreements.pullId, id)));
+};
 
 /**
  * Applies the requester's edit. The status and the handshake are checked again in the update itself, so a form
  * opened before the manager answered (or defined success) and sent after changes nothing. No change at all is
  * not an edit: nothing is written.
  */
-export function editPull(
+export async function editPull(
   db: Db,
   id: number,
   actorId: string,
   changes: PullChanges,
   now: number,
-): Result<Edited, EditRefusal> {
-  const before = getPull(db, id);
-  const refusal = editRefusal(db, before, actorId);
+): Promise<Result<Edited, EditRefusal>> {
+  const before = await getPull(db, id);
+  const refusal = await editRefusal(db, before, actorId);
   if (refusal || !before) return fail(refusal ?? 'not-found');
   const parsed = editSchema.safeParse(changes);
   if (!parsed.success) return fail(wordingRefusal(parsed.error));
@@ -89,28 +95,26 @@ export function editPull(
     neededBy: parsed.data.neededBy ?? null,
     pushId: parsed.data.pushId ?? null,
   };
-  if (next.pushId !== null && getPush(db, next.pushId)?.managerId !== before.managerId)
+  if (next.pushId !== null && (await getPush(db, next.pushId))?.managerId !== before.managerId)
     return fail('push-elsewhere');
   const changed = EDITABLE.filter((field) => next[field] !== before[field]);
   if (changed.length === 0) return ok({ id, pull: before, changed });
-  return db.transaction(
-    (tx) => {
-      const row = tx
-        .update(pulls)
-        .set({ ...next, editedAt: now })
-        .where(
-          and(
-            eq(pulls.id, id),
-            eq(pulls.requesterId, actorId),
-            inArray(pulls.status, UNRESOLVED),
-            noHandshake(tx, id),
-          ),
-        )
-        .returning()
-        .get();
-      if (row) return ok({ id, pull: row, changed });
-      return fail(editRefusal(db, getPull(db, id), actorId) ?? ('answered' as const));
-    },
-    { behavior: 'immediate' },
-  );
+  return transaction(db, async (tx): Promise<Result<Edited, EditRefusal>> => {
+    const { pulls } = tables(tx);
+    const updated = await tx
+      .update(pulls)
+      .set({ ...next, editedAt: now })
+      .where(
+        and(
+          eq(pulls.id, id),
+          eq(pulls.requesterId, actorId),
+          inArray(pulls.status, UNRESOLVED),
+          noHandshake(tx, id),
+        ),
+      )
+      .returning();
+    const row = updated[0];
+    if (row) return ok({ id, pull: row, changed });
+    return fail((await editRefusal(tx, await getPull(tx, id), actorId)) ?? 'answered');
+  });
 }

@@ -1,9 +1,9 @@
 // Pulls: a contributor's tracked request for their manager's input, from open to resolved.
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db, inTransaction } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { OPEN, PULL_KINDS, type Pull, type PullKind, type PullStatus, pulls } from '../db/schema.js';
+import { OPEN, PULL_KINDS, type Pull, type PullKind, type PullStatus } from '../db/schema.js';
+import { type Db, tables, transaction } from '../db/store.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, withinTyped } from './text.js';
@@ -45,18 +45,6 @@ export type OpenPullRefusal =
   | 'too-many'
   | 'invalid';
 
-/**
- * Writes that read their row back (`RETURNING`) run inside a transaction. better-sqlite3 reads the returned row
- * before the commit and ignores a commit that then fails (a full disk, a file gone read-only): the caller would
- * hold a row that was never stored. In a transaction the COMMIT is its own step, and its failure is thrown.
- */
-export function committed<T>(db: Db, write: () => T): T {
-  // Inside a transaction already (createOnce's), that one commits all of it: a savepoint would only add two
-  // statements to every /pull, and a refusal here writes nothing that would need rolling back.
-  if (inTransaction(db)) return write();
-  return db.transaction(write, { behavior: 'immediate' });
-}
-
 /** What is wrong with a pull's words, read from the first zod issue: the same refusal wherever they are written. */
 export function wordingRefusal(
   error: z.ZodError,
@@ -73,22 +61,25 @@ export function wordingRefusal(
  * written already marked as having a DM that may land unseen (see `markManagerDmUnknown`): the same mark
  * the post would set first, in the transaction that creates the pull rather than a write of its own.
  */
-export function openPull(
+export async function openPull(
   db: Db,
   input: NewPull,
   now: number,
   options: { dmOnItsWay?: boolean } = {},
-): Result<Pull, OpenPullRefusal> {
+): Promise<Result<Pull, OpenPullRefusal>> {
   const parsed = newPullSchema.safeParse(input);
   if (!parsed.success) return fail(wordingRefusal(parsed.error));
   const p = parsed.data;
   if (p.requesterId === p.managerId) return fail('self');
-  if (getMember(db, p.managerId)?.isBot) return fail('bot');
-  return committed(db, () => {
-    if (pullLimitReached(db, p.requesterId, now)) return fail('too-many' as const);
-    const row = prepared(db, 'insertPull', (d) =>
+  if ((await getMember(db, p.managerId))?.isBot) return fail('bot');
+  // The limit and the insert are one transaction (inside createOnce's, this joins it): the pull is handed back
+  // only once its COMMIT succeeded, so a commit that fails (a full disk, a file gone read-only) is thrown rather
+  // than leave the caller holding a row that was never stored.
+  return transaction(db, async (tx) => {
+    if (await pullLimitReached(tx, p.requesterId, now)) return fail('too-many' as const);
+    const inserted = await prepared(tx, 'insertPull', (d) =>
       d
-        .insert(pulls)
+        .insert(tables(d).pulls)
         .values({
           teamId: sql.placeholder('teamId'),
           requesterId: sql.placeholder('requesterId'),
@@ -103,7 +94,7 @@ export function openPull(
         })
         .returning()
         .prepare(),
-    ).get({
+    ).execute({
       teamId: p.teamId ?? null,
       requesterId: p.requesterId,
       managerId: p.managerId,
@@ -115,25 +106,26 @@ export function openPull(
       createdAt: now,
       managerDmUnknownAt: options.dmOnItsWay ? now : null,
     });
-    return ok(row as Pull);
+    return ok(inserted[0] as Pull);
   });
 }
 
-export function getPull(db: Db, id: number): Pull | undefined {
-  return prepared(db, 'getPull', (d) =>
-    d
+export async function getPull(db: Db, id: number): Promise<Pull | undefined> {
+  const found = await prepared(db, 'getPull', (d) => {
+    const { pulls } = tables(d);
+    return d
       .select()
       .from(pulls)
       .where(eq(pulls.id, sql.placeholder('id')))
-      .prepare(),
-  ).get({
-    id,
-  });
+      .prepare();
+  }).execute({ id });
+  return found[0];
 }
 
-export function recordManagerMessage(db: Db, id: number, channel: string, ts: string): void {
-  prepared(db, 'recordManagerMessage', (d) =>
-    d
+export async function recordManagerMessage(db: Db, id: number, channel: string, ts: string): Promise<void> {
+  await prepared(db, 'recordManagerMessage', (d) => {
+    const { pulls } = tables(d);
+    return d
       .update(pulls)
       .set({
         managerChannel: sql`${sql.placeholder('channel')}`,
@@ -141,27 +133,29 @@ export function recordManagerMessage(db: Db, id: number, channel: string, ts: st
         managerDmUnknownAt: null,
       })
       .where(eq(pulls.id, sql.placeholder('id')))
-      .prepare(),
-  ).run({ id, channel, ts });
+      .prepare();
+  }).execute({ id, channel, ts });
 }
 
 /**
  * The manager's DM is being posted, or was posted and Slack never answered: until its place is saved it may
  * have landed unseen, so each later step looks for it before doing anything that needs it.
  */
-export function markManagerDmUnknown(db: Db, id: number, now: number): void {
-  prepared(db, 'markManagerDmUnknown', (d) =>
-    d
+export async function markManagerDmUnknown(db: Db, id: number, now: number): Promise<void> {
+  await prepared(db, 'markManagerDmUnknown', (d) => {
+    const { pulls } = tables(d);
+    return d
       .update(pulls)
       .set({ managerDmUnknownAt: sql`${sql.placeholder('now')}` })
       .where(eq(pulls.id, sql.placeholder('id')))
-      .prepare(),
-  ).run({ id, now });
+      .prepare();
+  }).execute({ id, now });
 }
 
 /** Slack refused the manager's DM outright: nothing landed, so there is nothing to look for. */
-export function clearManagerDmUnknown(db: Db, id: number): void {
-  db.update(pulls).set({ managerDmUnknownAt: null }).where(eq(pulls.id, id)).run();
+export async function clearManagerDmUnknown(db: Db, id: number): Promise<void> {
+  const { pulls } = tables(db);
+  await db.update(pulls).set({ managerDmUnknownAt: null }).where(eq(pulls.id, id));
 }
 
 export type StepRefusal =
@@ -211,68 +205,92 @@ export function stepRefusalOf(
 }
 
 /** Checks that `actorId` may answer this pull now, without changing anything (used before opening a modal). */
-export function mayAnswer(db: Db, id: number, actorId: string, answer?: Answer): Result<Pull, StepRefusal> {
-  const pull = getPull(db, id);
+export async function mayAnswer(
+  db: Db,
+  id: number,
+  actorId: string,
+  answer?: Answer,
+): Promise<Result<Pull, StepRefusal>> {
+  const pull = await getPull(db, id);
   const refusal = stepRefusalOf(pull, actorId, 'manager');
   if (refusal) return fail(refusal);
   if (answer && !answersFor((pull as Pull).kind).includes(answer)) return fail('not-this-answer');
   return ok(pull as Pull);
 }
 
-export function acknowledgePull(db: Db, id: number, actorId: string, now: number): Result<Pull, StepRefusal> {
-  const pull = getPull(db, id);
+/*
+ * The steps below check the pull, then change it with an update whose WHERE repeats the status it needs: of
+ * two presses racing (a double click, a replay, another instance) exactly one matches, on either dialect. Each
+ * update runs in a transaction so its row is handed back only after the COMMIT succeeded.
+ */
+
+export async function acknowledgePull(
+  db: Db,
+  id: number,
+  actorId: string,
+  now: number,
+): Promise<Result<Pull, StepRefusal>> {
+  const pull = await getPull(db, id);
   const refusal = stepRefusalOf(pull, actorId, 'manager');
   if (refusal) return fail(refusal);
   // A second press (a double click, a replay, a racing instance) changes nothing, and nobody is told twice.
   if (pull?.status === 'acknowledged') return fail('already-acknowledged');
-  const row = committed(db, () =>
-    db
+  const row = await transaction(db, async (tx) => {
+    const { pulls } = tables(tx);
+    const updated = await tx
       .update(pulls)
       .set({ status: 'acknowledged', acknowledgedAt: now })
       .where(and(eq(pulls.id, id), eq(pulls.status, 'open')))
-      .returning()
-      .get(),
-  );
+      .returning();
+    return updated[0];
+  });
   if (row) return ok(row);
-  return getPull(db, id)?.status === 'acknowledged' ? fail('already-acknowledged') : fail('closed');
+  return (await getPull(db, id))?.status === 'acknowledged' ? fail('already-acknowledged') : fail('closed');
 }
 
-export function resolvePull(
+export async function resolvePull(
   db: Db,
   id: number,
   actorId: string,
   resolution: Answer,
   note: string | undefined,
   now: number,
-): Result<Pull, StepRefusal> {
-  const allowed = mayAnswer(db, id, actorId, resolution);
+): Promise<Result<Pull, StepRefusal>> {
+  const allowed = await mayAnswer(db, id, actorId, resolution);
   if (!allowed.ok) return allowed;
   const text = note?.trim() ?? '';
   if (NOTE_REQUIRED[resolution] && text === '') return fail('note-required');
   if (typedLength(text) > NOTE_MAX) return fail('note-too-long');
-  const row = committed(db, () =>
-    db
+  const row = await transaction(db, async (tx) => {
+    const { pulls } = tables(tx);
+    const updated = await tx
       .update(pulls)
       .set({ status: 'resolved', resolution, resolutionNote: text || null, resolvedAt: now })
       .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
-      .returning()
-      .get(),
-  );
+      .returning();
+    return updated[0];
+  });
   return row ? ok(row) : fail('closed');
 }
 
-export function withdrawPull(db: Db, id: number, actorId: string, now: number): Result<Pull, StepRefusal> {
-  const pull = getPull(db, id);
+export async function withdrawPull(
+  db: Db,
+  id: number,
+  actorId: string,
+  now: number,
+): Promise<Result<Pull, StepRefusal>> {
+  const pull = await getPull(db, id);
   const refusal = stepRefusalOf(pull, actorId, 'requester');
   if (refusal) return fail(refusal);
-  const row = committed(db, () =>
-    db
+  const row = await transaction(db, async (tx) => {
+    const { pulls } = tables(tx);
+    const updated = await tx
       .update(pulls)
       .set({ status: 'withdrawn', withdrawnAt: now })
       .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
-      .returning()
-      .get(),
-  );
+      .returning();
+    return updated[0];
+  });
   return row ? ok(row) : fail('closed');
 }
 
@@ -282,61 +300,61 @@ export interface Page<T> {
   total: number;
 }
 
-/** Unresolved pulls of one person, by `column`, oldest first; a partial index holds exactly these. */
-function openPulls(
-  db: Db,
-  column: typeof pulls.managerId | typeof pulls.requesterId,
-  userId: string,
-  limit?: number,
-) {
+/** Whose pulls a list is of: the manager they wait on, or the person who sent them. */
+type Side = 'managerId' | 'requesterId';
+
+/** Unresolved pulls of one person, by `side`, oldest first; a partial index holds exactly these. */
+async function openPulls(db: Db, side: Side, userId: string, limit?: number): Promise<Pull[]> {
+  const { pulls } = tables(db);
   const query = db
     .select()
     .from(pulls)
-    .where(and(eq(column, userId), OPEN))
+    .where(and(eq(pulls[side], userId), OPEN))
     .orderBy(asc(pulls.createdAt), asc(pulls.id))
     .$dynamic();
-  return (limit === undefined ? query : query.limit(limit)).all();
+  return limit === undefined ? await query : await query.limit(limit);
 }
 
-function countOpen(
-  db: Db,
-  column: typeof pulls.managerId | typeof pulls.requesterId,
-  userId: string,
-): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(pulls)
-      .where(and(eq(column, userId), OPEN))
-      .get()?.n ?? 0
-  );
+async function countOpen(db: Db, side: Side, userId: string): Promise<number> {
+  const { pulls } = tables(db);
+  const counted = await db
+    .select({ n: count() })
+    .from(pulls)
+    .where(and(eq(pulls[side], userId), OPEN));
+  return counted[0]?.n ?? 0;
 }
 
 /** Pulls waiting on this manager, oldest first: the longest wait deserves the first look. */
-export function pullsAwaiting(db: Db, managerId: string, limit?: number): Pull[] {
-  return openPulls(db, pulls.managerId, managerId, limit);
+export function pullsAwaiting(db: Db, managerId: string, limit?: number): Promise<Pull[]> {
+  return openPulls(db, 'managerId', managerId, limit);
 }
 
-export function pullsSent(db: Db, requesterId: string, limit?: number): Pull[] {
-  return openPulls(db, pulls.requesterId, requesterId, limit);
+export function pullsSent(db: Db, requesterId: string, limit?: number): Promise<Pull[]> {
+  return openPulls(db, 'requesterId', requesterId, limit);
 }
 
 /** The first `shown` pulls awaiting this manager and how many await in all: a list reads only what it shows. */
-export function awaitingPage(db: Db, managerId: string, shown: number): Page<Pull> {
-  return { shown: pullsAwaiting(db, managerId, shown), total: countOpen(db, pulls.managerId, managerId) };
+export async function awaitingPage(db: Db, managerId: string, shown: number): Promise<Page<Pull>> {
+  return {
+    shown: await pullsAwaiting(db, managerId, shown),
+    total: await countOpen(db, 'managerId', managerId),
+  };
 }
 
-export function sentPage(db: Db, requesterId: string, shown: number): Page<Pull> {
-  return { shown: pullsSent(db, requesterId, shown), total: countOpen(db, pulls.requesterId, requesterId) };
+export async function sentPage(db: Db, requesterId: string, shown: number): Promise<Page<Pull>> {
+  return {
+    shown: await pullsSent(db, requesterId, shown),
+    total: await countOpen(db, 'requesterId', requesterId),
+  };
 }
 
-export function pullsResolvedSince(db: Db, managerId: string, since: number): Pull[] {
+export async function pullsResolvedSince(db: Db, managerId: string, since: number): Promise<Pull[]> {
+  const { pulls } = tables(db);
   return db
     .select()
     .from(pulls)
     .where(and(eq(pulls.managerId, managerId), isNotNull(pulls.resolvedAt), gte(pulls.resolvedAt, since)))
-    .orderBy(desc(pulls.resolvedAt))
-    .all();
+    .orderBy(desc(pulls.resolvedAt), desc(pulls.id));
 }
 
 /**
@@ -351,9 +369,10 @@ const MINUTE_MS = 60_000;
  * True when this person has opened PULLS_PER_MINUTE pulls in the minute before `now`. Counted from the pulls
  * table (withdrawn ones too: their DM went out), so it holds across restarts and instances.
  */
-export function pullLimitReached(db: Db, requesterId: string, now: number): boolean {
-  const row = prepared(db, 'pullLimitReached', (d) =>
-    d
+export async function pullLimitReached(db: Db, requesterId: string, now: number): Promise<boolean> {
+  const counted = await prepared(db, 'pullLimitReached', (d) => {
+    const { pulls } = tables(d);
+    return d
       .select({ opened: count() })
       .from(pulls)
       .where(
@@ -362,7 +381,7 @@ export function pullLimitReached(db: Db, requesterId: string, now: number): bool
           gt(pulls.createdAt, sql.placeholder('since')),
         ),
       )
-      .prepare(),
-  ).get({ requesterId, since: now - MINUTE_MS });
-  return (row?.opened ?? 0) >= PULLS_PER_MINUTE;
+      .prepare();
+  }).execute({ requesterId, since: now - MINUTE_MS });
+  return (counted[0]?.opened ?? 0) >= PULLS_PER_MINUTE;
 }

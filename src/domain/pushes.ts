@@ -1,8 +1,8 @@
 // Push priorities: the few things a manager stays deeply involved in this quarter, and their status updates.
 import { and, asc, desc, eq, inArray, ne, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import { type Push, type PushStatus, type PushUpdate, pushes, pushUpdates } from '../db/schema.js';
+import type { Push, PushStatus, PushUpdate } from '../db/schema.js';
+import { type Db, tables, transaction } from '../db/store.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, withinTyped } from './text.js';
 
@@ -38,39 +38,45 @@ export interface PushRules {
   limit: number;
 }
 
-export function getPush(db: Db, id: number): Push | undefined {
-  return db.select().from(pushes).where(eq(pushes.id, id)).get();
+export async function getPush(db: Db, id: number): Promise<Push | undefined> {
+  const { pushes } = tables(db);
+  return (await db.select().from(pushes).where(eq(pushes.id, id)).limit(1))[0];
 }
 
 /** This quarter's pushes of a manager, in the order they were added: the list and `N` in `/push done N` follow it. */
-export function listPushes(db: Db, managerId: string, quarter: string): Push[] {
-  return db
+export async function listPushes(db: Db, managerId: string, quarter: string): Promise<Push[]> {
+  const { pushes } = tables(db);
+  return await db
     .select()
     .from(pushes)
     .where(and(eq(pushes.managerId, managerId), eq(pushes.quarter, quarter)))
-    .orderBy(asc(pushes.createdAt), asc(pushes.id))
-    .all();
+    .orderBy(asc(pushes.createdAt), asc(pushes.id));
 }
 
-export function activePushes(db: Db, managerId: string, quarter: string): Push[] {
-  return listPushes(db, managerId, quarter).filter((p) => !CLOSED.includes(p.status));
+export async function activePushes(db: Db, managerId: string, quarter: string): Promise<Push[]> {
+  return (await listPushes(db, managerId, quarter)).filter((p) => !CLOSED.includes(p.status));
 }
 
 /** Pushes someone owns on behalf of another manager this quarter (a stretch worth seeing on their Home). */
-export function pushesOwnedFor(db: Db, ownerId: string, quarter: string): Push[] {
-  return db
+export async function pushesOwnedFor(db: Db, ownerId: string, quarter: string): Promise<Push[]> {
+  const { pushes } = tables(db);
+  return await db
     .select()
     .from(pushes)
     .where(and(eq(pushes.ownerId, ownerId), ne(pushes.managerId, ownerId), eq(pushes.quarter, quarter)))
-    .orderBy(asc(pushes.createdAt))
-    .all();
+    .orderBy(asc(pushes.createdAt), asc(pushes.id));
 }
 
-export function pushLimitReached(db: Db, managerId: string, rules: PushRules): boolean {
-  return activePushes(db, managerId, rules.quarter).length >= rules.limit;
+export async function pushLimitReached(db: Db, managerId: string, rules: PushRules): Promise<boolean> {
+  return (await activePushes(db, managerId, rules.quarter)).length >= rules.limit;
 }
 
-export function addPush(db: Db, input: NewPush, rules: PushRules, now: number): Result<Push, AddPushRefusal> {
+export async function addPush(
+  db: Db,
+  input: NewPush,
+  rules: PushRules,
+  now: number,
+): Promise<Result<Push, AddPushRefusal>> {
   const parsed = newPushSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -80,31 +86,29 @@ export function addPush(db: Db, input: NewPush, rules: PushRules, now: number): 
     return fail('invalid');
   }
   const p = parsed.data;
-  // Immediate: the count and the insert happen under one write lock, so two instances cannot both take the last slot.
-  return db.transaction(
-    (tx) => {
-      if (pushLimitReached(tx as unknown as Db, p.managerId, rules)) return fail('limit');
-      const row = tx
-        .insert(pushes)
-        .values({
-          teamId: p.teamId ?? null,
-          managerId: p.managerId,
-          quarter: rules.quarter,
-          title: p.title,
-          why: p.why ?? null,
-          guardrails: p.guardrails ?? null,
-          success: p.success ?? null,
-          support: p.support ?? null,
-          ownerId: p.ownerId ?? p.managerId,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .get();
-      return ok(row);
-    },
-    { behavior: 'immediate' },
-  );
+  // One transaction, the count and the insert together. On SQLite it holds the write lock, so two instances
+  // cannot both take the last slot; on PostgreSQL (read committed) two adds at the same instant still could.
+  return transaction(db, async (tx) => {
+    const { pushes } = tables(tx);
+    if (await pushLimitReached(tx, p.managerId, rules)) return fail('limit');
+    const [row] = await tx
+      .insert(pushes)
+      .values({
+        teamId: p.teamId ?? null,
+        managerId: p.managerId,
+        quarter: rules.quarter,
+        title: p.title,
+        why: p.why ?? null,
+        guardrails: p.guardrails ?? null,
+        success: p.success ?? null,
+        support: p.support ?? null,
+        ownerId: p.ownerId ?? p.managerId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return ok(row as Push);
+  });
 }
 
 export type PushStepRefusal = 'not-found' | 'not-allowed' | 'closed' | 'note-too-long';
@@ -116,56 +120,55 @@ export function mayUpdatePush(push: Push | undefined, actorId: string): PushStep
   return undefined;
 }
 
-export function updatePush(
+export async function updatePush(
   db: Db,
   pushId: number,
   actorId: string,
   status: PushStatus,
   note: string | undefined,
   now: number,
-): Result<Push, PushStepRefusal> {
-  const push = getPush(db, pushId);
+): Promise<Result<Push, PushStepRefusal>> {
+  const push = await getPush(db, pushId);
   const refusal = mayUpdatePush(push, actorId);
   if (refusal) return fail(refusal);
   const text = note?.trim() ?? '';
   if (typedLength(text) > FIELD_MAX) return fail('note-too-long');
-  return db.transaction(
-    (tx) => {
-      const row = tx
-        .update(pushes)
-        .set({ status, updatedAt: now, closedAt: CLOSED.includes(status) ? now : null })
-        .where(and(eq(pushes.id, pushId), notInArray(pushes.status, CLOSED)))
-        .returning()
-        .get();
-      if (!row) return fail('closed' as const);
-      tx.insert(pushUpdates)
-        .values({ pushId, authorId: actorId, status, note: text || null, createdAt: now })
-        .run();
-      return ok(row);
-    },
-    { behavior: 'immediate' },
-  );
+  return transaction(db, async (tx) => {
+    const { pushes, pushUpdates } = tables(tx);
+    const [row] = await tx
+      .update(pushes)
+      .set({ status, updatedAt: now, closedAt: CLOSED.includes(status) ? now : null })
+      .where(and(eq(pushes.id, pushId), notInArray(pushes.status, CLOSED)))
+      .returning();
+    if (!row) return fail('closed' as const);
+    await tx
+      .insert(pushUpdates)
+      .values({ pushId, authorId: actorId, status, note: text || null, createdAt: now });
+    return ok(row);
+  });
 }
 
-export function lastUpdate(db: Db, pushId: number): PushUpdate | undefined {
-  return db
-    .select()
-    .from(pushUpdates)
-    .where(eq(pushUpdates.pushId, pushId))
-    .orderBy(desc(pushUpdates.createdAt), desc(pushUpdates.id))
-    .limit(1)
-    .get();
+export async function lastUpdate(db: Db, pushId: number): Promise<PushUpdate | undefined> {
+  const { pushUpdates } = tables(db);
+  return (
+    await db
+      .select()
+      .from(pushUpdates)
+      .where(eq(pushUpdates.pushId, pushId))
+      .orderBy(desc(pushUpdates.createdAt), desc(pushUpdates.id))
+      .limit(1)
+  )[0];
 }
 
-export function lastUpdates(db: Db, pushIds: number[]): Map<number, PushUpdate> {
+export async function lastUpdates(db: Db, pushIds: number[]): Promise<Map<number, PushUpdate>> {
   const latest = new Map<number, PushUpdate>();
   if (pushIds.length === 0) return latest;
-  const rows = db
+  const { pushUpdates } = tables(db);
+  const rows = await db
     .select()
     .from(pushUpdates)
     .where(inArray(pushUpdates.pushId, pushIds))
-    .orderBy(asc(pushUpdates.createdAt), asc(pushUpdates.id))
-    .all();
+    .orderBy(asc(pushUpdates.createdAt), asc(pushUpdates.id));
   for (const row of rows) latest.set(row.pushId, row);
   return latest;
 }
@@ -176,13 +179,13 @@ export function needsNudge(push: Push, last: PushUpdate | undefined, now: number
   return now - (last?.createdAt ?? push.createdAt) > STALE_AFTER_MS;
 }
 
-export function pushTitles(db: Db, ids: number[]): Map<number, string> {
+export async function pushTitles(db: Db, ids: number[]): Promise<Map<number, string>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const rows = db
+  const { pushes } = tables(db);
+  const rows = await db
     .select({ id: pushes.id, title: pushes.title })
     .from(pushes)
-    .where(inArray(pushes.id, unique))
-    .all();
+    .where(inArray(pushes.id, unique));
   return new Map(rows.map((r) => [r.id, r.title]));
 }

@@ -1,9 +1,7 @@
 // Requests carried out once: a replayed command or a submission sent twice finds its first outcome instead of creating again.
 import { eq, lt, sql } from 'drizzle-orm';
-import { sqliteCode } from '../db/busy.js';
-import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { requestsSeen } from '../db/schema.js';
+import { type Db, isUniqueViolation, tables, transaction } from '../db/store.js';
 import { ok, type Result } from './result.js';
 
 /**
@@ -25,7 +23,7 @@ export const submissionKey = (viewId: string, hash: string) => `view:${viewId}:$
 /** What came of a request: freshly created, or seen before (with the id of what it created then). */
 export type Once<T> = { replay: false; value: T } | { replay: true; createdId: number | null };
 
-/** Old keys are swept at most once a minute per connection, not on every request: a day's keys are kept either way. */
+/** Old keys are swept at most once a minute per database in this process, not on every request: a day's keys are kept either way. */
 const SWEEP_EVERY_MS = 60_000;
 const lastSweep = new WeakMap<Db, number>();
 
@@ -36,65 +34,62 @@ function sweepDue(db: Db, now: number): boolean {
   return true;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  const code = sqliteCode(error);
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /**
  * Runs `create` at most once per `key`. The key is written in the same transaction as what `create`
- * writes, so a crash leaves both or neither; a refusal writes nothing, so a corrected retry runs again.
- * Without a key (Slack did not send one) it simply creates.
+ * writes (`create` receives that transaction's handle and writes through it), so a crash leaves both or
+ * neither; a refusal writes nothing, so a corrected retry runs again. Without a key (Slack did not send one)
+ * it simply creates.
  */
-export function createOnce<T extends { id: number }, R extends string>(
+export async function createOnce<T extends { id: number }, R extends string>(
   db: Db,
   key: string | undefined,
   now: number,
-  create: () => Result<T, R>,
-): Result<Once<T>, R> {
+  create: (tx: Db) => Promise<Result<T, R>>,
+): Promise<Result<Once<T>, R>> {
   if (!key) {
-    const result = create();
+    const result = await create(db);
     return result.ok ? ok({ replay: false, value: result.value }) : result;
   }
-  const seen = () => {
-    const row = prepared(db, 'requestSeen', (d) =>
-      d
+  const seen = async (handle: Db) => {
+    const found = await prepared(handle, 'requestSeen', (d) => {
+      const { requestsSeen } = tables(d);
+      return d
         .select()
         .from(requestsSeen)
         .where(eq(requestsSeen.key, sql.placeholder('key')))
-        .prepare(),
-    ).get({ key });
+        .prepare();
+    }).execute({ key });
+    const row = found[0];
     return row ? ok({ replay: true as const, createdId: row.createdId }) : undefined;
   };
   try {
-    return db.transaction(
-      (tx) => {
-        const earlier = seen();
-        if (earlier) return earlier;
-        const result = create();
-        if (!result.ok) return result;
-        if (sweepDue(db, now)) {
-          tx.delete(requestsSeen)
-            .where(lt(requestsSeen.seenAt, now - REQUEST_KEPT_MS))
-            .run();
-        }
-        prepared(db, 'requestSeenInsert', (d) =>
-          d
-            .insert(requestsSeen)
-            .values({
-              key: sql.placeholder('key'),
-              createdId: sql.placeholder('createdId'),
-              seenAt: sql.placeholder('seenAt'),
-            })
-            .prepare(),
-        ).run({ key, createdId: result.value.id, seenAt: now });
-        return ok({ replay: false as const, value: result.value });
-      },
-      { behavior: 'immediate' },
-    );
+    return await transaction(db, async (tx): Promise<Result<Once<T>, R>> => {
+      const earlier = await seen(tx);
+      if (earlier) return earlier;
+      const result = await create(tx);
+      if (!result.ok) return result;
+      if (sweepDue(db, now)) {
+        const { requestsSeen } = tables(tx);
+        await tx.delete(requestsSeen).where(lt(requestsSeen.seenAt, now - REQUEST_KEPT_MS));
+      }
+      // Another instance writing the same key at once makes this insert fail (on PostgreSQL it waits for that
+      // transaction to commit first), which rolls back everything `create` wrote.
+      await prepared(tx, 'requestSeenInsert', (d) =>
+        d
+          .insert(tables(d).requestsSeen)
+          .values({
+            key: sql.placeholder('key'),
+            createdId: sql.placeholder('createdId'),
+            seenAt: sql.placeholder('seenAt'),
+          })
+          .prepare(),
+      ).execute({ key, createdId: result.value.id, seenAt: now });
+      return ok({ replay: false as const, value: result.value });
+    });
   } catch (error) {
-    // Another instance recorded the same key first: its transaction won, ours rolled back whole.
-    const earlier = isDuplicateKey(error) ? seen() : undefined;
+    // Another instance recorded the same key first: its transaction won, ours rolled back whole. Read its
+    // outcome outside ours (rolled back, and on PostgreSQL unusable after the failed statement).
+    const earlier = isUniqueViolation(error) ? await seen(db) : undefined;
     if (earlier) return earlier;
     throw error;
   }

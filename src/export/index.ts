@@ -1,5 +1,5 @@
 // `pushpull export`: one dataset, in one format, as text for standard output.
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/store.js';
 import { DATASETS, type DatasetName } from './datasets.js';
 import { type Cell, type ExportFormat, FORMATS, type Row } from './formats.js';
 
@@ -11,9 +11,14 @@ function cellOf(value: unknown): Cell {
 }
 
 /** The export as text. */
-export function exportDataset(db: Db, name: DatasetName, format: ExportFormat, sinceIso?: string): string {
+export async function exportDataset(
+  db: Db,
+  name: DatasetName,
+  format: ExportFormat,
+  sinceIso?: string,
+): Promise<string> {
   const dataset = DATASETS[name];
-  const rows: Row[] = [...dataset.rows(db, sinceIso)].map((raw) =>
+  const rows: Row[] = [...(await dataset.rows(db, sinceIso))].map((raw) =>
     Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, cellOf(v)])),
   );
   const columns = dataset.columns ?? Object.keys(rows[0] ?? {});

@@ -1,7 +1,7 @@
 // The small team the playground starts with: who they are in the stand-in Slack, and a few weeks of their work
 // written through the domain (the same rules as the app), back-dated so the digest and Home have something to say.
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/store.js';
 import { confirmAgreement, defineSuccess, repeatBack } from '../domain/agreements.js';
 import { setAutonomy } from '../domain/autonomy.js';
 import { saveProfile, setDefaultManager } from '../domain/members.js';
@@ -65,16 +65,21 @@ export const SAMPLE_MESSAGES: { user: string; text: string }[] = [
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Writes the team and its history. Run once, on an empty database. */
-export function seedTeam(db: Db, config: Config, now: number): void {
-  for (const p of PEOPLE) saveProfile(db, p.id, { displayName: p.name, timezone: p.tz, isBot: false }, now);
-  for (const c of CONTRIBUTORS) setDefaultManager(db, c.id, MANAGER.id, TEAM, now);
+export async function seedTeam(db: Db, config: Config, now: number): Promise<void> {
+  for (const p of PEOPLE)
+    await saveProfile(db, p.id, { displayName: p.name, timezone: p.tz, isBot: false }, now);
+  for (const c of CONTRIBUTORS) await setDefaultManager(db, c.id, MANAGER.id, TEAM, now);
   const quarter = currentQuarter(now, config.defaultTimezone, config.fiscalYearStartMonth);
   const rules = { quarter: quarter.key, limit: config.pushLimit };
-  const value = <T>(result: { ok: true; value: T } | { ok: false; reason: string }, what: string): T => {
+  const value = async <T>(
+    pending: Promise<{ ok: true; value: T } | { ok: false; reason: string }>,
+    what: string,
+  ): Promise<T> => {
+    const result = await pending;
     if (!result.ok) throw new Error(`playground seed: ${what} refused (${result.reason})`);
     return result.value;
   };
-  const expansion = value(
+  const expansion = await value(
     addPush(
       db,
       {
@@ -91,7 +96,7 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     ),
     'push',
   );
-  value(
+  await value(
     updatePush(
       db,
       expansion.id,
@@ -102,7 +107,7 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     ),
     'update',
   );
-  const renewals = value(
+  const renewals = await value(
     addPush(
       db,
       {
@@ -117,7 +122,7 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     ),
     'push',
   );
-  value(
+  await value(
     updatePush(db, renewals.id, MANAGER.id, 'at-risk', 'Two renewals waiting on procurement.', now - 9 * DAY),
     'update',
   );
@@ -140,38 +145,39 @@ export function seedTeam(db: Db, config: Config, now: number): void {
   const answer = (id: number, resolution: Answer, note: string | undefined, daysAgo: number) =>
     value(resolvePull(db, id, MANAGER.id, resolution, note, now - daysAgo * DAY), 'answer');
 
-  pull(SAM, 'Can we offer Northwind a three-month pilot at half price?', 'decision', 2, {
+  await pull(SAM, 'Can we offer Northwind a three-month pilot at half price?', 'decision', 2, {
     context: 'They will sign for a year if the pilot lands; procurement wants it before the 15th.',
     pushId: expansion.id,
   });
-  const waiting = pull(
+  const waiting = await pull(
     PRIYA,
     'Which of the two Globex integrations should the SE team build first?',
     'context',
     5,
   );
-  value(acknowledgePull(db, waiting.id, MANAGER.id, now - 4 * DAY), 'acknowledge');
-  pull(LEO, 'Legal is holding the Initech MSA; can you nudge them?', 'unblock', 1);
-  answer(
-    pull(LEO, 'Should the demo use the new dashboard or the old one?', 'decision', 6).id,
+  await value(acknowledgePull(db, waiting.id, MANAGER.id, now - 4 * DAY), 'acknowledge');
+  await pull(LEO, 'Legal is holding the Initech MSA; can you nudge them?', 'unblock', 1);
+  await answer(
+    (await pull(LEO, 'Should the demo use the new dashboard or the old one?', 'decision', 6)).id,
     'your-call',
     'You know the audience better than I do.',
     5,
   );
-  answer(
-    pull(SAM, 'Discount floor for the Acme Tools renewal?', 'decision', 6, { pushId: renewals.id }).id,
+  await answer(
+    (await pull(SAM, 'Discount floor for the Acme Tools renewal?', 'decision', 6, { pushId: renewals.id }))
+      .id,
     'decision',
     'Hold at 12%, no lower.',
     4,
   );
-  answer(
-    pull(PRIYA, 'How did we price the last EU deal of this size?', 'context', 4).id,
+  await answer(
+    (await pull(PRIYA, 'How did we price the last EU deal of this size?', 'context', 4)).id,
     'input',
     'Per seat, with a volume band at 500; ask Noor for the sheet.',
     3,
   );
-  answer(
-    pull(LEO, 'The Hooli proof of concept keeps growing in scope.', 'unblock', 3).id,
+  await answer(
+    (await pull(LEO, 'The Hooli proof of concept keeps growing in scope.', 'unblock', 3)).id,
     'talk',
     undefined,
     2,
@@ -179,10 +185,16 @@ export function seedTeam(db: Db, config: Config, now: number): void {
   // Define success, then earn the room to run (seed.md): Leo's goal for the Hooli pilot is agreed and Maya
   // has granted him autonomy; Priya's goal is defined and waits for her to say it back in her own words.
   const inDays = (days: number) => new Date(now + days * DAY).toISOString().slice(0, 10);
-  const hooli = pull(LEO, 'Define success for the Hooli pilot, so I can run it my way', 'define-success', 9, {
-    pushId: expansion.id,
-  });
-  value(
+  const hooli = await pull(
+    LEO,
+    'Define success for the Hooli pilot, so I can run it my way',
+    'define-success',
+    9,
+    {
+      pushId: expansion.id,
+    },
+  );
+  await value(
     defineSuccess(
       db,
       hooli.id,
@@ -196,7 +208,7 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     ),
     'define success',
   );
-  value(
+  await value(
     repeatBack(db, hooli.id, LEO.id, {
       ownWords: 'A paid pilot with two Hooli teams, no custom work, at 15% off or better.',
       approach:
@@ -204,10 +216,10 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     }),
     'repeat it back',
   );
-  value(confirmAgreement(db, hooli.id, MANAGER.id, now - 7 * DAY), 'agree');
-  value(setAutonomy(db, MANAGER.id, LEO.id, true, now - 6 * DAY), 'autonomy');
-  const eu = pull(PRIYA, 'Define success for our first EU quarter', 'define-success', 2);
-  value(
+  await value(confirmAgreement(db, hooli.id, MANAGER.id, now - 7 * DAY), 'agree');
+  await value(setAutonomy(db, MANAGER.id, LEO.id, true, now - 6 * DAY), 'autonomy');
+  const eu = await pull(PRIYA, 'Define success for our first EU quarter', 'define-success', 2);
+  await value(
     defineSuccess(
       db,
       eu.id,
@@ -222,10 +234,10 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     'define success',
   );
 
-  const dropped = pull(SAM, 'Could we move the QBR to next week?', 'decision', 3);
-  value(withdrawPull(db, dropped.id, SAM.id, now - 2 * DAY), 'withdraw');
+  const dropped = await pull(SAM, 'Could we move the QBR to next week?', 'decision', 3);
+  await value(withdrawPull(db, dropped.id, SAM.id, now - 2 * DAY), 'withdraw');
 
-  value(
+  await value(
     recognize(
       db,
       {
@@ -240,7 +252,7 @@ export function seedTeam(db: Db, config: Config, now: number): void {
     ),
     'recognition',
   );
-  value(
+  await value(
     recognize(
       db,
       {

@@ -99,8 +99,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     secrets: [signingSecret],
     write: options.write ?? ((line) => process.stderr.write(`${line}\n`)),
   });
-  const store = openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
-  if (seeded) seedTeam(store.db, config, Date.now());
+  const store = await openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  if (seeded) await seedTeam(store.db, config, Date.now());
   const app = createPushpullApp({ config, store, logger });
   const { port: appPort } = await app.start();
   const client = fanOutClient(
@@ -149,7 +149,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     workspace.close();
     await scheduler.stop();
     await app.stop();
-    store.close();
+    await store.close();
     await fake.stop();
   };
   const wanted = options.port ?? 3000;

@@ -84,8 +84,8 @@ export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 /** The lease ran out and another run took the claim: this one must not post. */
 class LeaseLost extends Error {}
 
-function awayNow(deps: Deps, managerId: string, now: number): boolean {
-  const manager = getMember(deps.db, managerId);
+async function awayNow(deps: Deps, managerId: string, now: number): Promise<boolean> {
+  const manager = await getMember(deps.db, managerId);
   return isAway(manager, now, timeZoneOf(manager, deps.config.defaultTimezone));
 }
 
@@ -93,10 +93,10 @@ function awayNow(deps: Deps, managerId: string, now: number): boolean {
  * Everyone a digest may be due to: managers as `managersToDigest` sees them in every quarter someone
  * on Earth is in right now (around New Year, Auckland is already in the next one while Honolulu is not).
  */
-export function digestManagers(deps: Deps, now: number): string[] {
+export async function digestManagers(deps: Deps, now: number): Promise<string[]> {
   const ids = new Set<string>();
   for (const key of quartersOnEarth(deps, now))
-    for (const id of managersToDigest(deps.db, key, now)) ids.add(id);
+    for (const id of await managersToDigest(deps.db, key, now)) ids.add(id);
   return [...ids].sort();
 }
 
@@ -123,7 +123,13 @@ export async function refreshStaleProfiles(
   const now = deps.clock();
   // Read in the database, stalest first, stopping at `max`: an idle tick reads nothing when every
   // profile is fresh. Someone never fetched is fetched when they are first pulled in or add a push.
-  const stale = staleManagerProfiles(deps.db, quartersOnEarth(deps, now), now - PROFILE_TTL_MS, now, max);
+  const stale = await staleManagerProfiles(
+    deps.db,
+    quartersOnEarth(deps, now),
+    now - PROFILE_TTL_MS,
+    now,
+    max,
+  );
   let refreshed = 0;
   for (const userId of stale) {
     if (signal?.aborted) break;
@@ -134,17 +140,18 @@ export async function refreshStaleProfiles(
 }
 
 /** What `managerId`'s digest holds at `now`, read in their own timezone. */
-export function digestContentFor(
+export async function digestContentFor(
   deps: Deps,
   managerId: string,
   now: number,
-  quarter = quarterFor(deps, managerId, now),
+  known?: Quarter & { startsAt: number },
 ) {
+  const quarter = known ?? (await quarterFor(deps, managerId, now));
   return digestFor(deps.db, managerId, {
     quarterKey: quarter.key,
     quarterLabel: quarter.label,
     now,
-    localDate: localDate(now, timezoneOf(deps, managerId)),
+    localDate: localDate(now, await timezoneOf(deps, managerId)),
     quarterStartsAt: quarter.startsAt,
   });
 }
@@ -212,15 +219,16 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
   // The digest moment is read per timezone, not per manager: a few dozen zones, however many managers.
   // When no zone is at or past its digest time this week, the tick ends here without listing anyone.
   const zones = new Map<string, Due>();
-  for (const tz of timezonesInUse(deps.db, deps.config.defaultTimezone)) {
+  for (const tz of await timezonesInUse(deps.db, deps.config.defaultTimezone)) {
     zones.set(tz, digestDue(now, tz, deps.config.digest));
   }
   if (!options.force && ![...zones.values()].some((due) => due.due)) return result;
-  const managers = digestManagers(deps, now);
+  const managers = await digestManagers(deps, now);
   if (managers.length === 0) return result;
   const limitedBefore = pace.rateLimited;
-  // Managers whose digest for a week is settled are counted without touching their claim.
-  const settled = new Map<string, Set<string>>();
+  // Managers whose digest for a week is settled are counted without touching their claim. The read is
+  // kept as a promise: managers handled at once share the one read of their week.
+  const settled = new Map<string, Promise<Set<string>>>();
   const settledIn = (week: string) => {
     const known = settled.get(week);
     if (known) return known;
@@ -229,14 +237,14 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     return set;
   };
 
-  const isDue = (managerId: string, quarter: Quarter) => {
-    const tz = timezoneOf(deps, managerId);
+  const isDue = async (managerId: string, quarter: Quarter) => {
+    const tz = await timezoneOf(deps, managerId);
     const due = zones.get(tz) ?? digestDue(now, tz, deps.config.digest);
     if (options.force) return { ...due, due: true };
-    if (due.due && settledIn(due.week).has(managerId)) return { ...due, due: false };
+    if (due.due && (await settledIn(due.week)).has(managerId)) return { ...due, due: false };
     if (due.due && due.digestDayEnded !== undefined) {
       // A catch-up after the digest day: only for someone who was a manager by the end of that day.
-      const since = managerSince(deps.db, managerId, quarter.key, now);
+      const since = await managerSince(deps.db, managerId, quarter.key, now);
       return { ...due, due: since !== undefined && since < due.digestDayEnded };
     }
     return due;
@@ -246,15 +254,15 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
     managers,
     run.concurrency ?? 4,
     async (managerId) => {
-      const quarter = quarterFor(deps, managerId, now);
-      const due = isDue(managerId, quarter);
+      const quarter = await quarterFor(deps, managerId, now);
+      const due = await isDue(managerId, quarter);
       // Away, they get no digest: the week's claim is left untaken, so one comes if they are back in time.
-      if (!due.due || awayNow(deps, managerId, now)) {
+      if (!due.due || (await awayNow(deps, managerId, now))) {
         result.skipped += 1;
         return;
       }
       const { week } = due;
-      const claim = claimDigest(deps.db, managerId, week, claimant, deps.clock());
+      const claim = await claimDigest(deps.db, managerId, week, claimant, deps.clock());
       if (!claim.taken) {
         countHeldElsewhere(result, claim.claim, deps.clock());
         return;
@@ -267,12 +275,12 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           found = await findDigestInDm(run, pace, managerId, week);
         } catch (error) {
           if (error instanceof FanOutStopped) {
-            releaseClaim(deps.db, held, claim.previous);
+            await releaseClaim(deps.db, held, claim.previous);
             result.stopped += 1;
             return;
           }
           const code = slackErrorCode(error);
-          markUnknown(deps.db, held, `could not read the DM: ${code}`, deps.clock());
+          await markUnknown(deps.db, held, `could not read the DM: ${code}`, deps.clock());
           deps.logger.warn(
             'digest outcome unknown and the DM could not be checked; nothing is sent until it can be',
             {
@@ -285,7 +293,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           return;
         }
         if (found !== undefined) {
-          markSent(deps.db, managerId, week, deps.clock(), found);
+          await markSent(deps.db, managerId, week, deps.clock(), found);
           deps.logger.info('digest had landed after all; found in the DM, not sent again', {
             managerId,
             week,
@@ -296,17 +304,17 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
       }
       let posting = false;
       try {
-        const content = digestContentFor(deps, managerId, now, quarter);
+        const content = await digestContentFor(deps, managerId, now, quarter);
         if (digestIsEmpty(content)) {
-          markEmpty(deps.db, held);
+          await markEmpty(deps.db, held);
           result.empty += 1;
           return;
         }
         const message = digestMessage(content, now);
         const posted = await pace.call(
           'chat.postMessage',
-          () => {
-            if (!renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock()))
+          async () => {
+            if (!(await renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock())))
               throw new LeaseLost();
             posting = true;
             // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
@@ -319,8 +327,8 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           },
           signal,
         );
-        markSent(deps.db, managerId, week, deps.clock(), posted.ts);
-        markReminded(
+        await markSent(deps.db, managerId, week, deps.clock(), posted.ts);
+        await markReminded(
           deps.db,
           content.awaiting.filter((a) => a.overdue).map((a) => a.pull.id),
           deps.clock(),
@@ -329,7 +337,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
       } catch (error) {
         if (error instanceof FanOutStopped) {
           // Only rate-limited tries (not carried out) came before: nothing was delivered.
-          releaseClaim(deps.db, held, claim.previous);
+          await releaseClaim(deps.db, held, claim.previous);
           result.stopped += 1;
           return;
         }
@@ -339,7 +347,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
         }
         const code = slackErrorCode(error);
         if (posting && !slackRefused(error)) {
-          markUnknown(deps.db, held, code, deps.clock());
+          await markUnknown(deps.db, held, code, deps.clock());
           deps.logger.warn(
             'digest outcome unknown (Slack did not answer); the DM is checked before any resend',
             {
@@ -351,7 +359,7 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           result.unknown += 1;
           return;
         }
-        markFailed(deps.db, held, code);
+        await markFailed(deps.db, held, code);
         const last = claim.attempt >= MAX_ATTEMPTS;
         deps.logger.error(
           last
@@ -388,17 +396,17 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
   const latest = localDate(now, 'Pacific/Kiritimati');
   let reminded = 0;
   await eachWithConcurrency(
-    managersWithOverdue(deps.db, latest),
+    await managersWithOverdue(deps.db, latest),
     run.concurrency ?? 4,
     async (managerId) => {
-      const tz = timezoneOf(deps, managerId);
-      if (!reminderDue(now, tz, deps.config.digest) || awayNow(deps, managerId, now)) return;
-      const overdue = overduePulls(deps.db, managerId, localDate(now, tz));
-      const handshakes = handshakesAmong(deps.db, overdue);
+      const tz = await timezoneOf(deps, managerId);
+      if (!reminderDue(now, tz, deps.config.digest) || (await awayNow(deps, managerId, now))) return;
+      const overdue = await overduePulls(deps.db, managerId, localDate(now, tz));
+      const handshakes = await handshakesAmong(deps.db, overdue);
       for (const pull of overdue) {
         if (signal?.aborted) return;
         const claimedAt = deps.clock();
-        if (!claimReminder(deps.db, pull.id, claimedAt)) continue;
+        if (!(await claimReminder(deps.db, pull.id, claimedAt))) continue;
         let posting = false;
         try {
           await pace.call(
@@ -416,7 +424,7 @@ export async function sendOverdueReminders(run: FanOut): Promise<number> {
           reminded += 1;
         } catch (error) {
           if (error instanceof FanOutStopped || !posting) {
-            releaseReminder(deps.db, pull.id, claimedAt);
+            await releaseReminder(deps.db, pull.id, claimedAt);
             continue;
           }
           const unknown = !slackRefused(error);

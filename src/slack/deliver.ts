@@ -44,15 +44,15 @@ export async function attempt(
 }
 
 /** The push a pull is about, as the limits it is answered within. */
-export function pushFrameOf(deps: Deps, pull: Pull): PushFrame | undefined {
-  const push = pull.pushId ? getPush(deps.db, pull.pushId) : undefined;
+export async function pushFrameOf(deps: Deps, pull: Pull): Promise<PushFrame | undefined> {
+  const push = pull.pushId ? await getPush(deps.db, pull.pushId) : undefined;
   return push ? { title: push.title, success: push.success, guardrails: push.guardrails } : undefined;
 }
 
 /** Everything the manager's DM of a pull shows: its push and that push's limits, and its handshake if any. */
-function managerView(deps: Deps, pull: Pull): PullView {
-  const frame = pushFrameOf(deps, pull);
-  const handshake = pull.kind === 'define-success' ? agreementForPull(deps.db, pull.id) : undefined;
+async function managerView(deps: Deps, pull: Pull): Promise<PullView> {
+  const frame = await pushFrameOf(deps, pull);
+  const handshake = pull.kind === 'define-success' ? await agreementForPull(deps.db, pull.id) : undefined;
   return { pull, pushTitle: frame?.title, frame, handshake, now: deps.clock() };
 }
 
@@ -89,7 +89,7 @@ export async function saveAfterAck(
   deps: Deps,
   what: string,
   context: Record<string, unknown>,
-  write: () => void,
+  write: () => Promise<unknown>,
 ): Promise<void> {
   try {
     await whenNotBusy(write);
@@ -110,7 +110,7 @@ function rememberManagerMessage(deps: Deps, pullId: number, channel: string, ts:
  * answer (and remembering what it finds). Never posts.
  */
 export async function recoverManagerMessage(client: WebClient, deps: Deps, pullId: number): Promise<boolean> {
-  const pull = getPull(deps.db, pullId);
+  const pull = await getPull(deps.db, pullId);
   if (!pull) return false;
   if (pull.managerTs) return true;
   if (pull.managerDmUnknownAt === null) return false;
@@ -133,7 +133,7 @@ export async function recoverManagerMessage(client: WebClient, deps: Deps, pullI
  * the pull waits in the manager's list, Home tab and digest. At most one DM, never a copy.
  */
 export async function sendPullToManager(client: WebClient, deps: Deps, pull: Pull): Promise<PullDelivery> {
-  const message = managerPullMessage(managerView(deps, pull));
+  const message = managerPullMessage(await managerView(deps, pull));
   const context = { pullId: pull.id, managerId: pull.managerId };
   // Marked before the post and cleared when its place is saved (or Slack refused it): whatever fails in
   // between — no answer, a busy database, a crash — later steps look for the DM before relying on it.
@@ -177,10 +177,10 @@ export async function refreshManagerMessage(
   pullId: number,
 ): Promise<Delivery> {
   if (!(await recoverManagerMessage(client, deps, pullId))) return { ok: true };
-  const pull = getPull(deps.db, pullId);
+  const pull = await getPull(deps.db, pullId);
   if (!pull?.managerChannel || !pull.managerTs) return { ok: true };
   const { managerChannel: channel, managerTs: ts } = pull;
-  const message = managerPullMessage(managerView(deps, pull));
+  const message = managerPullMessage(await managerView(deps, pull));
   return attempt(deps, "update the manager's pull message", { pullId }, () =>
     client.chat.update({ channel, ts, ...message }),
   );
@@ -232,7 +232,7 @@ export async function refreshProfile(
   via: Via = direct,
 ): Promise<Member | undefined> {
   const now = deps.clock();
-  const known = getMember(deps.db, userId);
+  const known = await getMember(deps.db, userId);
   if (!profileIsStale(known, now)) return known;
   try {
     const info = await via(() => client.users.info({ user: userId }));

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/store.js';
 import type { Logger } from '../logger.js';
 
 /** What every listener is given: the database, the settings, a logger and the clock (tests set the clock). */

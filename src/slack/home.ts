@@ -9,7 +9,8 @@ import { quarterFor } from './local-time.js';
 import { RefreshQueue } from './refresh-queue.js';
 
 export async function publishHome(client: webApi.WebClient, deps: Deps, userId: string): Promise<void> {
-  const data = homeFor(deps.db, userId, quarterFor(deps, userId), deps.config.pushLimit, HOME_SHOWN);
+  const quarter = await quarterFor(deps, userId);
+  const data = await homeFor(deps.db, userId, quarter, deps.config.pushLimit, HOME_SHOWN);
   try {
     await client.views.publish({ user_id: userId, view: homeView(data, deps.clock()) });
   } catch (error) {
@@ -49,10 +50,10 @@ export function homesDrained(deps: Deps): Promise<void> {
 
 /**
  * Republishes, after the request and coalesced, for those who have ever opened their Home tab; everyone
- * else gets a fresh one when they first do. Returns at once: reading and rendering a Home never holds
- * up the listener, and the next request's ack never waits for it.
+ * else gets a fresh one when they first do. Resolves once the one read of who has a Home is done: reading
+ * and rendering a Home never holds up the listener, and the next request's ack never waits for it.
  */
-export function refreshHomes(client: webApi.WebClient, deps: Deps, userIds: string[]): void {
-  const viewers = homeViewers(deps.db, [...new Set(userIds)]);
+export async function refreshHomes(client: webApi.WebClient, deps: Deps, userIds: string[]): Promise<void> {
+  const viewers = await homeViewers(deps.db, [...new Set(userIds)]);
   if (viewers.length > 0) homeQueue(client, deps).request(viewers);
 }

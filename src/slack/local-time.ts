@@ -3,8 +3,8 @@ import { getMember, timeZoneOf } from '../domain/members.js';
 import { currentQuarter } from '../domain/quarters.js';
 import type { Deps } from './deps.js';
 
-export function timezoneOf(deps: Deps, userId: string): string {
-  return timeZoneOf(getMember(deps.db, userId), deps.config.defaultTimezone);
+export async function timezoneOf(deps: Deps, userId: string): Promise<string> {
+  return timeZoneOf(await getMember(deps.db, userId), deps.config.defaultTimezone);
 }
 
 /**
@@ -12,6 +12,6 @@ export function timezoneOf(deps: Deps, userId: string): string {
  * manager's own midnight: on New Year morning in Auckland the new quarter's pushes are open there
  * while a manager in Honolulu still works in the old one.
  */
-export function quarterFor(deps: Deps, userId: string, now = deps.clock()) {
-  return currentQuarter(now, timezoneOf(deps, userId), deps.config.fiscalYearStartMonth);
+export async function quarterFor(deps: Deps, userId: string, now = deps.clock()) {
+  return currentQuarter(now, await timezoneOf(deps, userId), deps.config.fiscalYearStartMonth);
 }

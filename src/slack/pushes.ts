@@ -10,19 +10,14 @@ import type { Deps } from './deps.js';
 import { refreshHomes } from './home.js';
 import { quarterFor } from './local-time.js';
 
-export function renderPushList(deps: Deps, managerId: string, viewerId: string) {
-  const quarter = quarterFor(deps, managerId);
-  const pushes = listPushes(deps.db, managerId, quarter.key);
-  const latest = lastUpdates(
-    deps.db,
-    pushes.map((p) => p.id),
-  );
-  const agreed = agreementsOnPushes(
-    deps.db,
-    pushes.map((p) => p.id),
-  );
+export async function renderPushList(deps: Deps, managerId: string, viewerId: string) {
+  const quarter = await quarterFor(deps, managerId);
+  const pushes = await listPushes(deps.db, managerId, quarter.key);
+  const ids = pushes.map((p) => p.id);
+  const latest = await lastUpdates(deps.db, ids);
+  const agreed = await agreementsOnPushes(deps.db, ids);
   const previousKey = previousQuarterKey(quarter.key);
-  const previous = listPushes(deps.db, managerId, previousKey);
+  const previous = await listPushes(deps.db, managerId, previousKey);
   return pushList({
     managerId,
     viewerId,
@@ -49,7 +44,7 @@ export async function announcePush(client: webApi.WebClient, deps: Deps, push: P
       'tell an owner about their push',
     );
   }
-  refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }
 
 /** After an update: whichever of manager and owner did not write it hears about it. */
@@ -67,5 +62,5 @@ export async function announcePushUpdate(
       directMessage(client, deps, id, pushUpdatedMessage(push, update), 'tell someone about a push update'),
     ),
   );
-  refreshHomes(client, deps, [push.managerId, push.ownerId]);
+  await refreshHomes(client, deps, [push.managerId, push.ownerId]);
 }

@@ -25,7 +25,7 @@ export async function announceRecognition(
   if (source) {
     try {
       const link = await client.chat.getPermalink({ channel: source.channel, message_ts: source.ts });
-      if (link.permalink) r = attachPermalink(deps.db, r.id, link.permalink) ?? r;
+      if (link.permalink) r = (await attachPermalink(deps.db, r.id, link.permalink)) ?? r;
     } catch (error) {
       deps.logger.warn('could not fetch a permalink for a recognition', {
         recognitionId: r.id,
@@ -40,7 +40,7 @@ export async function announceRecognition(
   if (thanked.ok) told.push(mention(r.advocateId));
   else problems.push(`I could not DM ${mention(r.advocateId)} (${thanked.error}).`);
 
-  const managerId = knownManagerOf(deps.db, r.advocateId);
+  const managerId = await knownManagerOf(deps.db, r.advocateId);
   if (managerId && managerId !== r.recognizerId) {
     const noticed = await directMessage(
       client,
@@ -73,5 +73,5 @@ export async function announceRecognition(
     recognizerReceipt(r, told, problems.join(' ') || undefined),
     'confirm a recognition',
   );
-  refreshHomes(client, deps, [r.recognizerId, r.advocateId]);
+  await refreshHomes(client, deps, [r.recognizerId, r.advocateId]);
 }

@@ -1,6 +1,6 @@
 // Autonomy granted explicitly, the manager's mirror and Your team, through signed requests against the fake.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { members, pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { sendDigests } from '../../src/scheduler/digest.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
 import { BOT_TOKEN, eventually, type Harness, input, startHarness } from '../support/harness.js';
@@ -26,21 +26,22 @@ afterEach(async () => {
   await h.stop();
 });
 
-const member = (id: string) =>
-  h.store.db
-    .select()
-    .from(members)
-    .all()
-    .find((m) => m.userId === id);
-const allPulls = () => h.store.db.select().from(pulls).all();
+const member = async (id: string) => {
+  const { members } = tables(h.store.db);
+  return (await h.store.db.select().from(members).orderBy(members.userId)).find((m) => m.userId === id);
+};
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 const text = (body: unknown) => JSON.stringify(body);
 const dmsTo = (user: string) => h.fake.callsTo('chat.postMessage', (a) => a.channel === user);
 const run = () => ({ deps: h.app.deps, client: fanOutClient(BOT_TOKEN, h.fake.apiUrl, undefined) });
 
 async function pullFrom(requester: string, need: string) {
   await h.slack.command('/pull', need, requester); // goes to their default manager
-  return eventually(() => {
-    const found = allPulls().find((p) => p.need === need && p.managerTs);
+  return eventually(async () => {
+    const found = (await allPulls()).find((p) => p.need === need && p.managerTs);
     if (!found) throw new Error('not yet');
     return found;
   });
@@ -76,14 +77,14 @@ describe('/pull autonomy', () => {
     const self = await h.slack.command('/pull', typed`autonomy ${mention(STAR)}`, STAR);
     expect((self.body as { text: string }).text).toContain('not something you grant yourself');
     await h.app.inflight.drained();
-    expect(member(STAR)?.autonomyGrantedAt).toBeNull();
+    expect((await member(STAR))?.autonomyGrantedAt).toBeNull();
     expect(dmsTo(STAR).filter((c) => String(c.args.text).includes('autonomy'))).toHaveLength(0);
   });
 
   it('tells the person in so many words that they run on their own and are still a team player', async () => {
     const res = await h.slack.command('/pull', typed`autonomy ${mention(STAR)}`, MGR);
     expect(text(res.body)).toContain(`<@${STAR}> runs on their own now`);
-    expect(member(STAR)?.autonomyGrantedAt).toBe(MONDAY_0930_UTC);
+    expect((await member(STAR))?.autonomyGrantedAt).toBe(MONDAY_0930_UTC);
     const dm = await h.fake.waitFor(
       'chat.postMessage',
       (a) => a.channel === STAR && String(a.text).includes('autonomy'),
@@ -97,7 +98,7 @@ describe('/pull autonomy', () => {
 
     const off = await h.slack.command('/pull', typed`autonomy off ${mention(STAR)}`, MGR);
     expect(text(off.body)).toContain('no longer has autonomy');
-    expect(member(STAR)?.autonomyGrantedAt).toBeNull();
+    expect((await member(STAR))?.autonomyGrantedAt).toBeNull();
     await h.fake.waitFor(
       'chat.postMessage',
       (a) => a.channel === STAR && String(a.text).includes('taken back'),
@@ -115,7 +116,7 @@ describe('/pull autonomy', () => {
     const res = await h.slack.command('/pull', typed`manager ${mention(NEW)}`, STAR);
     expect(text(res.body)).toContain(`<@${NEW}> is now your default manager`);
     expect(text(res.body)).toContain(`Your autonomy was granted by <@${MGR}>`);
-    expect(member(STAR)).toMatchObject({ managerId: NEW, autonomyGrantedAt: null });
+    expect(await member(STAR)).toMatchObject({ managerId: NEW, autonomyGrantedAt: null });
     // The Homes that showed it are brought up to date without waiting to be opened again.
     await h.fake.waitFor('views.publish', (a) => a.user_id === STAR);
     await h.app.inflight.drained();
@@ -133,7 +134,7 @@ describe('/pull autonomy', () => {
     await h.slack.command('/pull', typed`autonomy ${mention(STAR)}`, NEW);
     const again = await h.slack.command('/pull', typed`manager ${mention(NEW)}`, STAR);
     expect(text(again.body)).not.toContain('Your autonomy');
-    expect(member(STAR)?.autonomyGrantedAt).toBe(MONDAY_0930_UTC);
+    expect((await member(STAR))?.autonomyGrantedAt).toBe(MONDAY_0930_UTC);
   });
 
   it('leaves no count of their activity on the manager’s Home or digest, while their pull still shows', async () => {
@@ -188,7 +189,9 @@ describe('the manager’s mirror', () => {
     const open = await h.fake.waitFor('views.open');
     const view = open.args.view as { private_metadata: string };
     await h.slack.viewSubmission(MGR, 'pull_resolve', { note: input.text(null) }, view.private_metadata);
-    await eventually(() => expect(allPulls().find((p) => p.id === answered.id)?.status).toBe('resolved'));
+    await eventually(async () =>
+      expect((await allPulls()).find((p) => p.id === answered.id)?.status).toBe('resolved'),
+    );
 
     const mirror = await home(MGR);
     expect(mirror).toContain('Your mirror');

@@ -1,9 +1,8 @@
 // Away and back, through signed requests against the strict fake: `/pull away`, pulling an away manager,
 // sending it on to the deputy, no digest or reminders while away, one summary on return, Home.
 import { unlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { members, pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { sendDigests, sendOverdueReminders } from '../../src/scheduler/digest.js';
 import { startScheduler } from '../../src/scheduler/index.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
@@ -28,13 +27,14 @@ afterEach(async () => {
   await h.stop();
 });
 
-const member = (id: string) =>
-  h.store.db
-    .select()
-    .from(members)
-    .all()
-    .find((m) => m.userId === id);
-const allPulls = () => h.store.db.select().from(pulls).all();
+const member = async (id: string) => {
+  const { members } = tables(h.store.db);
+  return (await h.store.db.select().from(members)).find((m) => m.userId === id);
+};
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 const text = (body: unknown) => JSON.stringify(body);
 const welcomes = (user: string) =>
   h.fake.callsTo('chat.postMessage', (a) => a.channel === user && String(a.text).includes('Welcome back'));
@@ -48,8 +48,8 @@ async function away(args: string, user = MGR) {
 
 async function pullIn(manager = MGR, need = 'Can we ship Friday?') {
   const res = await h.slack.command('/pull', typed`${mention(manager)} ${need}`, REQ);
-  const pull = await eventually(() => {
-    const last = allPulls().at(-1);
+  const pull = await eventually(async () => {
+    const last = (await allPulls()).at(-1);
     if (!last?.managerTs) throw new Error('manager DM not recorded yet');
     return last;
   });
@@ -61,7 +61,7 @@ describe('/pull away', () => {
     const res = await away('away 2026-12-04');
     expect(res.body).toMatchObject({ response_type: 'ephemeral' });
     expect(text(res.body)).toContain('You are away until Fri, Dec 4');
-    expect(member(MGR)).toMatchObject({
+    expect(await member(MGR)).toMatchObject({
       awayUntil: '2026-12-04',
       awayDeputyId: null,
       awaySince: MONDAY_0930_UTC,
@@ -72,7 +72,7 @@ describe('/pull away', () => {
   it('names a deputy, checked with Slack', async () => {
     const res = await away(typed`away 2026-12-04 ${mention(DEP)}`);
     expect(text(res.body)).toContain(`<@${DEP}>`);
-    expect(member(MGR)).toMatchObject({ awayUntil: '2026-12-04', awayDeputyId: DEP });
+    expect(await member(MGR)).toMatchObject({ awayUntil: '2026-12-04', awayDeputyId: DEP });
     expect(h.fake.callsTo('users.info', (a) => a.user === DEP)).toHaveLength(1);
   });
 
@@ -91,8 +91,8 @@ describe('/pull away', () => {
       expect(res.body).toMatchObject({ response_type: 'ephemeral' });
       expect((res.body as { text: string }).text).toMatch(message);
       expect((res.body as { text: string }).text).toContain('Nothing was changed');
-      expect(member(MGR)?.awayUntil ?? null).toBeNull();
-      expect(member(MGR)?.awayDeputyId ?? null).toBeNull();
+      expect((await member(MGR))?.awayUntil ?? null).toBeNull();
+      expect((await member(MGR))?.awayDeputyId ?? null).toBeNull();
     });
   }
 
@@ -100,7 +100,7 @@ describe('/pull away', () => {
     h.fake.failNext('users.info', { kind: 'error', error: 'fatal_error' }, 2);
     const res = await away(typed`away 2026-12-04 ${mention(DEP)}`);
     expect((res.body as { text: string }).text).toContain('did not tell me in time who your deputy is');
-    expect(member(MGR)?.awayUntil ?? null).toBeNull();
+    expect((await member(MGR))?.awayUntil ?? null).toBeNull();
   });
 
   it('does not wait past its budget for Slack to say who the deputy is: refused, nothing stored', async () => {
@@ -111,14 +111,14 @@ describe('/pull away', () => {
     h.fake.failNext('users.info', { kind: 'slow', ms: 1200 }, 2);
     const res = await away(typed`away 2026-12-04 ${mention(DEP)}`);
     expect((res.body as { text: string }).text).toContain('did not tell me in time who your deputy is');
-    expect(member(MGR)?.awayUntil ?? null).toBeNull();
+    expect((await member(MGR))?.awayUntil ?? null).toBeNull();
   });
 
   it('keeps the first day away when the date is changed, so the summary covers all of it', async () => {
     await away('away 2026-12-04');
     h.clock.now += DAY;
     await away('away 2026-12-10');
-    expect(member(MGR)).toMatchObject({ awayUntil: '2026-12-10', awaySince: MONDAY_0930_UTC });
+    expect(await member(MGR)).toMatchObject({ awayUntil: '2026-12-10', awaySince: MONDAY_0930_UTC });
   });
 });
 
@@ -138,7 +138,7 @@ it('explains the command when the date is missing, and asks who a bare @name is'
   expect((await away('away 2026-12-04 @sam')).body).toMatchObject({
     text: expect.stringContaining("couldn't tell who"),
   });
-  expect(member(MGR)?.awayUntil ?? null).toBeNull();
+  expect((await member(MGR))?.awayUntil ?? null).toBeNull();
 });
 
 describe('pulling an away manager', () => {
@@ -153,7 +153,7 @@ describe('pulling an away manager', () => {
     // Someone else cannot send it on: the clicker's id decides, not the button's value.
     await h.slack.action(OTHER, 'pull_pass_to_deputy', String(pull.id), { container: 'ephemeral' });
     await h.fake.waitForResponse((b) => String(b.text).includes('Only the person who sent this pull'));
-    expect(allPulls()[0]).toMatchObject({ managerId: MGR, awayFromId: null });
+    expect((await allPulls())[0]).toMatchObject({ managerId: MGR, awayFromId: null });
 
     await h.slack.action(REQ, 'pull_pass_to_deputy', String(pull.id), { container: 'ephemeral' });
     const toDeputy = await h.fake.waitFor('chat.postMessage', (a) => a.channel === DEP);
@@ -162,12 +162,12 @@ describe('pulling an away manager', () => {
     await h.fake.waitForResponse((b) => String(b.text).includes(`Sent to <@${DEP}> instead`));
     const update = await h.fake.waitFor('chat.update', (a) => String(a.text).includes('your deputy'));
     expect(update.args.ts).toBe(pull.managerTs);
-    await eventually(() => expect(allPulls()[0]?.managerTs).toBeTruthy());
-    expect(allPulls()[0]).toMatchObject({ managerId: DEP, awayFromId: MGR, status: 'open' });
+    await eventually(async () => expect((await allPulls())[0]?.managerTs).toBeTruthy());
+    expect((await allPulls())[0]).toMatchObject({ managerId: DEP, awayFromId: MGR, status: 'open' });
 
     // The deputy answers it as their own.
     await h.slack.action(DEP, 'pull_acknowledge', String(pull.id));
-    await eventually(() => expect(allPulls()[0]?.status).toBe('acknowledged'));
+    await eventually(async () => expect((await allPulls())[0]?.status).toBe('acknowledged'));
   });
 
   it('offers no deputy when none was named; the pull waits for the manager', async () => {
@@ -178,7 +178,7 @@ describe('pulling an away manager', () => {
     expect(text(res.body)).not.toContain('pull_pass_to_deputy');
     await h.slack.action(REQ, 'pull_pass_to_deputy', String(pull.id), { container: 'ephemeral' });
     await h.fake.waitForResponse((b) => String(b.text).includes('no deputy'));
-    expect(allPulls()[0]?.managerId).toBe(MGR);
+    expect((await allPulls())[0]?.managerId).toBe(MGR);
   });
 
   it('says so in the pull form’s confirmation too', async () => {
@@ -213,7 +213,7 @@ describe('while away and back', () => {
       kind: input.option('decision'),
       needed_by: input.date('2026-11-20'),
     });
-    await eventually(() => expect(allPulls()[0]?.managerTs).toBeTruthy());
+    await eventually(async () => expect((await allPulls())[0]?.managerTs).toBeTruthy());
     await away('away 2026-11-27');
     h.fake.reset();
 
@@ -248,7 +248,7 @@ describe('while away and back', () => {
     expect(body).toContain('First while away');
     expect(body).toContain('Second while away');
     expect(body).toContain(`sent to <@${DEP}>`);
-    expect(member(MGR)).toMatchObject({ awayUntil: null, awayDeputyId: null, awaySince: null });
+    expect(await member(MGR)).toMatchObject({ awayUntil: null, awayDeputyId: null, awaySince: null });
 
     const again = await away('back');
     expect(text(again.body)).toContain('not marked away');
@@ -258,13 +258,13 @@ describe('while away and back', () => {
 
   it('says welcome back only once the return is saved: a database that cannot take it leaves them away', async () => {
     await away('away 2026-12-04');
-    unlinkSync(join(h.dir, 'pushpull.db'));
+    unlinkSync(h.sqlite().path);
     const res = await away('back');
     expect((res.body as { text: string }).text).toContain('could not save that');
     expect(text(res.body)).not.toContain('Welcome back');
     await h.app.inflight.drained();
     expect(welcomes(MGR)).toHaveLength(0);
-    expect(member(MGR)).toMatchObject({ awayUntil: '2026-12-04', awaySince: MONDAY_0930_UTC });
+    expect(await member(MGR)).toMatchObject({ awayUntil: '2026-12-04', awaySince: MONDAY_0930_UTC });
   });
 
   it('the tick notices when the date has passed in their timezone and sends the summary exactly once', async () => {
@@ -276,14 +276,14 @@ describe('while away and back', () => {
     try {
       await scheduler.tick();
       expect(welcomes(MGR)).toHaveLength(0);
-      expect(member(MGR)?.awayUntil).toBe('2026-11-24');
+      expect((await member(MGR))?.awayUntil).toBe('2026-11-24');
       // 00:30 on Nov 25 in New York: back.
       h.clock.now = Date.UTC(2026, 10, 25, 5, 30);
       await scheduler.tick();
       await scheduler.tick();
       expect(welcomes(MGR)).toHaveLength(1);
       expect(text(welcomes(MGR)[0]?.args)).toContain('While you were out');
-      expect(member(MGR)?.awayUntil).toBeNull();
+      expect((await member(MGR))?.awayUntil).toBeNull();
     } finally {
       await scheduler.stop();
     }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase } from '../../src/db/client.js';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { CLI_SCRIPT, type CliResult, TSX_LOADER } from '../support/cli.js';
 import { BOT_TOKEN, eventually, SIGNING_SECRET, tempDir } from '../support/harness.js';
 
@@ -21,7 +21,7 @@ const WRITE_EVERY_MS = 1;
 const BACKUP_GIVE_UP_MS = 60_000;
 
 /** A large database built the way Pushpull builds one: its migrations, then rows in one transaction. */
-function seedLargeDatabase(file: string): void {
+async function seedLargeDatabase(file: string): Promise<void> {
   const store = openDatabase(file);
   applyMigrations(store);
   const insert = store.sqlite.prepare(
@@ -41,7 +41,7 @@ function seedLargeDatabase(file: string): void {
       );
     }
   })();
-  store.close();
+  await store.close();
 }
 
 /** The real CLI, killed if it has not finished in `timeoutMs`: a backup that never ends fails, not hangs. */
@@ -152,7 +152,7 @@ describe('backup under live writes', () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const dbPath = join(dir, 'pushpull.db');
-    seedLargeDatabase(dbPath);
+    await seedLargeDatabase(dbPath);
     expect(statSync(dbPath).size).toBeGreaterThan(30 * 1024 * 1024);
     const env = {
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -188,14 +188,15 @@ describe('backup under live writes', () => {
     expect(copy.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     const live = openDatabase(dbPath);
     cleanups.push(() => live.close());
+    const { pulls } = tables(copy.db);
     const columns = {
       id: pulls.id,
       requesterId: pulls.requesterId,
       need: pulls.need,
       createdAt: pulls.createdAt,
     };
-    const copied = copy.db.select(columns).from(pulls).orderBy(pulls.id).all();
-    const liveRows = live.db.select(columns).from(pulls).orderBy(pulls.id).all();
+    const copied = await copy.db.select(columns).from(pulls).orderBy(pulls.id);
+    const liveRows = await live.db.select(columns).from(pulls).orderBy(pulls.id);
     // Every write went through: the backup never locked the writer out.
     expect(liveRows.length).toBe(SEEDED + written);
     // One moment in time: the seeded rows and the writer's first writes, the live file's first n rows, no gaps.

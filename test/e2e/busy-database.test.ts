@@ -2,10 +2,10 @@
 // moment instead of missing Slack's deadline, and carries on as soon as the lock is released.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { eventually, type Harness, startHarness } from '../support/harness.js';
 
 const REQ = 'UREQ0001';
@@ -23,6 +23,11 @@ afterEach(async () => {
   holder = undefined;
   await h.stop();
 });
+
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 
 /** A second process that takes the write lock (BEGIN EXCLUSIVE) and holds it until told to let go. */
 async function holdWriteLock(file: string): Promise<{ release: () => Promise<void> }> {
@@ -50,7 +55,7 @@ async function holdWriteLock(file: string): Promise<{ release: () => Promise<voi
 
 describe('a database another process is writing', () => {
   it('answers /pull with "busy, try again" while the lock is held, keeps /healthz answering, and works after', async () => {
-    const lock = await holdWriteLock(join(h.dir, 'pushpull.db'));
+    const lock = await holdWriteLock(h.sqlite().path);
 
     const order: string[] = [];
     const pulling = h.slack.command('/pull', `<@${MGR}|maria> can we ship on Friday?`, REQ).then((r) => {
@@ -75,7 +80,7 @@ describe('a database another process is writing', () => {
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ ok: false, database: 'busy' });
     await h.app.inflight.drained();
-    expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
+    expect(await allPulls()).toHaveLength(0);
     expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR)).toHaveLength(0);
 
     await lock.release();
@@ -86,14 +91,14 @@ describe('a database another process is writing', () => {
   });
 
   it('waits out a short lock instead of refusing: the pull is kept', async () => {
-    const lock = await holdWriteLock(join(h.dir, 'pushpull.db'));
+    const lock = await holdWriteLock(h.sqlite().path);
     const sent = h.slack.command('/pull', `<@${MGR}|maria> short lock`, REQ);
     // Let go while the request is waiting for the lock (it retries for up to a second and a half).
     await eventually(() => expect(h.app.inflight.size).toBe(1));
     await lock.release();
     const res = await sent;
     expect(JSON.stringify(res.body)).toContain('Pulled in');
-    expect(h.store.db.select().from(pulls).all()).toHaveLength(1);
+    expect(await allPulls()).toHaveLength(1);
   });
 
   it("finds the manager's DM again when its place could not be saved, and updates it in place", async () => {
@@ -102,7 +107,7 @@ describe('a database another process is writing', () => {
     h.fake.failNext('chat.postMessage', { kind: 'slow', ms: 500 });
     const sent = h.slack.command('/pull', `<@${MGR}|maria> lock while posting`, REQ);
     await eventually(() => expect(h.fake.inFlight).toBe(1));
-    const lock = await holdWriteLock(join(h.dir, 'pushpull.db'));
+    const lock = await holdWriteLock(h.sqlite().path);
     await sent;
     await eventually(
       () => expect(h.logs.join('\n')).toContain("could not save where the manager's DM is"),
@@ -110,7 +115,7 @@ describe('a database another process is writing', () => {
     );
     await lock.release();
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-    const pull = h.store.db.select().from(pulls).all()[0];
+    const pull = (await allPulls())[0];
     expect(pull?.managerTs).toBeNull();
 
     await h.slack.action(MGR, 'pull_acknowledge', String(pull?.id), { channel: `D${MGR.slice(1)}` });

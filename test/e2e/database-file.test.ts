@@ -23,7 +23,7 @@ describe('the database file', () => {
   it('makes /healthz answer 503 when the file is deleted underneath the running app', async () => {
     h = await startHarness();
     expect((await health(h)).status).toBe(200);
-    unlinkSync(join(h.dir, 'pushpull.db'));
+    unlinkSync(h.sqlite().path);
     const after = await health(h);
     expect(after.status).toBe(503);
     expect(after.body).toMatchObject({ ok: false, database: 'unavailable' });
@@ -31,7 +31,7 @@ describe('the database file', () => {
 
   it('makes /healthz answer 503 when the file is replaced by another one', async () => {
     h = await startHarness();
-    const file = join(h.dir, 'pushpull.db');
+    const file = h.sqlite().path;
     unlinkSync(file);
     // Another database at the same path: what the app holds open is no longer what DATABASE_URL names.
     const other = new Database(file);

@@ -1,7 +1,7 @@
 // Decisions on the record: `/pull decisions` lists the caller's newest 20 answered pulls, with who holds each
 // call, and only the two people on a pull ever see it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { confirmAgreement, defineSuccess, repeatBack } from '../../src/domain/agreements.js';
 import { openPull, resolvePull, withdrawPull } from '../../src/domain/pulls.js';
 import { exportDataset } from '../../src/export/index.js';
@@ -20,12 +20,17 @@ afterEach(async () => {
   await h.stop();
 });
 
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
+
 /** A pull asked and answered the way Slack sends it: the command, the answer button, the answer form. */
 async function askAndAnswer(need: string, action: string, note: string, requester = REQ, manager = MGR) {
-  const count = h.store.db.select().from(pulls).all().length;
+  const count = (await allPulls()).length;
   await h.slack.command('/pull', `<@${manager}> ${need}`, requester);
-  const pull = await eventually(() => {
-    const row = h.store.db.select().from(pulls).all()[count];
+  const pull = await eventually(async () => {
+    const row = (await allPulls())[count];
     if (!row?.managerTs) throw new Error('not yet');
     return row;
   });
@@ -43,7 +48,7 @@ async function askAndAnswer(need: string, action: string, note: string, requeste
     { note: input.text(note || null) },
     view.private_metadata,
   );
-  await eventually(() => expect(h.store.db.select().from(pulls).all()[count]?.status).toBe('resolved'));
+  await eventually(async () => expect((await allPulls())[count]?.status).toBe('resolved'));
   await h.app.inflight.drained();
   // Each answer a minute later than the last, so "newest first" has an order to show.
   h.clock.now += 60_000;
@@ -107,17 +112,18 @@ describe('/pull decisions', () => {
       // someone asked of REQ: both sides of the record, interleaved.
       const at = base + 61_000 * i;
       const [requesterId, managerId] = i % 2 === 1 ? [REQ, MGR] : [OTHER, REQ];
-      const opened = openPull(h.store.db, { requesterId, managerId, need: `Question ${i}?` }, at);
+      const opened = await openPull(h.store.db, { requesterId, managerId, need: `Question ${i}?` }, at);
       if (!opened.ok) throw new Error(opened.reason);
-      if (i <= 22) resolvePull(h.store.db, opened.value.id, managerId, 'your-call', undefined, at + 1000);
+      if (i <= 22)
+        await resolvePull(h.store.db, opened.value.id, managerId, 'your-call', undefined, at + 1000);
     }
-    const withdrawn = openPull(
+    const withdrawn = await openPull(
       h.store.db,
       { requesterId: REQ, managerId: MGR, need: 'Took it back' },
       base + 24 * 61_000,
     );
     if (!withdrawn.ok) throw new Error(withdrawn.reason);
-    withdrawPull(h.store.db, withdrawn.value.id, REQ, base + 25 * 61_000);
+    await withdrawPull(h.store.db, withdrawn.value.id, REQ, base + 25 * 61_000);
 
     const text = textOf((await h.slack.command('/pull', 'decisions', REQ)).body);
     expect(text).toContain('Decisions on the record (20)');
@@ -127,7 +133,7 @@ describe('/pull decisions', () => {
   });
 
   it('records what was agreed for an agreed definition of success, in /pull decisions and in the export', async () => {
-    const opened = openPull(
+    const opened = await openPull(
       h.store.db,
       { requesterId: REQ, managerId: MGR, need: 'What does a good pilot look like?', kind: 'define-success' },
       h.clock.now,
@@ -135,16 +141,16 @@ describe('/pull decisions', () => {
     if (!opened.ok) throw new Error(opened.reason);
     const id = opened.value.id;
     const steps = [
-      defineSuccess(h.store.db, id, MGR, { success: 'Two paying pilots by March' }, h.clock.now),
-      repeatBack(h.store.db, id, REQ, { ownWords: 'Two pilots that pay, live by March' }),
-      confirmAgreement(h.store.db, id, MGR, h.clock.now + 1000),
+      await defineSuccess(h.store.db, id, MGR, { success: 'Two paying pilots by March' }, h.clock.now),
+      await repeatBack(h.store.db, id, REQ, { ownWords: 'Two pilots that pay, live by March' }),
+      await confirmAgreement(h.store.db, id, MGR, h.clock.now + 1000),
     ];
     expect(steps.map((s) => s.ok)).toEqual([true, true, true]);
 
     const text = textOf((await h.slack.command('/pull', 'decisions', REQ)).body);
     expect(text).toContain('*Agreed* — the call is yours');
     expect(text).toContain('> Two paying pilots by March');
-    const exported = exportDataset(h.store.db, 'decisions', 'json')
+    const exported = (await exportDataset(h.store.db, 'decisions', 'json'))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));

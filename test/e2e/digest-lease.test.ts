@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WEEKDAYS } from '../../src/config.js';
 import { applyMigrations, openDatabase } from '../../src/db/client.js';
-import { digestClaims, members, pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { claimFor, LEASE_MS, MAX_ATTEMPTS, UNKNOWN_SETTLE_MS } from '../../src/domain/digest-claims.js';
 import { sendDigests, sendOverdueReminders } from '../../src/scheduler/digest.js';
 import { startScheduler } from '../../src/scheduler/index.js';
@@ -88,7 +88,7 @@ describe('a slow Slack never produces copies', () => {
       event_type: 'pushpull_digest',
       event_payload: { week: '2026-W48', manager: 'UMGRUTC1' },
     });
-    expect(claimFor(h.store.db, 'UMGRUTC1', '2026-W48')).toMatchObject({
+    expect(await claimFor(h.store.db, 'UMGRUTC1', '2026-W48')).toMatchObject({
       status: 'sent',
       messageTs: landed?.ts,
     });
@@ -133,7 +133,8 @@ describe('a slow Slack never produces copies', () => {
   it('an overdue reminder Slack answered too late is not sent again', async () => {
     h = await startHarness({ now: TUESDAY_0900 - 60 * 60_000 });
     await managerWithPull('UMGRUTC1', 'UTC', 'Sign-off on the SOW');
-    h.store.db.update(pulls).set({ neededBy: '2026-11-23' }).run();
+    const { pulls } = tables(h.store.db);
+    await h.store.db.update(pulls).set({ neededBy: '2026-11-23' });
     h.clock.now = TUESDAY_0900;
     h.fake.failNext('chat.postMessage', { kind: 'slow-after-post', ms: 400 }, 20);
     const run = { deps: h.app.deps, client: client(h.fake) };
@@ -186,7 +187,7 @@ describe('due until sent within the week', () => {
       h.clock.now = Date.UTC(2026, 10, 24, 0, 0);
       await scheduler.tick();
       expect(digestsIn(h.fake, 'UMGRUTC1')).toHaveLength(1);
-      expect(claimFor(h.store.db, 'UMGRUTC1', '2026-W48')?.status).toBe('sent');
+      expect((await claimFor(h.store.db, 'UMGRUTC1', '2026-W48'))?.status).toBe('sent');
     } finally {
       await scheduler.stop();
     }
@@ -204,13 +205,10 @@ describe('due until sent within the week', () => {
       h.fake.users.set('UMGRMOVE', { tz: 'Asia/Tokyo' });
       h.clock.now = Date.UTC(2026, 10, 23, 17, 5);
       await scheduler.tick();
-      expect(
-        h.store.db
-          .select()
-          .from(members)
-          .all()
-          .find((m) => m.userId === 'UMGRMOVE')?.timezone,
-      ).toBe('Asia/Tokyo');
+      const { members } = tables(h.store.db);
+      expect((await h.store.db.select().from(members)).find((m) => m.userId === 'UMGRMOVE')?.timezone).toBe(
+        'Asia/Tokyo',
+      );
       expect(digestsIn(h.fake, 'UMGRMOVE')).toHaveLength(1);
     } finally {
       await scheduler.stop();
@@ -229,19 +227,18 @@ describe('a real process stopped mid fan-out', () => {
     );
     const store = openDatabase(join(dir, 'pushpull.db'));
     applyMigrations(store);
+    const { members, pulls } = tables(store.db);
     const now = Date.now();
     const managers = Array.from({ length: count }, (_, i) => `UMGR${String(i).padStart(4, '0')}`);
     for (const m of managers) {
-      store.db
+      await store.db
         .insert(members)
-        .values({ userId: m, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })
-        .run();
-      store.db
+        .values({ userId: m, timezone: 'UTC', profileFetchedAt: now, updatedAt: now });
+      await store.db
         .insert(pulls)
-        .values({ requesterId: 'UREQ0001', managerId: m, need: `for ${m}`, createdAt: now - DAY })
-        .run();
+        .values({ requesterId: 'UREQ0001', managerId: m, need: `for ${m}`, createdAt: now - DAY });
     }
-    store.close();
+    await store.close();
     const today = WEEKDAYS[(new Date(now).getUTCDay() + 6) % 7] as string;
     const env = {
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -277,12 +274,9 @@ describe('a real process stopped mid fan-out', () => {
     await eventually(() => expect(fake.inFlight).toBe(0));
 
     const probe = openDatabase(join(dir, 'pushpull.db'));
-    const held = probe.db
-      .select()
-      .from(digestClaims)
-      .all()
-      .filter((c) => c.status === 'sending');
-    probe.close();
+    const probed = tables(probe.db);
+    const held = (await probe.db.select().from(probed.digestClaims)).filter((c) => c.status === 'sending');
+    await probe.close();
     expect(held.length).toBeGreaterThan(0);
 
     // Within the lease, `digest send` reports them as held and sends everyone else.
@@ -296,12 +290,9 @@ describe('a real process stopped mid fan-out', () => {
     expect(result.retaken).toBe(held.length);
     expect(result.found + result.sent).toBe(held.length);
     for (const m of managers) expect(digestsIn(fake, m), m).toHaveLength(1);
+    const { digestClaims } = tables(h.store.db);
     expect(
-      h.store.db
-        .select()
-        .from(digestClaims)
-        .all()
-        .map((c) => c.status),
+      (await h.store.db.select().from(digestClaims).orderBy(digestClaims.managerId)).map((c) => c.status),
     ).toEqual(managers.map(() => 'sent'));
   }, 60_000);
 
@@ -317,8 +308,8 @@ describe('a real process stopped mid fan-out', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
 
     const probe = openDatabase(join(dir, 'pushpull.db'));
-    expect(probe.db.select().from(digestClaims).all()).toEqual([]);
-    probe.close();
+    expect(await probe.db.select().from(tables(probe.db).digestClaims)).toEqual([]);
+    await probe.close();
 
     const next = await runCli(['digest', 'send'], env);
     expect(next.stdout).toContain(`${managers.length} sent`);

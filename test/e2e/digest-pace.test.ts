@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { members, pulls, pushes } from '../../src/db/schema.js';
+import { tables, transaction } from '../../src/db/store.js';
 import { PROFILES_PER_TICK, sendDigests } from '../../src/scheduler/digest.js';
 import { startScheduler } from '../../src/scheduler/index.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
@@ -25,25 +25,29 @@ describe('profile refreshes', () => {
     });
     const now = h.clock.now;
     const ids = Array.from({ length: 2000 }, (_, i) => `UMGR${String(i).padStart(5, '0')}`);
-    h.store.sqlite.transaction(() => {
-      ids.forEach((userId, i) => {
-        // Fetched two to three days ago: every one is stale, UMGR01999 the stalest.
-        const fetchedAt = now - 2 * DAY - i * 60_000;
-        h.store.db
-          .insert(members)
-          .values({ userId, timezone: 'UTC', profileFetchedAt: fetchedAt, updatedAt: now })
-          .run();
-        h.store.db
-          .insert(pulls)
-          .values({
+    const { members, pulls } = tables(h.store.db);
+    await transaction(h.store.db, async (tx) => {
+      for (let from = 0; from < ids.length; from += 500) {
+        const chunk = ids.slice(from, from + 500);
+        await tx.insert(members).values(
+          chunk.map((userId, j) => ({
+            userId,
+            timezone: 'UTC',
+            // Fetched two to three days ago: every one is stale, UMGR01999 the stalest.
+            profileFetchedAt: now - 2 * DAY - (from + j) * 60_000,
+            updatedAt: now,
+          })),
+        );
+        await tx.insert(pulls).values(
+          chunk.map((userId) => ({
             requesterId: 'UREQ0001',
             managerId: userId,
             need: `Input for ${userId}`,
             createdAt: now - DAY,
-          })
-          .run();
-      });
-    })();
+          })),
+        );
+      }
+    });
 
     const scheduler = startScheduler({ deps: h.app.deps, client: run().client, logger: h.app.deps.logger });
     try {
@@ -69,21 +73,18 @@ describe("quarters in each manager's own timezone", () => {
     const newYearAuckland = Date.UTC(2026, 11, 31, 22, 0);
     h = await startHarness({ now: newYearAuckland, env: { DIGEST_DAY: 'friday', DIGEST_TIME: '09:00' } });
     const now = h.clock.now;
-    h.store.db
+    const { members, pushes } = tables(h.store.db);
+    await h.store.db
       .insert(members)
-      .values({ userId: 'UMGRAKL1', timezone: 'Pacific/Auckland', profileFetchedAt: now, updatedAt: now })
-      .run();
-    h.store.db
-      .insert(pushes)
-      .values({
-        managerId: 'UMGRAKL1',
-        ownerId: 'UMGRAKL1',
-        quarter: '2027-Q1',
-        title: 'Open the Wellington office',
-        createdAt: now - 60 * 60_000,
-        updatedAt: now - 60 * 60_000,
-      })
-      .run();
+      .values({ userId: 'UMGRAKL1', timezone: 'Pacific/Auckland', profileFetchedAt: now, updatedAt: now });
+    await h.store.db.insert(pushes).values({
+      managerId: 'UMGRAKL1',
+      ownerId: 'UMGRAKL1',
+      quarter: '2027-Q1',
+      title: 'Open the Wellington office',
+      createdAt: now - 60 * 60_000,
+      updatedAt: now - 60 * 60_000,
+    });
 
     const result = await sendDigests(run());
     expect(result.sent).toBe(1);

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestClaims, members, pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { sendDigests, sendOverdueReminders } from '../../src/scheduler/digest.js';
 import { startScheduler } from '../../src/scheduler/index.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
@@ -82,6 +82,12 @@ async function postingBarrier(fake: FakeSlack, names: string[]) {
   };
 }
 
+/** The one pull there is. */
+const onlyPull = async () => {
+  const { pulls } = tables(h.store.db);
+  return (await h.store.db.select().from(pulls).orderBy(pulls.id).limit(1))[0];
+};
+
 /** A manager with an open pull, as Slack would create it. */
 async function managerWithPull(
   managerId: string,
@@ -128,10 +134,8 @@ describe('the tick', () => {
     await h.app.inflight.drained(); // nothing from the setup lands after the reset
     h.fake.reset();
     h.clock.now += 7 * DAY; // next Monday; the profile was refreshed an hour ago
-    h.store.db
-      .update(members)
-      .set({ profileFetchedAt: h.clock.now - 60 * 60_000 })
-      .run();
+    const { members } = tables(h.store.db);
+    await h.store.db.update(members).set({ profileFetchedAt: h.clock.now - 60 * 60_000 });
     const result = await sendDigests(run());
     expect(result.sent).toBe(1);
     expect(h.fake.callsTo('users.info')).toHaveLength(0);
@@ -142,10 +146,10 @@ describe('the tick', () => {
     h = await startHarness({ now: MONDAY_0930_UTC });
     await managerWithPull('UMGRUTC1', 'UTC');
     await sendDigests(run());
-    const pull = h.store.db.select().from(pulls).get();
+    const pull = await onlyPull();
     await h.slack.action('UMGRUTC1', 'pull_acknowledge', String(pull?.id));
     await h.fake.waitFor('chat.update');
-    expect(h.store.db.select().from(pulls).get()?.status).toBe('acknowledged');
+    expect((await onlyPull())?.status).toBe('acknowledged');
   });
 });
 
@@ -153,7 +157,7 @@ describe('exactly once per manager per week', () => {
   it('sends nothing to a manager with nothing to say', async () => {
     h = await startHarness({ now: MONDAY_0930_UTC });
     await managerWithPull('UMGRUTC1', 'UTC');
-    const pull = h.store.db.select().from(pulls).get();
+    const pull = await onlyPull();
     await h.slack.action('UREQ0001', 'pull_withdraw', String(pull?.id), { container: 'ephemeral' });
     await h.fake.waitFor('chat.update');
     h.clock.now += 7 * DAY;
@@ -194,7 +198,12 @@ describe('exactly once per manager per week', () => {
     h.clock.now += 7 * DAY;
     h.fake.failNext('chat.postMessage', { kind: 'error', error: 'channel_not_found' }, 10);
     for (let i = 0; i < 5; i++) await sendDigests(run());
-    const claims = h.store.db.select().from(digestClaims).where(eq(digestClaims.week, '2026-W49')).all();
+    const { digestClaims } = tables(h.store.db);
+    const claims = await h.store.db
+      .select()
+      .from(digestClaims)
+      .where(eq(digestClaims.week, '2026-W49'))
+      .orderBy(digestClaims.managerId);
     expect(claims.map((c) => [c.status, c.attempts])).toEqual([
       ['failed', 3],
       ['failed', 3],
@@ -216,15 +225,14 @@ describe('exactly once per manager per week', () => {
     h = await startHarness();
     const managers = Array.from({ length: 20 }, (_, i) => `UMGR${String(i).padStart(4, '0')}`);
     const now = Date.now();
+    const { members, pulls } = tables(h.store.db);
     for (const m of managers) {
-      h.store.db
+      await h.store.db
         .insert(members)
-        .values({ userId: m, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })
-        .run();
-      h.store.db
+        .values({ userId: m, timezone: 'UTC', profileFetchedAt: now, updatedAt: now });
+      await h.store.db
         .insert(pulls)
-        .values({ requesterId: 'UREQ0001', managerId: m, need: `for ${m}`, createdAt: now - DAY })
-        .run();
+        .values({ requesterId: 'UREQ0001', managerId: m, need: `for ${m}`, createdAt: now - DAY });
     }
     const barrier = await postingBarrier(h.fake, ['a', 'b']);
     try {
@@ -267,7 +275,8 @@ describe('overdue reminders', () => {
     const tuesday0800 = Date.UTC(2026, 10, 24, 8, 0);
     h = await startHarness({ now: tuesday0800 });
     await managerWithPull('UMGRUTC1', 'UTC', 'Sign-off on the SOW');
-    h.store.db.update(pulls).set({ neededBy: '2026-11-23' }).run();
+    const { pulls } = tables(h.store.db);
+    await h.store.db.update(pulls).set({ neededBy: '2026-11-23' });
     await sendDigests(run()); // refresh profiles; Tuesday is no digest day
     expect(await sendOverdueReminders(run())).toBe(0); // 08:00 is before the digest time
     h.clock.now = Date.UTC(2026, 10, 24, 9, 0);
@@ -285,7 +294,8 @@ describe('overdue reminders', () => {
   it('do not fire for a pull the digest already flagged overdue', async () => {
     h = await startHarness({ now: MONDAY_0930_UTC });
     await managerWithPull('UMGRUTC1', 'UTC');
-    h.store.db.update(pulls).set({ neededBy: '2026-11-20' }).run();
+    const { pulls } = tables(h.store.db);
+    await h.store.db.update(pulls).set({ neededBy: '2026-11-20' });
     await sendDigests(run());
     expect(JSON.stringify(digestsTo('UMGRUTC1')[0]?.args.blocks)).toContain('overdue');
     h.clock.now += DAY;

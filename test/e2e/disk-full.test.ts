@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { type Harness, startHarness, tempDir } from '../support/harness.js';
 
 const REQ = 'UREQ0001';
@@ -51,8 +51,9 @@ beforeAll(async () => {
   await h.app.inflight.drained();
   if (mountPoint) fillDisk(mountPoint);
   else {
-    const pages = Number(h.store.sqlite.pragma('page_count', { simple: true }));
-    h.store.sqlite.pragma(`max_page_count = ${pages}`);
+    const { sqlite } = h.sqlite();
+    const pages = Number(sqlite.pragma('page_count', { simple: true }));
+    sqlite.pragma(`max_page_count = ${pages}`);
   }
 });
 
@@ -80,7 +81,8 @@ describe('/pull on a full disk', () => {
     }
     await h.app.inflight.drained();
 
-    const stored = h.store.db.select().from(pulls).all();
+    const { pulls } = tables(h.store.db);
+    const stored = await h.store.db.select().from(pulls).orderBy(pulls.id);
     const storedNeeds = new Set(stored.map((p) => p.need));
     const confirmed = answers.filter((a) => a.includes('Pulled in'));
     const refused = answers.filter((a) => !a.includes('Pulled in'));

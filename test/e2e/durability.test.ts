@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
-import { agreements, members, pulls, pushes } from '../../src/db/schema.js';
+import type { Pull } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { forgetPerson } from '../../src/domain/forget.js';
 import { runCli } from '../support/cli.js';
 import { FakeSlack } from '../support/fake-slack.js';
@@ -24,7 +25,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function wholePull(p: typeof pulls.$inferSelect) {
+function wholePull(p: Pull) {
   expect(p.need.length).toBeGreaterThan(0);
   expect(p.requesterId).toMatch(/^U/);
   expect(p.managerId).toMatch(/^U/);
@@ -77,13 +78,8 @@ describe('load', () => {
     );
     expect(results.map((r) => r.status)).toEqual(Array(200).fill(200));
     for (const r of results) expect(JSON.stringify(r.body)).toContain('Pulled in');
-    const needs = new Set(
-      h.store.db
-        .select()
-        .from(pulls)
-        .all()
-        .map((p) => p.need),
-    );
+    const { pulls } = tables(h.store.db);
+    const needs = new Set((await h.store.db.select().from(pulls)).map((p) => p.need));
     for (let i = 0; i < 200; i++) expect(needs.has(`load ${i}`)).toBe(true);
     await eventually(() => expect(h.fake.callsTo('chat.postMessage')).toHaveLength(200), 15_000);
   });
@@ -124,7 +120,8 @@ describe('SIGKILL in the middle of a load run', () => {
     cleanups.push(() => store.close());
     applyMigrations(store);
     expect(store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    const rows = store.db.select().from(pulls).all();
+    const { pulls } = tables(store.db);
+    const rows = await store.db.select().from(pulls).orderBy(pulls.id);
     const stored = new Set(rows.map((p) => p.need));
     for (const need of acked) expect(stored.has(need), need).toBe(true);
     for (const row of rows) wholePull(row);
@@ -149,14 +146,9 @@ describe('backup', () => {
     const live = openDatabase(env.DATABASE_URL.slice('file:'.length));
     cleanups.push(() => live.close());
     // The manager's profile is saved after the first DM; once it is in the live file, the copy must hold it.
-    await eventually(() =>
-      expect(
-        live.db
-          .select()
-          .from(members)
-          .all()
-          .map((m) => m.userId),
-      ).toContain('UMGR0001'),
+    const { members, pulls } = tables(live.db);
+    await eventually(async () =>
+      expect((await live.db.select().from(members)).map((m) => m.userId)).toContain('UMGR0001'),
     );
     const file = join(dir, 'backups', 'copy.db');
     const out = await runCli(['backup', file], env);
@@ -168,23 +160,18 @@ describe('backup', () => {
     const copy = openDatabase(file);
     cleanups.push(() => copy.close());
     expect(copy.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    const rows = copy.db.select().from(pulls).all();
+    const copied = tables(copy.db);
+    const rows = await copy.db.select().from(copied.pulls).orderBy(copied.pulls.id);
     expect(rows.length).toBeGreaterThan(50);
     for (const row of rows) wholePull(row);
     // One moment in time: the pulls are the live file's first n, with no gaps, each as it was written.
-    const immutable = (p: typeof pulls.$inferSelect) => [
-      p.id,
-      p.requesterId,
-      p.managerId,
-      p.need,
-      p.createdAt,
-    ];
+    const immutable = (p: Pull) => [p.id, p.requesterId, p.managerId, p.need, p.createdAt];
     expect(rows.map((p) => p.id)).toEqual(rows.map((_, i) => i + 1));
-    const liveRows = live.db.select().from(pulls).all();
+    const liveRows = await live.db.select().from(pulls).orderBy(pulls.id);
     expect(liveRows.length).toBeGreaterThanOrEqual(rows.length);
     expect(rows.map(immutable)).toEqual(liveRows.slice(0, rows.length).map(immutable));
     // The members table came along, consistent with the pulls: each requester was saved before their pull.
-    const copyMembers = copy.db.select().from(members).all();
+    const copyMembers = await copy.db.select().from(copied.members);
     expect(copyMembers).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ userId: 'UREQ0001', teamId: 'T0001' }),
@@ -199,7 +186,7 @@ describe('backup', () => {
 });
 
 describe('migrations', () => {
-  it('upgrade a database created by the first migration, with data in it, to the latest', () => {
+  it('upgrade a database created by the first migration, with data in it, to the latest', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const firstOnly = join(dir, 'migrations');
@@ -225,7 +212,8 @@ describe('migrations', () => {
       n: number;
     };
     expect(applied.n).toBe(latestCount);
-    expect(store.db.select().from(members).all()).toMatchObject([
+    const { agreements, members, pulls, pushes } = tables(store.db);
+    expect(await store.db.select().from(members)).toMatchObject([
       {
         userId: 'UREQ0001',
         managerId: 'UMGR0001',
@@ -238,8 +226,8 @@ describe('migrations', () => {
         autonomyGrantedAt: null,
       },
     ]);
-    expect(store.db.select().from(pushes).all()).toMatchObject([{ title: 'Old push', status: 'at-risk' }]);
-    expect(store.db.select().from(pulls).all()).toMatchObject([
+    expect(await store.db.select().from(pushes)).toMatchObject([{ title: 'Old push', status: 'at-risk' }]);
+    expect(await store.db.select().from(pulls)).toMatchObject([
       // A pull from before edits existed reads as never edited.
       {
         need: 'Old pull',
@@ -258,20 +246,17 @@ describe('migrations', () => {
       .all();
     expect(indexes).toHaveLength(2);
     // 0005 (agreements): an old pull and push can carry an agreement, and forgetting a person reaches it.
-    store.db
-      .insert(agreements)
-      .values({
-        pullId: 1,
-        requesterId: 'UREQ0001',
-        managerId: 'UMGR0001',
-        pushId: 1,
-        success: 'Kept',
-        createdAt: 2,
-      })
-      .run();
-    expect(store.db.select().from(agreements).all()).toMatchObject([
+    await store.db.insert(agreements).values({
+      pullId: 1,
+      requesterId: 'UREQ0001',
+      managerId: 'UMGR0001',
+      pushId: 1,
+      success: 'Kept',
+      createdAt: 2,
+    });
+    expect(await store.db.select().from(agreements)).toMatchObject([
       { pullId: 1, pushId: 1, stage: 'repeat', rounds: 0, agreedAt: null, success: 'Kept' },
     ]);
-    expect(forgetPerson(store.db, 'UMGR0001').agreements).toBe(1);
+    expect((await forgetPerson(store.db, 'UMGR0001')).agreements).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 // `npx pushpull export`: the real CLI process on a database the app filled through Slack.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { agreements, pulls, recognitions } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { AGREEMENT_EXPORT_COLUMNS } from '../../src/domain/agreements.js';
 import { DATASET_NAMES } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/index.js';
@@ -20,11 +20,16 @@ afterEach(async () => {
   await h.stop();
 });
 
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
+
 async function pull(requester: string, manager: string, need: string) {
-  const count = h.store.db.select().from(pulls).all().length;
+  const count = (await allPulls()).length;
   await h.slack.command('/pull', `<@${manager}> ${need}`, requester);
-  return eventually(() => {
-    const row = h.store.db.select().from(pulls).all()[count];
+  return eventually(async () => {
+    const row = (await allPulls())[count];
     if (!row?.managerTs) throw new Error('not yet');
     return row;
   });
@@ -40,14 +45,8 @@ async function decide(pullId: number, manager: string, note: string) {
   });
   const view = open.args.view as { private_metadata: string };
   await h.slack.viewSubmission(manager, 'pull_resolve', { note: input.text(note) }, view.private_metadata);
-  await eventually(() =>
-    expect(
-      h.store.db
-        .select()
-        .from(pulls)
-        .all()
-        .find((p) => p.id === pullId)?.status,
-    ).toBe('resolved'),
+  await eventually(async () =>
+    expect((await allPulls()).find((p) => p.id === pullId)?.status).toBe('resolved'),
   );
 }
 
@@ -107,16 +106,19 @@ describe('npx pushpull export', () => {
       function: input.option('legal'),
       what: input.text('Fast contract review'),
     });
-    await eventually(() => expect(h.store.db.select().from(recognitions).all()).toHaveLength(1));
+    const { recognitions } = tables(h.store.db);
+    await eventually(async () => expect(await h.store.db.select().from(recognitions)).toHaveLength(1));
     await h.app.inflight.drained();
-    expect(JSON.stringify(DATASET_NAMES.map((d) => exportDataset(h.store.db, d, 'json')))).toContain(GONE);
+    expect(
+      JSON.stringify(await Promise.all(DATASET_NAMES.map((d) => exportDataset(h.store.db, d, 'json')))),
+    ).toContain(GONE);
 
     const forgot = await runCli(['forget', GONE], h.env);
     expect(forgot.code, forgot.stderr).toBe(0);
     // Every dataset there is, read from the same file the CLI just wrote (one process per dataset is slow).
     for (const dataset of DATASET_NAMES) {
       for (const format of ['csv', 'json'] as const)
-        expect(exportDataset(h.store.db, dataset, format), dataset).not.toContain(GONE);
+        expect(await exportDataset(h.store.db, dataset, format), dataset).not.toContain(GONE);
     }
     const out = await runCli(['export', 'pulls'], h.env);
     expect(out.code, out.stderr).toBe(0);
@@ -138,22 +140,20 @@ describe('npx pushpull export', () => {
 
   it('exports agreements kept by the define-success handshake, with --since, and leaves handshakes under way out', async () => {
     const day = (iso: string) => Date.parse(`${iso}T12:00:00Z`);
+    const { agreements } = tables(h.store.db);
     const agreement = (success: string, agreedAt: number | null) =>
-      h.store.db
-        .insert(agreements)
-        .values({
-          requesterId: REQ,
-          managerId: MGR,
-          stage: agreedAt === null ? 'repeat' : 'agreed',
-          success,
-          ownWords: agreedAt === null ? null : `${success}, in my words`,
-          createdAt: day('2026-09-01'),
-          agreedAt,
-        })
-        .run();
-    agreement('=two paying pilots, by March', day('2026-10-02'));
-    agreement('renewals above 90%', day('2026-11-20'));
-    agreement('still being repeated back', null);
+      h.store.db.insert(agreements).values({
+        requesterId: REQ,
+        managerId: MGR,
+        stage: agreedAt === null ? 'repeat' : 'agreed',
+        success,
+        ownWords: agreedAt === null ? null : `${success}, in my words`,
+        createdAt: day('2026-09-01'),
+        agreedAt,
+      });
+    await agreement('=two paying pilots, by March', day('2026-10-02'));
+    await agreement('renewals above 90%', day('2026-11-20'));
+    await agreement('still being repeated back', null);
     const all = await runCli(['export', 'agreements'], h.env);
     expect(all.code, all.stderr).toBe(0);
     const lines = all.stdout.trim().split('\r\n');
@@ -186,11 +186,11 @@ describe('export through Slack', () => {
     }
     await h.app.inflight.drained();
     // Not taken as a pull to the default manager, and nothing posted or uploaded anywhere.
-    expect(h.store.db.select().from(pulls).all()).toHaveLength(1);
+    expect(await allPulls()).toHaveLength(1);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(postsBefore);
     expect(h.fake.calls.filter((c) => c.method.startsWith('files.'))).toEqual([]);
     // A real pull that starts with the word still goes through.
     await h.slack.command('/pull', 'export the Q3 numbers for the board?', REQ);
-    await eventually(() => expect(h.store.db.select().from(pulls).all()).toHaveLength(2));
+    await eventually(async () => expect(await allPulls()).toHaveLength(2));
   });
 });

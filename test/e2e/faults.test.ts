@@ -2,7 +2,7 @@
 // and the person is told when what they did could not be delivered.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { members, pulls, recognitions } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import type { Fault } from '../support/fake-slack.js';
 import { eventually, HARNESS_SLACK_RETRY, type Harness, input, startHarness } from '../support/harness.js';
 import { TEAM } from '../support/slack-driver.js';
@@ -44,8 +44,11 @@ async function stillServing() {
 
 async function openPull(need = 'faulty?') {
   await h.slack.command('/pull', `<@${MGR}> ${need}`, REQ);
-  await eventually(() => expect(h.store.db.select().from(pulls).all().at(-1)?.managerTs).toBeTruthy());
-  return h.store.db.select().from(pulls).all().at(-1) as typeof pulls.$inferSelect;
+  const { pulls } = tables(h.store.db);
+  await eventually(async () =>
+    expect((await h.store.db.select().from(pulls).orderBy(pulls.id)).at(-1)?.managerTs).toBeTruthy(),
+  );
+  return (await h.store.db.select().from(pulls).orderBy(pulls.id)).at(-1) as typeof pulls.$inferSelect;
 }
 
 describe('chat.postMessage to the manager', () => {
@@ -60,7 +63,8 @@ describe('chat.postMessage to the manager', () => {
         15_000,
       );
       expect(String(warning.text)).toContain('saved');
-      expect(h.store.db.select().from(pulls).all()).toHaveLength(1);
+      const { pulls } = tables(h.store.db);
+      expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toHaveLength(1);
       await stillServing();
     }, 30_000);
   }
@@ -83,7 +87,10 @@ describe('chat.postMessage to the requester (an answer)', () => {
       await h.slack.action(MGR, 'pull_acknowledge', String(pull.id));
       const told = await h.fake.waitForResponse((b) => String(b.text).includes("couldn't DM"), 15_000);
       expect(String(told.text)).toContain(`<@${REQ}>`);
-      expect(h.store.db.select().from(pulls).get()?.status).toBe('acknowledged');
+      const { pulls } = tables(h.store.db);
+      expect((await h.store.db.select().from(pulls).orderBy(pulls.id).limit(1))[0]?.status).toBe(
+        'acknowledged',
+      );
       await stillServing();
     }, 30_000);
   }
@@ -104,7 +111,8 @@ describe('other methods', () => {
         (a) => a.channel === REQ && String(a.text).includes('Your call'),
         15_000,
       );
-      expect(h.store.db.select().from(pulls).get()?.status).toBe('resolved');
+      const { pulls } = tables(h.store.db);
+      expect((await h.store.db.select().from(pulls).orderBy(pulls.id).limit(1))[0]?.status).toBe('resolved');
       await stillServing();
     }, 30_000);
 
@@ -153,7 +161,10 @@ describe('other methods', () => {
         JSON.stringify({ source: { channel: 'C0SALES', ts: '1.1' } }),
       );
       await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'UADV0001', 15_000);
-      expect(h.store.db.select().from(recognitions).get()?.permalink).toBeNull();
+      const { recognitions } = tables(h.store.db);
+      expect(
+        (await h.store.db.select().from(recognitions).orderBy(recognitions.id).limit(1))[0]?.permalink,
+      ).toBeNull();
       await stillServing();
     }, 30_000);
   }
@@ -185,14 +196,18 @@ describe('Slack retries of events', () => {
     expect((await homeOpened(eventId)).status).toBe(200);
     await h.app.inflight.drained();
     expect(publishedTo(REQ)).toHaveLength(1);
-    const homeOpenedAt = h.store.db.select().from(members).get()?.homeOpenedAt;
+    const { members, pulls } = tables(h.store.db);
+    const homeOpenedAt = (await h.store.db.select().from(members).orderBy(members.userId).limit(1))[0]
+      ?.homeOpenedAt;
     h.clock.now += 60_000;
 
     for (const retryNum of [1, 2, 3]) expect((await homeOpened(eventId, retryNum)).status).toBe(200);
     await h.app.inflight.drained();
     expect(publishedTo(REQ)).toHaveLength(1);
-    expect(h.store.db.select().from(members).all()).toMatchObject([{ userId: REQ, homeOpenedAt }]);
-    expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
+    expect(await h.store.db.select().from(members).orderBy(members.userId)).toMatchObject([
+      { userId: REQ, homeOpenedAt },
+    ]);
+    expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toHaveLength(0);
   });
 
   it('a retry whose first delivery never arrived is handled, once', async () => {
@@ -202,7 +217,10 @@ describe('Slack retries of events', () => {
     expect((await homeOpened(eventId, 2)).status).toBe(200);
     await h.app.inflight.drained();
     expect(publishedTo(REQ)).toHaveLength(1);
-    expect(h.store.db.select().from(members).get()?.homeOpenedAt).toBe(h.clock.now);
+    const { members } = tables(h.store.db);
+    expect((await h.store.db.select().from(members).orderBy(members.userId).limit(1))[0]?.homeOpenedAt).toBe(
+      h.clock.now,
+    );
   });
 
   it('a new app_home_opened (a new event_id) publishes the Home tab again', async () => {

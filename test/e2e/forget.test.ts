@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { agreements, members, pulls, pushes, pushUpdates, recognitions } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import {
   agreementsForExport,
   confirmAgreement,
@@ -32,7 +32,10 @@ describe('npx pushpull forget', () => {
       function: input.option('legal'),
       what: input.text('Fast contract review'),
     });
-    await eventually(() => expect(h.store.db.select().from(recognitions).all()).toHaveLength(1));
+    const { members, pulls, pushUpdates, pushes, recognitions } = tables(h.store.db);
+    await eventually(async () =>
+      expect(await h.store.db.select().from(recognitions).orderBy(recognitions.id)).toHaveLength(1),
+    );
     await h.app.inflight.drained();
 
     const out = await runCli(['forget', GONE], h.env);
@@ -40,21 +43,17 @@ describe('npx pushpull forget', () => {
     expect(out.stdout).toContain(`Forgot ${GONE}: profile deleted, 2 pulls, 1 pushes`);
 
     const all = JSON.stringify([
-      h.store.db.select().from(members).all(),
-      h.store.db.select().from(pulls).all(),
-      h.store.db.select().from(pushes).all(),
-      h.store.db.select().from(pushUpdates).all(),
-      h.store.db.select().from(recognitions).all(),
+      await h.store.db.select().from(members).orderBy(members.userId),
+      await h.store.db.select().from(pulls).orderBy(pulls.id),
+      await h.store.db.select().from(pushes).orderBy(pushes.id),
+      await h.store.db.select().from(pushUpdates).orderBy(pushUpdates.id),
+      await h.store.db.select().from(recognitions).orderBy(recognitions.id),
     ]);
     expect(all).not.toContain(GONE);
-    expect(
-      h.store.db
-        .select()
-        .from(pulls)
-        .all()
-        .map((p) => p.need),
-    ).toEqual(["someone else's"]);
-    expect(h.store.db.select().from(pushes).all()).toMatchObject([
+    expect((await h.store.db.select().from(pulls).orderBy(pulls.id)).map((p) => p.need)).toEqual([
+      "someone else's",
+    ]);
+    expect(await h.store.db.select().from(pushes).orderBy(pushes.id)).toMatchObject([
       { title: 'Owned by them', ownerId: 'UMGR0001' },
     ]);
 
@@ -67,25 +66,26 @@ describe('npx pushpull forget, for agreements', () => {
   it('erases every agreement the person is part of, on either side, and keeps the others', async () => {
     h = await startHarness();
     const GONE = 'UGONE001';
+    const { agreements, pulls } = tables(h.store.db);
     const agreeOn = async (requester: string, manager: string, success: string) => {
       await h.slack.viewSubmission(requester, 'pull_create', {
         manager: input.user(manager, 'pull_manager_selected'),
         need: input.text(`Define success: ${success}`),
         kind: input.option('define-success'),
       });
-      const id = await eventually(() => {
-        const pull = h.store.db
-          .select()
-          .from(pulls)
-          .all()
-          .find((p) => p.need.endsWith(success));
+      const id = await eventually(async () => {
+        const pull = (await h.store.db.select().from(pulls).orderBy(pulls.id)).find((p) =>
+          p.need.endsWith(success),
+        );
         if (!pull) throw new Error('not yet');
         return pull.id;
       });
       const db = h.store.db;
-      expect(defineSuccess(db, id, manager, { success, guardrails: 'No new hires' }, 1).ok).toBe(true);
-      expect(repeatBack(db, id, requester, { ownWords: `${success}, in my words` }).ok).toBe(true);
-      expect(confirmAgreement(db, id, manager, 2).ok).toBe(true);
+      expect((await defineSuccess(db, id, manager, { success, guardrails: 'No new hires' }, 1)).ok).toBe(
+        true,
+      );
+      expect((await repeatBack(db, id, requester, { ownWords: `${success}, in my words` })).ok).toBe(true);
+      expect((await confirmAgreement(db, id, manager, 2)).ok).toBe(true);
     };
     await agreeOn(GONE, 'UMGR0001', 'theirs as requester');
     await agreeOn('UREQ0001', GONE, 'theirs as manager');
@@ -95,10 +95,10 @@ describe('npx pushpull forget, for agreements', () => {
     const out = await runCli(['forget', GONE], h.env);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain('2 agreements');
-    const left = h.store.db.select().from(agreements).all();
+    const left = await h.store.db.select().from(agreements).orderBy(agreements.id);
     expect(JSON.stringify(left)).not.toContain(GONE);
     expect(left.map((a) => a.success)).toEqual(['someone else’s']);
-    expect(JSON.stringify(agreementsForExport(h.store.db))).not.toContain(GONE);
+    expect(JSON.stringify(await agreementsForExport(h.store.db))).not.toContain(GONE);
   });
 });
 
@@ -110,30 +110,29 @@ describe('forget and time away', () => {
     await h.slack.command('/pull', `away 2026-12-04 <@${DEP}>`, GONE);
     await h.slack.command('/pull', `away 2026-12-04 <@${GONE}>`, 'UMGR0001');
     await h.slack.command('/pull', `<@${GONE}> while they are away`, 'UREQ0001');
-    const pull = await eventually(() => {
-      const found = h.store.db.select().from(pulls).all()[0];
+    const { members, pulls } = tables(h.store.db);
+    const pull = await eventually(async () => {
+      const found = (await h.store.db.select().from(pulls).orderBy(pulls.id))[0];
       if (!found?.managerTs) throw new Error('not yet');
       return found;
     });
     await h.slack.action('UREQ0001', 'pull_pass_to_deputy', String(pull.id), { container: 'ephemeral' });
-    await eventually(() => expect(h.store.db.select().from(pulls).all()[0]?.awayFromId).toBe(GONE));
+    await eventually(async () =>
+      expect((await h.store.db.select().from(pulls).orderBy(pulls.id))[0]?.awayFromId).toBe(GONE),
+    );
     await h.app.inflight.drained();
 
     const out = await runCli(['forget', GONE], h.env);
     expect(out.code, out.stderr).toBe(0);
     const all = JSON.stringify([
-      h.store.db.select().from(members).all(),
-      h.store.db.select().from(pulls).all(),
+      await h.store.db.select().from(members).orderBy(members.userId),
+      await h.store.db.select().from(pulls).orderBy(pulls.id),
     ]);
     expect(all).not.toContain(GONE);
-    expect(h.store.db.select().from(pulls).all()).toMatchObject([{ managerId: DEP, awayFromId: null }]);
-    expect(
-      h.store.db
-        .select()
-        .from(members)
-        .all()
-        .find((m) => m.userId === 'UMGR0001'),
-    ).toMatchObject({
+    expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toMatchObject([
+      { managerId: DEP, awayFromId: null },
+    ]);
+    expect((await h.store.db.select().from(members)).find((m) => m.userId === 'UMGR0001')).toMatchObject({
       awayUntil: '2026-12-04',
       awayDeputyId: null,
     });
@@ -144,8 +143,11 @@ describe('authorization from the Home tab', () => {
   it('refuses a forged answer from a Home tab button by DM, changing nothing', async () => {
     h = await startHarness();
     await h.slack.command('/pull', '<@UMGR0001> home forgery', 'UREQ0001');
-    await eventually(() => expect(h.store.db.select().from(pulls).get()?.managerTs).toBeTruthy());
-    const id = String(h.store.db.select().from(pulls).get()?.id);
+    const { pulls } = tables(h.store.db);
+    await eventually(async () =>
+      expect((await h.store.db.select().from(pulls).orderBy(pulls.id).limit(1))[0]?.managerTs).toBeTruthy(),
+    );
+    const id = String((await h.store.db.select().from(pulls).orderBy(pulls.id).limit(1))[0]?.id);
     await h.slack.action('UOUTSID1', 'pull_acknowledge', id, { container: 'view' });
     await h.slack.action('UOUTSID1', 'pull_decision', id, { container: 'view' });
     await h.slack.action('UOUTSID1', 'pull_withdraw', id, { container: 'view' });
@@ -153,7 +155,7 @@ describe('authorization from the Home tab', () => {
     const refusals = h.fake.callsTo('chat.postMessage', (a) => a.channel === 'UOUTSID1');
     expect(refusals).toHaveLength(3);
     for (const r of refusals) expect(String(r.args.text)).toContain('Only');
-    expect(h.store.db.select().from(pulls).get()?.status).toBe('open');
+    expect((await h.store.db.select().from(pulls).orderBy(pulls.id).limit(1))[0]?.status).toBe('open');
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
   });
 });

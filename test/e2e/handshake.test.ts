@@ -2,7 +2,7 @@
 // agreement it leaves (Home, /pull agreements, the push), and every step taken by the wrong person.
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { agreements, pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { sendDigests, sendOverdueReminders } from '../../src/scheduler/digest.js';
 import { fanOutClient } from '../../src/scheduler/pace.js';
 import type { SlackCall } from '../support/fake-slack.js';
@@ -22,9 +22,14 @@ afterEach(async () => {
   await h.stop();
 });
 
-const pullRow = (id: number) => h.store.db.select().from(pulls).where(eq(pulls.id, id)).get();
-const agreementRow = (pullId: number) =>
-  h.store.db.select().from(agreements).where(eq(agreements.pullId, pullId)).get();
+const pullRow = async (id: number) => {
+  const { pulls } = tables(h.store.db);
+  return (await h.store.db.select().from(pulls).where(eq(pulls.id, id)).limit(1))[0];
+};
+const agreementRow = async (pullId: number) => {
+  const { agreements } = tables(h.store.db);
+  return (await h.store.db.select().from(agreements).where(eq(agreements.pullId, pullId)).limit(1))[0];
+};
 const json = (value: unknown) => JSON.stringify(value);
 const shown = (call: SlackCall) => json(call.args.blocks) + String(call.args.text);
 
@@ -71,8 +76,9 @@ async function definePull(requester = REQ, manager = MGR, withPush = true): Prom
     ...(pushId ? { push: input.option(pushId) } : {}),
   });
   expect(res.body).toBe('');
-  return eventually(() => {
-    const pull = h.store.db.select().from(pulls).all().at(-1);
+  const { pulls } = tables(h.store.db);
+  return eventually(async () => {
+    const pull = (await h.store.db.select().from(pulls).orderBy(pulls.id)).at(-1);
     if (!pull?.managerTs) throw new Error('manager DM not recorded yet');
     return pull.id;
   });
@@ -132,7 +138,7 @@ async function agree(requester: string, manager: string, success: string, withPu
   );
   await repeat(id, `In my words: ${success}`, requester, manager);
   await h.slack.action(manager, 'agreement_thats_it', String(id));
-  await eventually(() => expect(pullRow(id)?.resolution).toBe('agreed'));
+  await eventually(async () => expect((await pullRow(id))?.resolution).toBe('agreed'));
   await h.app.inflight.drained();
   return id;
 }
@@ -149,7 +155,7 @@ describe('the define-success handshake', () => {
 
   it('runs define → repeat → not quite → repeat → that’s it, each step DMing the other and updating the earlier message', async () => {
     const id = await definePull();
-    const pull = pullRow(id);
+    const pull = await pullRow(id);
 
     // 1. Define success: the manager's DM is updated in place; the requester is asked to repeat it back.
     const asked = await define(id);
@@ -165,7 +171,7 @@ describe('the define-success handshake', () => {
     );
     expect(json(card.args.blocks)).not.toContain('"Define success"');
     expect(json(card.args.blocks)).toContain('repeat it back');
-    expect(pullRow(id)?.status).toBe('acknowledged');
+    expect((await pullRow(id))?.status).toBe('acknowledged');
     // Listed on the manager's Home, it no longer offers Define success: that step is done.
     const home = await next(
       'views.publish',
@@ -182,8 +188,8 @@ describe('the define-success handshake', () => {
     );
     expect(json(requesterHome.args.view)).toContain('Your turn');
     expect(json(requesterHome.args.view)).toContain('"agreement_repeat_back"');
-    const firstAsk = await eventually(() => {
-      const row = agreementRow(id);
+    const firstAsk = await eventually(async () => {
+      const row = await agreementRow(id);
       if (!row?.requesterTs) throw new Error('requester DM not recorded yet');
       return row;
     });
@@ -203,8 +209,8 @@ describe('the define-success handshake', () => {
       'chat.update',
       (a) => a.ts === firstAsk.requesterTs && json(a.blocks).includes('waiting for them'),
     );
-    const confirming = await eventually(() => {
-      const row = agreementRow(id);
+    const confirming = await eventually(async () => {
+      const row = await agreementRow(id);
       if (!row?.confirmTs) throw new Error('confirm DM not recorded yet');
       return row;
     });
@@ -230,13 +236,13 @@ describe('the define-success handshake', () => {
       'chat.update',
       (a) => a.ts === confirming.confirmTs && json(a.blocks).includes('sent back'),
     );
-    expect(agreementRow(id)?.stage).toBe('repeat');
-    expect(pullRow(id)?.status).toBe('acknowledged');
+    expect((await agreementRow(id))?.stage).toBe('repeat');
+    expect((await pullRow(id))?.status).toBe('acknowledged');
 
     // 2 again, then 3b. That's it: the pull is resolved as agreed and the agreement kept.
     const second = await repeat(id, 'Two enterprise customers paying for the pilot before January');
-    await eventually(() => expect(agreementRow(id)?.confirmTs).not.toBe(confirming.confirmTs));
-    const secondTs = agreementRow(id)?.confirmTs;
+    await eventually(async () => expect((await agreementRow(id))?.confirmTs).not.toBe(confirming.confirmTs));
+    const secondTs = (await agreementRow(id))?.confirmTs;
     expect(shown(second)).toContain('Two enterprise customers');
     const agreed = await next(
       'chat.postMessage',
@@ -246,8 +252,8 @@ describe('the define-success handshake', () => {
     expect(String(agreed.args.text)).toContain('Agreed');
     await h.fake.waitFor('chat.update', (a) => a.ts === secondTs && json(a.blocks).includes('agreed'));
     await h.fake.waitFor('chat.update', (a) => a.ts === pull?.managerTs && json(a.blocks).includes('Agreed'));
-    expect(pullRow(id)).toMatchObject({ status: 'resolved', resolution: 'agreed' });
-    expect(agreementRow(id)).toMatchObject({
+    expect(await pullRow(id)).toMatchObject({ status: 'resolved', resolution: 'agreed' });
+    expect(await agreementRow(id)).toMatchObject({
       stage: 'agreed',
       agreedAt: NOW,
       rounds: 2,
@@ -279,7 +285,7 @@ describe('the define-success handshake', () => {
     expect(
       h.fake.callsTo('chat.postMessage', (a) => a.channel === MGR && json(a.blocks).includes('Not quite')),
     ).toHaveLength(1);
-    expect(agreementRow(id)?.rounds).toBe(1);
+    expect((await agreementRow(id))?.rounds).toBe(1);
   });
 
   it('gives a field error when the required field of each form is empty, and changes nothing', async () => {
@@ -306,8 +312,8 @@ describe('the define-success handshake', () => {
       response_action: 'errors',
       errors: { by_when: expect.stringContaining('Pick the date') },
     });
-    expect(agreementRow(id)).toBeUndefined();
-    expect(pullRow(id)?.status).toBe('open');
+    expect(await agreementRow(id)).toBeUndefined();
+    expect((await pullRow(id))?.status).toBe('open');
 
     await define(id);
     const repeatView = await modalFrom(REQ, 'agreement_repeat_back', id);
@@ -321,7 +327,7 @@ describe('the define-success handshake', () => {
       response_action: 'errors',
       errors: { own_words: expect.any(String) },
     });
-    expect(agreementRow(id)?.stage).toBe('repeat');
+    expect((await agreementRow(id))?.stage).toBe('repeat');
 
     await repeat(id, 'Two paying pilots');
     const notQuite = await modalFrom(MGR, 'agreement_not_quite', id);
@@ -332,7 +338,7 @@ describe('the define-success handshake', () => {
       notQuite.private_metadata,
     );
     expect(noNote.body).toMatchObject({ response_action: 'errors', errors: { note: expect.any(String) } });
-    expect(agreementRow(id)?.stage).toBe('confirm');
+    expect((await agreementRow(id))?.stage).toBe('confirm');
   });
 });
 
@@ -340,7 +346,7 @@ describe('only the right person takes each step', () => {
   /** Every refusal is ephemeral, says who may, and leaves the pull, its agreement and every message as they were. */
   async function refused(user: string, actionId: string, id: number, who: string) {
     await h.app.inflight.drained();
-    const before = { pull: pullRow(id), agreement: agreementRow(id), calls: h.fake.calls.length };
+    const before = { pull: await pullRow(id), agreement: await agreementRow(id), calls: h.fake.calls.length };
     const replies = h.fake.responses.length;
     await h.slack.action(user, actionId, String(id));
     const reply = await eventually(() => {
@@ -352,8 +358,8 @@ describe('only the right person takes each step', () => {
     });
     expect(reply).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     await h.app.inflight.drained();
-    expect(pullRow(id)).toEqual(before.pull);
-    expect(agreementRow(id)).toEqual(before.agreement);
+    expect(await pullRow(id)).toEqual(before.pull);
+    expect(await agreementRow(id)).toEqual(before.agreement);
     expect(h.fake.calls.length).toBe(before.calls);
   }
 
@@ -366,7 +372,7 @@ describe('only the right person takes each step', () => {
     await repeat(id, 'Two paying pilots');
     await refused(REQ, 'agreement_thats_it', id, MGR);
     await refused(OTHER, 'agreement_not_quite', id, MGR);
-    expect(agreementRow(id)?.stage).toBe('confirm');
+    expect((await agreementRow(id))?.stage).toBe('confirm');
   });
 
   it('refuses forged form submissions, whatever the metadata says', async () => {
@@ -382,7 +388,7 @@ describe('only the right person takes each step', () => {
       response_action: 'errors',
       errors: { success: expect.stringContaining('Only') },
     });
-    expect(agreementRow(id)).toBeUndefined();
+    expect(await agreementRow(id)).toBeUndefined();
     await define(id);
     const asStranger = await h.slack.viewSubmission(
       OTHER,
@@ -402,7 +408,7 @@ describe('only the right person takes each step', () => {
       metadata,
     );
     expect(notQuite.body).toMatchObject({ response_action: 'errors' });
-    expect(agreementRow(id)).toMatchObject({ stage: 'confirm', notQuiteNote: null });
+    expect(await agreementRow(id)).toMatchObject({ stage: 'confirm', notQuiteNote: null });
   });
 
   it('refuses a one-shot answer on a define-success pull, forged button or forged form', async () => {
@@ -424,7 +430,7 @@ describe('only the right person takes each step', () => {
     );
     expect(agreedByHand.body).toMatchObject({ response_action: 'errors' });
     await h.app.inflight.drained();
-    expect(pullRow(id)?.status).toBe('open');
+    expect((await pullRow(id))?.status).toBe('open');
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
   });
 });
@@ -498,7 +504,7 @@ describe('a handshake under way, wherever the pull shows up', () => {
 
   it('refuses an edit once success is defined, from Edit and from a form opened before; Edit is not offered', async () => {
     const id = await definePull();
-    const before = pullRow(id);
+    const before = await pullRow(id);
     const form = await modalFrom(REQ, 'pull_edit', id);
     expect(await list(REQ)).toContain(editOf(id));
     await define(id);
@@ -527,8 +533,11 @@ describe('a handshake under way, wherever the pull shows up', () => {
     });
     await h.app.inflight.drained();
     expect(h.fake.callsTo('views.open')).toHaveLength(opened);
-    expect(pullRow(id)).toMatchObject({ need: before?.need, kind: 'define-success', editedAt: null });
-    expect(agreementRow(id)).toMatchObject({ stage: 'repeat', success: 'Two paying pilots by year end' });
+    expect(await pullRow(id)).toMatchObject({ need: before?.need, kind: 'define-success', editedAt: null });
+    expect(await agreementRow(id)).toMatchObject({
+      stage: 'repeat',
+      success: 'Two paying pilots by year end',
+    });
 
     // Their turn: /pull list says so with Repeat it back (and Withdraw), never Edit.
     const theirTurn = await list(REQ);
@@ -579,7 +588,8 @@ describe('a handshake under way, wherever the pull shows up', () => {
   it('reminds the manager of an overdue pull without offering Define success once it is defined', async () => {
     const id = await definePull(REQ, MGR, false);
     await define(id);
-    h.store.db.update(pulls).set({ neededBy: '2026-11-23' }).where(eq(pulls.id, id)).run();
+    const { pulls } = tables(h.store.db);
+    await h.store.db.update(pulls).set({ neededBy: '2026-11-23' }).where(eq(pulls.id, id));
     await h.app.inflight.drained();
     const run = { deps: h.app.deps, client: fanOutClient(BOT_TOKEN, h.fake.apiUrl, undefined) };
     expect(await sendOverdueReminders(run)).toBe(1);
@@ -600,21 +610,30 @@ describe('a handshake under way, wherever the pull shows up', () => {
     await h.slack.action(REQ, 'pull_pass_to_deputy', String(defined), { container: 'ephemeral' });
     await h.fake.waitForResponse((b) => String(b.text).includes('already defined success'));
     await h.app.inflight.drained();
-    expect(pullRow(defined)).toMatchObject({ managerId: MGR, awayFromId: null, status: 'acknowledged' });
-    expect(agreementRow(defined)?.stage).toBe('repeat');
+    expect(await pullRow(defined)).toMatchObject({
+      managerId: MGR,
+      awayFromId: null,
+      status: 'acknowledged',
+    });
+    expect((await agreementRow(defined))?.stage).toBe('repeat');
 
     await h.slack.command('/pull', typed`${mention(MGR)} Can we ship Friday?`, REQ);
-    const acknowledged = await eventually(() => {
-      const pull = h.store.db.select().from(pulls).all().at(-1);
+    const { pulls } = tables(h.store.db);
+    const acknowledged = await eventually(async () => {
+      const pull = (await h.store.db.select().from(pulls).orderBy(pulls.id)).at(-1);
       if (pull?.id === defined || !pull?.managerTs) throw new Error('manager DM not recorded yet');
       return pull.id;
     });
     await h.slack.action(MGR, 'pull_acknowledge', String(acknowledged));
-    await eventually(() => expect(pullRow(acknowledged)?.status).toBe('acknowledged'));
+    await eventually(async () => expect((await pullRow(acknowledged))?.status).toBe('acknowledged'));
     await h.slack.action(REQ, 'pull_pass_to_deputy', String(acknowledged), { container: 'ephemeral' });
     await h.fake.waitForResponse((b) => String(b.text).includes('already picked this pull up'));
     await h.app.inflight.drained();
-    expect(pullRow(acknowledged)).toMatchObject({ managerId: MGR, awayFromId: null, status: 'acknowledged' });
+    expect(await pullRow(acknowledged)).toMatchObject({
+      managerId: MGR,
+      awayFromId: null,
+      status: 'acknowledged',
+    });
     expect(h.fake.responses.slice(replies).every((r) => r.body.response_type === 'ephemeral')).toBe(true);
     expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === DEP)).toHaveLength(0);
   });
@@ -622,22 +641,23 @@ describe('a handshake under way, wherever the pull shows up', () => {
   it('tells the requester when sending on to the deputy could not be saved, and sends nothing', async () => {
     await h.slack.command('/pull', typed`away 2026-12-04 ${mention(DEP)}`, MGR);
     await h.slack.command('/pull', typed`${mention(MGR)} Can we ship Friday?`, REQ);
-    const id = await eventually(() => {
-      const pull = h.store.db.select().from(pulls).all().at(-1);
+    const { pulls } = tables(h.store.db);
+    const id = await eventually(async () => {
+      const pull = (await h.store.db.select().from(pulls).orderBy(pulls.id)).at(-1);
       if (!pull?.managerTs) throw new Error('manager DM not recorded yet');
       return pull.id;
     });
     await h.app.inflight.drained();
-    h.store.sqlite.pragma('query_only = ON');
+    h.sqlite().sqlite.pragma('query_only = ON');
     try {
       await h.slack.action(REQ, 'pull_pass_to_deputy', String(id), { container: 'ephemeral' });
       const told = await h.fake.waitForResponse((b) => String(b.text).includes('could not save'));
       expect(told).toMatchObject({ response_type: 'ephemeral' });
       await h.app.inflight.drained();
     } finally {
-      h.store.sqlite.pragma('query_only = OFF');
+      h.sqlite().sqlite.pragma('query_only = OFF');
     }
-    expect(pullRow(id)).toMatchObject({ managerId: MGR, awayFromId: null, status: 'open' });
+    expect(await pullRow(id)).toMatchObject({ managerId: MGR, awayFromId: null, status: 'open' });
     expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === DEP)).toHaveLength(0);
     expect(h.logs.some((l) => l.includes('could not save a pull sent on to a deputy'))).toBe(true);
   });
@@ -646,8 +666,8 @@ describe('a handshake under way, wherever the pull shows up', () => {
     const id = await definePull();
     await define(id);
     await repeat(id, 'Two customers paying for the pilot before January');
-    const { requesterTs, confirmTs } = await eventually(() => {
-      const row = agreementRow(id);
+    const { requesterTs, confirmTs } = await eventually(async () => {
+      const row = await agreementRow(id);
       if (!row?.requesterTs || !row.confirmTs) throw new Error('handshake DMs not recorded yet');
       return row;
     });
@@ -670,8 +690,8 @@ describe('a handshake under way, wherever the pull shows up', () => {
   it('says the handshake ended on the requester’s DM when the manager chooses Let’s talk', async () => {
     const id = await definePull();
     await define(id);
-    const { requesterTs } = await eventually(() => {
-      const row = agreementRow(id);
+    const { requesterTs } = await eventually(async () => {
+      const row = await agreementRow(id);
       if (!row?.requesterTs) throw new Error('requester DM not recorded yet');
       return row;
     });
@@ -689,6 +709,6 @@ describe('a handshake under way, wherever the pull shows up', () => {
     );
     expect(String(ended.args.text)).toContain('talk it through live');
     expect(json(ended.args.blocks)).not.toContain('"agreement_repeat_back"');
-    expect(pullRow(id)).toMatchObject({ status: 'resolved', resolution: 'talk' });
+    expect(await pullRow(id)).toMatchObject({ status: 'resolved', resolution: 'talk' });
   });
 });

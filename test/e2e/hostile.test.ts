@@ -2,7 +2,7 @@
 // never a partial row, always a 200 with a message or field errors.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pulls, pushes, pushUpdates, recognitions } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { escapeTyped } from '../support/slack-driver.js';
 
@@ -14,27 +14,31 @@ afterAll(async () => {
   await h.stop();
 });
 
-const counts = () => ({
-  pulls: h.store.db.select().from(pulls).all().length,
-  pushes: h.store.db.select().from(pushes).all().length,
-  updates: h.store.db.select().from(pushUpdates).all().length,
-  recognitions: h.store.db.select().from(recognitions).all().length,
-});
+const counts = async () => {
+  const { pulls, pushUpdates, pushes, recognitions } = tables(h.store.db);
+  return {
+    pulls: (await h.store.db.select().from(pulls).orderBy(pulls.id)).length,
+    pushes: (await h.store.db.select().from(pushes).orderBy(pushes.id)).length,
+    updates: (await h.store.db.select().from(pushUpdates).orderBy(pushUpdates.id)).length,
+    recognitions: (await h.store.db.select().from(recognitions).orderBy(recognitions.id)).length,
+  };
+};
 
 /** Every stored row is whole and within its limits. */
-function rowsAreWhole() {
-  for (const p of h.store.db.select().from(pulls).all()) {
+async function rowsAreWhole() {
+  const { pulls, pushes, recognitions } = tables(h.store.db);
+  for (const p of await h.store.db.select().from(pulls).orderBy(pulls.id)) {
     expect(p.need.trim().length).toBeGreaterThan(0);
     expect(p.need.length).toBeLessThanOrEqual(3000);
     expect(p.requesterId).toMatch(/^[UW][A-Z0-9]+$/);
     expect(p.managerId).toMatch(/^[UW][A-Z0-9]+$/);
     expect(p.requesterId).not.toBe(p.managerId);
   }
-  for (const p of h.store.db.select().from(pushes).all()) {
+  for (const p of await h.store.db.select().from(pushes).orderBy(pushes.id)) {
     expect(p.title.trim().length).toBeGreaterThan(0);
     expect(p.title.length).toBeLessThanOrEqual(150);
   }
-  for (const r of h.store.db.select().from(recognitions).all()) {
+  for (const r of await h.store.db.select().from(recognitions).orderBy(recognitions.id)) {
     expect(r.what.trim().length).toBeGreaterThan(0);
     expect(r.what.length).toBeLessThanOrEqual(1000);
     expect(r.advocateId).not.toBe(r.recognizerId);
@@ -78,7 +82,7 @@ describe('slash commands with arbitrary text', () => {
             expect(res.body).toMatchObject({ text: expect.any(String) });
             expect(JSON.stringify(res.body)).not.toMatch(/\n\s+at /);
           }
-          rowsAreWhole();
+          await rowsAreWhole();
         }),
         { numRuns: 60 },
       );
@@ -149,7 +153,7 @@ describe('modal submissions with arbitrary payloads', () => {
     it(`${callbackId} answers 200 with field errors or success, and writes all or nothing`, async () => {
       await fc.assert(
         fc.asyncProperty(ids, stateValues, metadata, async (user, values, meta) => {
-          const before = counts();
+          const before = await counts();
           const res = await h.slack.interactive({
             type: 'view_submission',
             team: { id: 'T0001' },
@@ -166,9 +170,9 @@ describe('modal submissions with arbitrary payloads', () => {
           await h.app.inflight.drained();
           if (res.body !== '') {
             expect(res.body).toMatchObject({ response_action: 'errors', errors: expect.any(Object) });
-            expect(counts()).toEqual(before);
+            expect(await counts()).toEqual(before);
           }
-          rowsAreWhole();
+          await rowsAreWhole();
         }),
         { numRuns: 60 },
       );
@@ -195,6 +199,7 @@ describe('button payloads with arbitrary values', () => {
         fc.constantFrom('UOUTSID1', 'W0OUTSD1'), // never a requester or manager above
         async (actionId, value, outsider) => {
           // What a click could change; DM timestamps of earlier pulls may still be landing in the background.
+          const { pulls } = tables(h.store.db);
           const state = () =>
             h.store.db
               .select({
@@ -204,12 +209,12 @@ describe('button payloads with arbitrary values', () => {
                 note: pulls.resolutionNote,
               })
               .from(pulls)
-              .all();
-          const before = state();
+              .orderBy(pulls.id);
+          const before = await state();
           const res = await h.slack.action(outsider, actionId, value);
           expect(res.status).toBe(200);
           await h.app.inflight.drained();
-          expect(state()).toEqual(before);
+          expect(await state()).toEqual(before);
         },
       ),
       { numRuns: 60 },
@@ -222,7 +227,8 @@ describe('requests for something Pushpull never made', () => {
     await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0001');
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'UMGR0001');
     await h.app.inflight.drained();
-    const before = h.store.db.select().from(pulls).all();
+    const { pulls } = tables(h.store.db);
+    const before = await h.store.db.select().from(pulls).orderBy(pulls.id);
     const calls = h.fake.calls.length;
     expect((await h.slack.action('UREQ0001', 'not_a_pushpull_button', '1')).status).toBe(200);
     expect(
@@ -237,7 +243,7 @@ describe('requests for something Pushpull never made', () => {
       ).status,
     ).toBe(200);
     await h.app.inflight.drained();
-    expect(h.store.db.select().from(pulls).all()).toEqual(before);
+    expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toEqual(before);
     expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual([]);
   });
 });

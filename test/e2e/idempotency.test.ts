@@ -1,6 +1,6 @@
 // Replays and double submissions: the same request twice creates once and tells everyone once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { pulls, pushes, pushUpdates, recognitions, requestsSeen } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { REQUEST_KEPT_MS } from '../../src/domain/requests.js';
 import { type Harness, input, startHarness } from '../support/harness.js';
 
@@ -15,7 +15,10 @@ afterEach(async () => {
   await h?.stop();
 });
 
-const allPulls = () => h.store.db.select().from(pulls).all();
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 const dmsTo = (user: string) => h.fake.callsTo('chat.postMessage', (a) => a.channel === user);
 /** Everything the app does after its acks (DMs, Home refreshes) is done. */
 const settled = () => h.app.inflight.drained();
@@ -31,7 +34,7 @@ describe('a replayed /pull', () => {
       answers.push(JSON.stringify(res.body));
       await settled();
     }
-    expect(allPulls()).toHaveLength(1);
+    expect(await allPulls()).toHaveLength(1);
     expect(dmsTo(MGR)).toHaveLength(1);
     expect(answers[0]).toContain('Pulled in');
     expect(answers[1]).toBe(answers[0]);
@@ -44,7 +47,7 @@ describe('a replayed /pull', () => {
       await h.slack.command('/pull', `<@${MGR}|maria> Can we ship on Friday?`, REQ);
       await settled();
     }
-    expect(allPulls()).toHaveLength(2);
+    expect(await allPulls()).toHaveLength(2);
     expect(dmsTo(MGR)).toHaveLength(2);
   });
 
@@ -52,11 +55,12 @@ describe('a replayed /pull', () => {
     h = await startHarness();
     await h.slack.command('/pull', `<@${MGR}|maria> first`, REQ);
     await settled();
-    expect(h.store.db.select().from(requestsSeen).all()).toHaveLength(1);
+    const { requestsSeen } = tables(h.store.db);
+    expect(await h.store.db.select().from(requestsSeen).orderBy(requestsSeen.key)).toHaveLength(1);
     h.clock.now += REQUEST_KEPT_MS + 1;
     await h.slack.command('/pull', `<@${MGR}|maria> second`, REQ);
     await settled();
-    expect(h.store.db.select().from(requestsSeen).all()).toHaveLength(1);
+    expect(await h.store.db.select().from(requestsSeen).orderBy(requestsSeen.key)).toHaveLength(1);
   });
 });
 
@@ -71,8 +75,11 @@ describe('a replayed /push', () => {
       await settled();
       expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
     }
-    expect(h.store.db.select().from(pushes).all()).toMatchObject([{ title: 'Win Initech', status: 'done' }]);
-    expect(h.store.db.select().from(pushUpdates).all()).toHaveLength(1);
+    const { pushUpdates, pushes } = tables(h.store.db);
+    expect(await h.store.db.select().from(pushes).orderBy(pushes.id)).toMatchObject([
+      { title: 'Win Initech', status: 'done' },
+    ]);
+    expect(await h.store.db.select().from(pushUpdates).orderBy(pushUpdates.id)).toHaveLength(1);
   });
 });
 
@@ -89,7 +96,7 @@ describe('a modal submitted twice', () => {
       expect(res.body).toBe('');
       await settled();
     }
-    expect(allPulls()).toHaveLength(1);
+    expect(await allPulls()).toHaveLength(1);
     expect(dmsTo(MGR)).toHaveLength(1);
     expect(dmsTo(REQ)).toHaveLength(1);
   });
@@ -111,7 +118,8 @@ describe('a modal submitted twice', () => {
       expect(res.body).toBe('');
       await settled();
     }
-    expect(h.store.db.select().from(recognitions).all()).toHaveLength(1);
+    const { recognitions } = tables(h.store.db);
+    expect(await h.store.db.select().from(recognitions).orderBy(recognitions.id)).toHaveLength(1);
     expect(dmsTo(ADV)).toHaveLength(1);
     expect(dmsTo(KUDOS)).toHaveLength(1);
   });
@@ -125,7 +133,8 @@ describe('a modal submitted twice', () => {
     });
     expect(add.body).toBe('');
     await settled();
-    const pushId = h.store.db.select().from(pushes).all()[0]?.id;
+    const { pushUpdates, pushes } = tables(h.store.db);
+    const pushId = (await h.store.db.select().from(pushes).orderBy(pushes.id))[0]?.id;
     expect(pushId).toBeTypeOf('number');
     const ownerDmsBefore = dmsTo(OWNER).length;
     for (let i = 0; i < 2; i++) {
@@ -139,7 +148,7 @@ describe('a modal submitted twice', () => {
       expect(res.body).toBe('');
       await settled();
     }
-    expect(h.store.db.select().from(pushUpdates).all()).toHaveLength(1);
+    expect(await h.store.db.select().from(pushUpdates).orderBy(pushUpdates.id)).toHaveLength(1);
     expect(dmsTo(OWNER).length - ownerDmsBefore).toBe(1);
   });
 
@@ -152,7 +161,8 @@ describe('a modal submitted twice', () => {
       });
       await settled();
     }
-    expect(h.store.db.select().from(pushes).all()).toHaveLength(1);
+    const { pushes } = tables(h.store.db);
+    expect(await h.store.db.select().from(pushes).orderBy(pushes.id)).toHaveLength(1);
   });
 });
 
@@ -160,7 +170,7 @@ describe('a button pressed twice', () => {
   async function openPull() {
     await h.slack.command('/pull', `<@${MGR}|maria> Can we ship on Friday?`, REQ);
     await settled();
-    const pull = allPulls()[0];
+    const pull = (await allPulls())[0];
     if (!pull) throw new Error('no pull');
     return pull;
   }
@@ -172,7 +182,7 @@ describe('a button pressed twice', () => {
       await h.slack.action(MGR, 'pull_acknowledge', String(pull.id));
       await settled();
     }
-    expect(allPulls()[0]?.status).toBe('acknowledged');
+    expect((await allPulls())[0]?.status).toBe('acknowledged');
     expect(dmsTo(REQ)).toHaveLength(1);
     expect(h.fake.responses).toHaveLength(0);
   });
@@ -189,7 +199,7 @@ describe('a button pressed twice', () => {
       expect(res.body).toBe('');
       await settled();
     }
-    expect(allPulls()[0]?.status).toBe('resolved');
+    expect((await allPulls())[0]?.status).toBe('resolved');
     expect(dmsTo(REQ)).toHaveLength(1);
   });
 });

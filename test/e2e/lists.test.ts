@@ -1,7 +1,7 @@
 // Lists read only what they show: `/pull list` and the Home tab show the first of each list, oldest or newest
 // first as before, and count the rest, whatever is mixed in around them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls, recognitions } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { homesDrained } from '../../src/slack/home.js';
 import { eventually, type Harness, startHarness } from '../support/harness.js';
 import { mention, typed } from '../support/slack-driver.js';
@@ -20,31 +20,35 @@ afterEach(async () => {
 });
 
 type Status = 'open' | 'acknowledged' | 'resolved' | 'withdrawn';
-function pull(need: string, over: { requesterId?: string; managerId?: string; status?: Status; at: number }) {
-  h.store.db
-    .insert(pulls)
-    .values({
-      requesterId: over.requesterId ?? `UREQ${need.replace(/\D/g, '').padStart(4, '0')}`,
-      managerId: over.managerId ?? MGR,
-      need,
-      status: over.status ?? 'open',
-      createdAt: over.at,
-    })
-    .run();
+async function pull(
+  need: string,
+  over: { requesterId?: string; managerId?: string; status?: Status; at: number },
+) {
+  const { pulls } = tables(h.store.db);
+  await h.store.db.insert(pulls).values({
+    requesterId: over.requesterId ?? `UREQ${need.replace(/\D/g, '').padStart(4, '0')}`,
+    managerId: over.managerId ?? MGR,
+    need,
+    status: over.status ?? 'open',
+    createdAt: over.at,
+  });
 }
 
 describe('/pull list', () => {
   it('shows the ten oldest open pulls of each list, counts all of them, and leaves closed ones out', async () => {
     // Awaiting MGR: 25 open or acknowledged, oldest first by number, with closed ones older still.
     for (let i = 0; i < 25; i++) {
-      pull(`awaiting ${i}`, { status: i % 3 === 0 ? 'acknowledged' : 'open', at: NOW - (100 - i) * DAY });
-      pull(`closed ${i}`, { status: i % 2 ? 'resolved' : 'withdrawn', at: NOW - (200 - i) * DAY });
+      await pull(`awaiting ${i}`, {
+        status: i % 3 === 0 ? 'acknowledged' : 'open',
+        at: NOW - (100 - i) * DAY,
+      });
+      await pull(`closed ${i}`, { status: i % 2 ? 'resolved' : 'withdrawn', at: NOW - (200 - i) * DAY });
     }
     // Sent by MGR to their lead: 12 open, and one resolved.
     for (let i = 0; i < 12; i++) {
-      pull(`sent ${i}`, { requesterId: MGR, managerId: LEAD, at: NOW - (50 - i) * DAY });
+      await pull(`sent ${i}`, { requesterId: MGR, managerId: LEAD, at: NOW - (50 - i) * DAY });
     }
-    pull('sent done', { requesterId: MGR, managerId: LEAD, status: 'resolved', at: NOW - 60 * DAY });
+    await pull('sent done', { requesterId: MGR, managerId: LEAD, status: 'resolved', at: NOW - 60 * DAY });
 
     const res = await h.slack.command('/pull', 'list', MGR);
     const text = JSON.stringify(res.body);
@@ -64,16 +68,17 @@ describe('/pull list', () => {
 
 describe('the Home tab', () => {
   it('shows the five newest recognitions this quarter and counts all it received and gave', async () => {
-    const add = (recognizerId: string, advocateId: string, what: string, at: number) =>
-      h.store.db
+    const { recognitions } = tables(h.store.db);
+    const add = async (recognizerId: string, advocateId: string, what: string, at: number) => {
+      await h.store.db
         .insert(recognitions)
-        .values({ recognizerId, advocateId, advocateFunction: 'support', what, createdAt: at })
-        .run();
-    for (let i = 0; i < 7; i++) add(`UPEER00${i}`, MGR, `received ${i}`, NOW - (i + 1) * DAY);
-    for (let i = 0; i < 3; i++) add(MGR, `UPEER00${i}`, `gave ${i}`, NOW - (i + 1) * DAY - 3_600_000);
+        .values({ recognizerId, advocateId, advocateFunction: 'support', what, createdAt: at });
+    };
+    for (let i = 0; i < 7; i++) await add(`UPEER00${i}`, MGR, `received ${i}`, NOW - (i + 1) * DAY);
+    for (let i = 0; i < 3; i++) await add(MGR, `UPEER00${i}`, `gave ${i}`, NOW - (i + 1) * DAY - 3_600_000);
     // Last quarter, and someone else's: neither counts.
-    add('UPEER009', MGR, 'long ago', NOW - 200 * DAY);
-    add('UPEER008', 'UPEER007', 'not mine', NOW - DAY);
+    await add('UPEER009', MGR, 'long ago', NOW - 200 * DAY);
+    await add('UPEER008', 'UPEER007', 'not mine', NOW - DAY);
 
     await h.slack.event({ type: 'app_home_opened', user: MGR, channel: 'D0HOME', tab: 'home' });
     const publish = await h.fake.waitFor('views.publish', (a) => a.user_id === MGR);

@@ -1,7 +1,7 @@
 // Editing an open pull: the same form prefilled, the manager's DM updated in place and marked edited, the
 // manager told what changed; answered or withdrawn pulls and anyone but the requester refused.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 import { mention, typed } from '../support/slack-driver.js';
 
@@ -17,8 +17,9 @@ afterEach(async () => {
   await h.stop();
 });
 
-const onlyPull = () => {
-  const all = h.store.db.select().from(pulls).all();
+const onlyPull = async () => {
+  const { pulls } = tables(h.store.db);
+  const all = await h.store.db.select().from(pulls).orderBy(pulls.id);
   expect(all).toHaveLength(1);
   return all[0] as (typeof all)[number];
 };
@@ -32,8 +33,8 @@ interface OpenedView {
 async function createPull(need = typed`Can we give Initech a 20% discount?`) {
   await h.slack.command('/pull', `<@${MGR}|maria> ${need}`, REQ);
   await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-  return eventually(() => {
-    const pull = onlyPull();
+  return eventually(async () => {
+    const pull = await onlyPull();
     if (!pull.managerTs) throw new Error('manager DM not recorded yet');
     return pull;
   });
@@ -78,7 +79,7 @@ async function answer(pullId: number, action = 'pull_decision', note = 'Yes to 1
   });
   const view = open.args.view as { private_metadata: string };
   await h.slack.viewSubmission(MGR, 'pull_resolve', { note: input.text(note) }, view.private_metadata);
-  await eventually(() => expect(onlyPull().status).toBe('resolved'));
+  await eventually(async () => expect((await onlyPull()).status).toBe('resolved'));
   await h.app.inflight.drained();
 }
 
@@ -130,7 +131,7 @@ describe('Edit on an open pull', () => {
     });
     expect(String(notice.args.text)).toContain('the request and the needed-by date');
     expect(String(notice.args.text)).not.toContain('kind');
-    expect(onlyPull()).toMatchObject({
+    expect(await onlyPull()).toMatchObject({
       need: 'Can we give Initech a 15% discount?',
       neededBy: '2026-12-04',
       status: 'open',
@@ -149,7 +150,7 @@ describe('Edit on an open pull', () => {
     });
     await eventually(() => expect(managerNotices()).toHaveLength(1));
     expect(String(managerNotices()[0]?.args.text)).toContain('(the context)');
-    const after = onlyPull();
+    const after = await onlyPull();
     expect(after.need).toBe(pull.need);
     expect(after.need).toContain('<@UADV0001>');
     expect(after.context).toBe('Legal already said yes');
@@ -166,7 +167,7 @@ describe('Edit on an open pull', () => {
     await h.app.inflight.drained();
     expect(managerNotices()).toHaveLength(1);
     expect(h.fake.callsTo('chat.update')).toHaveLength(1);
-    expect(onlyPull()).toMatchObject({ need: 'Changed once', kind: 'unblock' });
+    expect(await onlyPull()).toMatchObject({ need: 'Changed once', kind: 'unblock' });
 
     // A later edit, then a late replay of the first submission: the replay finds its first outcome and does
     // not put the old words back.
@@ -176,7 +177,7 @@ describe('Edit on an open pull', () => {
     const replay = await submitEdit(view, values, REQ, ids);
     expect(replay.body).toBe('');
     await h.app.inflight.drained();
-    expect(onlyPull().need).toBe('Changed twice');
+    expect((await onlyPull()).need).toBe('Changed twice');
     expect(managerNotices()).toHaveLength(2);
   });
 
@@ -191,7 +192,7 @@ describe('Edit on an open pull', () => {
     await h.app.inflight.drained();
     expect(managerNotices()).toHaveLength(0);
     expect(h.fake.callsTo('chat.update')).toHaveLength(0);
-    expect(onlyPull().editedAt).toBeNull();
+    expect((await onlyPull()).editedAt).toBeNull();
   });
 });
 
@@ -210,7 +211,7 @@ describe('edits refused', () => {
       errors: { need: expect.stringContaining('answered') },
     });
     await h.app.inflight.drained();
-    expect(onlyPull()).toMatchObject({ need: pull.need, status: 'resolved', editedAt: null });
+    expect(await onlyPull()).toMatchObject({ need: pull.need, status: 'resolved', editedAt: null });
     expect(h.fake.callsTo('chat.update')).toHaveLength(updatesBefore);
     expect(managerNotices()).toHaveLength(0);
   });
@@ -224,8 +225,9 @@ describe('edits refused', () => {
     expect(refusal).toMatchObject({ response_type: 'ephemeral', replace_original: false });
 
     await h.slack.command('/pull', typed`${mention(MGR)} another one`, REQ);
-    const second = await eventually(() => {
-      const row = h.store.db.select().from(pulls).all()[1];
+    const { pulls } = tables(h.store.db);
+    const second = await eventually(async () => {
+      const row = (await h.store.db.select().from(pulls).orderBy(pulls.id))[1];
       if (!row?.managerTs) throw new Error('not yet');
       return row;
     });
@@ -233,7 +235,9 @@ describe('edits refused', () => {
       container: 'ephemeral',
       channel: 'C0GENERAL',
     });
-    await eventually(() => expect(h.store.db.select().from(pulls).all()[1]?.status).toBe('withdrawn'));
+    await eventually(async () =>
+      expect((await h.store.db.select().from(pulls).orderBy(pulls.id))[1]?.status).toBe('withdrawn'),
+    );
     await h.slack.action(REQ, 'pull_edit', String(second.id), { container: 'view' });
     // From Home there is no response_url: the refusal comes by DM.
     const dm = await h.fake.waitFor(
@@ -276,7 +280,7 @@ describe('edits refused', () => {
     );
     expect(byManager.body).toMatchObject({ response_action: 'errors' });
     await h.app.inflight.drained();
-    expect(onlyPull()).toMatchObject({ need: pull.need, editedAt: null });
+    expect(await onlyPull()).toMatchObject({ need: pull.need, editedAt: null });
     expect(h.fake.callsTo('chat.update')).toHaveLength(0);
     expect(managerNotices()).toHaveLength(0);
   });
@@ -288,6 +292,6 @@ describe('edits refused', () => {
     const view = await openEdit(pull.id);
     const blank = await submitEdit(view, { need: input.text('   '), kind: input.option('decision') });
     expect(blank.body).toMatchObject({ response_action: 'errors', errors: { need: expect.any(String) } });
-    expect(onlyPull()).toMatchObject({ need: pull.need, editedAt: null });
+    expect(await onlyPull()).toMatchObject({ need: pull.need, editedAt: null });
   });
 });

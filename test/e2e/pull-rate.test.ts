@@ -1,7 +1,7 @@
 // A per-person limit on pulls per minute: a burst at one colleague is refused kindly, counted in the database.
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { PULLS_PER_MINUTE } from '../../src/domain/pulls.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 
@@ -17,7 +17,10 @@ afterEach(async () => {
   await h.stop();
 });
 
-const pullsBy = (user: string) => h.store.db.select().from(pulls).where(eq(pulls.requesterId, user)).all();
+const pullsBy = async (user: string) => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).where(eq(pulls.requesterId, user)).orderBy(pulls.id);
+};
 const dmsTo = (user: string) => h.fake.callsTo('chat.postMessage', (a) => a.channel === user);
 
 /** Sends `n` pulls one after another and checks each was pulled in. */
@@ -40,8 +43,8 @@ describe('pulls per person per minute', () => {
     await eventually(() => expect(dmsTo(MGR)).toHaveLength(10));
     await h.app.inflight.drained();
     expect(dmsTo(MGR)).toHaveLength(10);
-    expect(pullsBy(REQ)).toHaveLength(10);
-    expect(pullsBy(REQ).map((p) => p.need)).not.toContain('one more');
+    expect(await pullsBy(REQ)).toHaveLength(10);
+    expect((await pullsBy(REQ)).map((p) => p.need)).not.toContain('one more');
   });
 
   it('lets pulls through again once the minute has passed', async () => {
@@ -53,14 +56,14 @@ describe('pulls per person per minute', () => {
     const res = await h.slack.command('/pull', `<@${MGR}|maya> a minute later`, REQ);
     expect(JSON.stringify(res.body)).toContain('Pulled in');
     await eventually(() => expect(dmsTo(MGR)).toHaveLength(11));
-    expect(pullsBy(REQ)).toHaveLength(11);
+    expect(await pullsBy(REQ)).toHaveLength(11);
   });
 
   it('is per person: a colleague can still pull while one person is at the limit', async () => {
     await pullMany(10);
     const res = await h.slack.command('/pull', `<@${MGR}|maya> my own question`, OTHER);
     expect(JSON.stringify(res.body)).toContain('Pulled in');
-    expect(pullsBy(OTHER)).toHaveLength(1);
+    expect(await pullsBy(OTHER)).toHaveLength(1);
   });
 
   it('refuses the pull form with a field error and stores nothing', async () => {
@@ -76,7 +79,7 @@ describe('pulls per person per minute', () => {
       errors: { need: expect.stringContaining('10 pulls in a minute') },
     });
     await h.app.inflight.drained();
-    expect(pullsBy(REQ)).toHaveLength(10);
+    expect(await pullsBy(REQ)).toHaveLength(10);
     await eventually(() => expect(dmsTo(MGR)).toHaveLength(10));
   });
 
@@ -85,10 +88,11 @@ describe('pulls per person per minute', () => {
     const now = h.clock.now;
     await h.stopApp();
     const again = await startHarness({ dir: h.dir, fake: h.fake, now: now + 1000 });
+    const { pulls } = tables(again.store.db);
     try {
       const res = await again.slack.command('/pull', `<@${MGR}|maya> after restart`, REQ);
       expect(JSON.stringify(res.body)).toContain('10 pulls in a minute');
-      expect(again.store.db.select().from(pulls).all()).toHaveLength(10);
+      expect(await again.store.db.select().from(pulls).orderBy(pulls.id)).toHaveLength(10);
     } finally {
       await again.stopApp();
     }

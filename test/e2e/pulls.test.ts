@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { members, pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 import { link, mention, special, typed } from '../support/slack-driver.js';
 
@@ -16,7 +16,10 @@ afterEach(async () => {
   await h.stop();
 });
 
-const allPulls = () => h.store.db.select().from(pulls).all();
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 const blocksText = (args: Record<string, unknown>) =>
   JSON.stringify(args.blocks ?? '') + String(args.text ?? '');
 
@@ -26,8 +29,8 @@ async function createPull(need = 'Can we give Initech a 20% discount?') {
   expect(res.status).toBe(200);
   const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
   // The manager can only click once the DM exists, by which time its ts is stored.
-  const pull = await eventually(() => {
-    const last = allPulls().at(-1);
+  const pull = await eventually(async () => {
+    const last = (await allPulls()).at(-1);
     if (!last?.managerTs) throw new Error('manager DM not recorded yet');
     return last;
   });
@@ -49,8 +52,8 @@ describe('/pull @manager text', () => {
     for (const label of ['Acknowledge', 'Your call', 'Input', 'Decision', "Let's talk"])
       expect(labels).toContain(`"${label}"`);
     expect(blocksText(dm.args)).toContain(`<@${REQ}>`);
-    await eventually(() => expect(allPulls()[0]?.managerChannel).toBe(`D${MGR.slice(1)}`));
-    expect(allPulls()[0]?.managerTs).toBeTruthy();
+    await eventually(async () => expect((await allPulls())[0]?.managerChannel).toBe(`D${MGR.slice(1)}`));
+    expect((await allPulls())[0]?.managerTs).toBeTruthy();
   });
 
   it('stores what the person typed and shows it to the manager exactly once escaped', async () => {
@@ -82,7 +85,7 @@ describe('/pull @manager text', () => {
   it('takes Enterprise Grid W… ids, mentioned without a name', async () => {
     await h.slack.command('/pull', typed`${mention('W0MGR001')} Budget sign-off?`, 'W0REQ001');
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'W0MGR001');
-    expect(allPulls()[0]).toMatchObject({
+    expect((await allPulls())[0]).toMatchObject({
       requesterId: 'W0REQ001',
       managerId: 'W0MGR001',
       need: 'Budget sign-off?',
@@ -95,7 +98,7 @@ describe('/pull @manager text', () => {
     expect(JSON.stringify(res.body)).toContain('3,000');
     // Anything the app does after the ack has finished before absence is checked.
     await h.app.inflight.drained();
-    expect(allPulls()).toHaveLength(0);
+    expect(await allPulls()).toHaveLength(0);
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     expect(h.fake.responses).toHaveLength(0);
   });
@@ -104,7 +107,7 @@ describe('/pull @manager text', () => {
     const res = await h.slack.command('/pull', `<@${REQ}> should I?`, REQ);
     expect(JSON.stringify(res.body)).toContain('your call');
     await h.app.inflight.drained();
-    expect(allPulls()).toHaveLength(0);
+    expect(await allPulls()).toHaveLength(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -113,7 +116,7 @@ describe('/pull @manager text', () => {
     await h.slack.command('/pull', `<@${MGR}> need a hand`, REQ);
     const warning = await h.fake.waitForResponse((b) => String(b.text).includes('user_not_found'));
     expect(warning.text).toContain('saved');
-    expect(allPulls()).toHaveLength(1);
+    expect(await allPulls()).toHaveLength(1);
   });
 });
 
@@ -121,10 +124,13 @@ describe('/pull with a default manager', () => {
   it('sets the default manager, then sends mention-less pulls to them', async () => {
     const set = await h.slack.command('/pull', `manager <@${MGR}|maria>`, REQ);
     expect(JSON.stringify(set.body)).toContain(`<@${MGR}>`);
-    expect(h.store.db.select().from(members).where(eq(members.userId, REQ)).get()?.managerId).toBe(MGR);
+    const { members } = tables(h.store.db);
+    expect(
+      (await h.store.db.select().from(members).where(eq(members.userId, REQ)).limit(1))[0]?.managerId,
+    ).toBe(MGR);
     await h.slack.command('/pull', 'which vendor for the pilot?', REQ);
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-    expect(allPulls()[0]).toMatchObject({ managerId: MGR, need: 'which vendor for the pilot?' });
+    expect((await allPulls())[0]).toMatchObject({ managerId: MGR, need: 'which vendor for the pilot?' });
   });
 
   it('opens the modal prefilled when no default manager is set', async () => {
@@ -134,7 +140,7 @@ describe('/pull with a default manager', () => {
     expect(JSON.stringify(open.args.view)).toContain(
       '"initial_value":"which vendor for the <pilot> & when?"',
     );
-    expect(allPulls()).toHaveLength(0);
+    expect(await allPulls()).toHaveLength(0);
   });
 
   it('keeps the mentions and links of a prefilled request when the form is sent back unchanged', async () => {
@@ -220,7 +226,7 @@ describe('the pull modal', () => {
     expect(res.body).toMatchObject({ response_action: 'errors' });
     const errors = (res.body as { errors: Record<string, string> }).errors;
     expect(Object.keys(errors).sort()).toEqual(['manager', 'need']);
-    expect(allPulls()).toHaveLength(0);
+    expect(await allPulls()).toHaveLength(0);
   });
 
   it('creates the pull with every field, DMs the manager and confirms to the requester', async () => {
@@ -237,7 +243,7 @@ describe('the pull modal', () => {
     expect(blocksText(dm.args)).toContain('Define success');
     expect(blocksText(dm.args)).toContain('Fri, Dec 4');
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
-    expect(allPulls()[0]).toMatchObject({
+    expect((await allPulls())[0]).toMatchObject({
       kind: 'define-success',
       neededBy: '2026-12-04',
       context: 'Customer wants a 3-month pilot',
@@ -251,7 +257,7 @@ describe('the pull modal', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ response_action: 'errors' });
-    expect(allPulls()).toHaveLength(0);
+    expect(await allPulls()).toHaveLength(0);
   });
 });
 
@@ -265,8 +271,8 @@ describe("the manager's answers", () => {
     expect(JSON.stringify(update.args.blocks)).not.toContain('"Acknowledge"');
     const told = await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
     expect(String(told.args.text)).toContain('saw your pull');
-    expect(allPulls()[0]?.status).toBe('acknowledged');
-    expect(allPulls()[0]?.acknowledgedAt).toBeTypeOf('number');
+    expect((await allPulls())[0]?.status).toBe('acknowledged');
+    expect((await allPulls())[0]?.acknowledgedAt).toBeTypeOf('number');
   });
 
   it('refuses anyone but the manager, ephemerally, and changes nothing', async () => {
@@ -280,7 +286,7 @@ describe("the manager's answers", () => {
     await h.app.inflight.drained();
     for (const r of h.fake.responses)
       expect(r.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(allPulls()[0]?.status).toBe('open');
+    expect((await allPulls())[0]?.status).toBe('open');
     expect(h.fake.callsTo('chat.update')).toHaveLength(0);
     expect(h.fake.callsTo('views.open')).toHaveLength(0);
   });
@@ -307,7 +313,11 @@ describe("the manager's answers", () => {
       await h.fake.waitFor('chat.update');
       const told = await h.fake.waitFor('chat.postMessage', (a) => a.channel === REQ);
       if (note) expect(JSON.stringify(told.args.blocks)).toContain(note);
-      expect(allPulls()[0]).toMatchObject({ status: 'resolved', resolution, resolutionNote: note || null });
+      expect((await allPulls())[0]).toMatchObject({
+        status: 'resolved',
+        resolution,
+        resolutionNote: note || null,
+      });
     });
   }
 
@@ -319,7 +329,7 @@ describe("the manager's answers", () => {
       response_action: 'errors',
       errors: { note: expect.stringContaining('note') },
     });
-    expect(allPulls()[0]?.status).toBe('open');
+    expect((await allPulls())[0]?.status).toBe('open');
   });
 
   it('refuses a forged resolve submission from someone else', async () => {
@@ -332,7 +342,7 @@ describe("the manager's answers", () => {
       metadata,
     );
     expect(res.body).toMatchObject({ response_action: 'errors' });
-    expect(allPulls()[0]?.status).toBe('open');
+    expect((await allPulls())[0]?.status).toBe('open');
   });
 });
 
@@ -346,7 +356,7 @@ describe('withdrawing', () => {
     });
     const update = await h.fake.waitFor('chat.update');
     expect(JSON.stringify(update.args.blocks)).toContain('withdrew');
-    expect(allPulls()[0]?.status).toBe('withdrawn');
+    expect((await allPulls())[0]?.status).toBe('withdrawn');
     await h.fake.waitForResponse((b) => b.replace_original === true);
   });
 
@@ -358,7 +368,7 @@ describe('withdrawing', () => {
     });
     await h.fake.waitForResponse((b) => String(b.text).includes('Only'));
     await h.app.inflight.drained();
-    expect(allPulls()[0]?.status).toBe('open');
+    expect((await allPulls())[0]?.status).toBe('open');
     expect(h.fake.callsTo('chat.update')).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { members, pulls, pushes, pushUpdates } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 
 const MGR = 'UMGR0001';
@@ -16,7 +16,10 @@ const start = async (env: Record<string, string> = {}, now = NOV_2026) => {
   h = await startHarness({ env, now });
   return h;
 };
-const allPushes = () => h.store.db.select().from(pushes).all();
+const allPushes = async () => {
+  const { pushes } = tables(h.store.db);
+  return h.store.db.select().from(pushes).orderBy(pushes.id);
+};
 const text = (res: { body: unknown }) => JSON.stringify(res.body);
 
 async function add(title: string, user = MGR) {
@@ -30,7 +33,7 @@ describe('/push add and the limit', () => {
     await start();
     const res = await add('Win the Initech renewal');
     expect(text(res)).toContain('Pushing on *Win the Initech renewal* for 2026 Q4');
-    expect(allPushes()[0]).toMatchObject({
+    expect((await allPushes())[0]).toMatchObject({
       managerId: MGR,
       ownerId: MGR,
       quarter: '2026-Q4',
@@ -45,7 +48,7 @@ describe('/push add and the limit', () => {
   it('names fiscal quarters FY when the year does not start in January', async () => {
     await start({ FISCAL_YEAR_START_MONTH: '2' });
     await add('Launch EMEA');
-    expect(allPushes()[0]?.quarter).toBe('2027-Q4');
+    expect((await allPushes())[0]?.quarter).toBe('2027-Q4');
     expect(text(await h.slack.command('/push', '', MGR))).toContain('FY2027 Q4');
   });
 
@@ -55,14 +58,14 @@ describe('/push add and the limit', () => {
     const res = await add('four');
     expect(text(res)).toContain('already pushing on 3 things');
     expect(text(res)).toContain('the team');
-    expect(allPushes()).toHaveLength(3);
+    expect(await allPushes()).toHaveLength(3);
   });
 
   it('honours PUSH_LIMIT=5: the sixth is refused', async () => {
     await start({ PUSH_LIMIT: '5' });
     for (const t of ['a', 'b', 'c', 'd', 'e']) await add(t);
     expect(text(await add('f'))).toContain('already pushing on 5 things');
-    expect(allPushes()).toHaveLength(5);
+    expect(await allPushes()).toHaveLength(5);
   });
 
   it('frees a slot when one is done', async () => {
@@ -70,14 +73,14 @@ describe('/push add and the limit', () => {
     for (const t of ['one', 'two', 'three']) await add(t);
     await h.slack.command('/push', 'done 2', MGR);
     await add('four');
-    expect(allPushes().map((p) => p.status)).toEqual(['on-track', 'done', 'on-track', 'on-track']);
+    expect((await allPushes()).map((p) => p.status)).toEqual(['on-track', 'done', 'on-track', 'on-track']);
   });
 
   it('refuses a title over 150 characters', async () => {
     await start();
     const res = await add('t'.repeat(151));
     expect(text(res)).toContain('150');
-    expect(allPushes()).toHaveLength(0);
+    expect(await allPushes()).toHaveLength(0);
   });
 });
 
@@ -88,8 +91,9 @@ describe('/push update, done, drop', () => {
     await add('two');
     expect(text(await h.slack.command('/push', 'done 1', MGR))).toContain('is done');
     expect(text(await h.slack.command('/push', 'drop 2', MGR))).toContain('Dropped');
-    expect(allPushes().map((p) => p.status)).toEqual(['done', 'dropped']);
-    const updates = h.store.db.select().from(pushUpdates).all();
+    expect((await allPushes()).map((p) => p.status)).toEqual(['done', 'dropped']);
+    const { pushUpdates } = tables(h.store.db);
+    const updates = await h.store.db.select().from(pushUpdates).orderBy(pushUpdates.id);
     expect(updates.map((u) => [u.status, u.createdAt])).toEqual([
       ['done', NOV_2026],
       ['dropped', NOV_2026],
@@ -102,8 +106,9 @@ describe('/push update, done, drop', () => {
     expect(text(await h.slack.command('/push', 'update 99', MGR))).toContain('no push number 99');
     expect(text(await h.slack.command('/push', 'done abc', MGR))).toContain('Use the number');
     expect(text(await h.slack.command('/push', 'drop 0', MGR))).toContain('no push number 0');
-    expect(allPushes()[0]?.status).toBe('on-track');
-    expect(h.store.db.select().from(pushUpdates).all()).toHaveLength(0);
+    expect((await allPushes())[0]?.status).toBe('on-track');
+    const { pushUpdates } = tables(h.store.db);
+    expect(await h.store.db.select().from(pushUpdates).orderBy(pushUpdates.id)).toHaveLength(0);
   });
 
   it('opens the update modal and records status and note', async () => {
@@ -120,8 +125,9 @@ describe('/push update, done, drop', () => {
       view.private_metadata,
     );
     expect(res.body).toBe('');
-    expect(allPushes()[0]?.status).toBe('at-risk');
-    expect(h.store.db.select().from(pushUpdates).all()[0]).toMatchObject({
+    expect((await allPushes())[0]?.status).toBe('at-risk');
+    const { pushUpdates } = tables(h.store.db);
+    expect((await h.store.db.select().from(pushUpdates).orderBy(pushUpdates.id))[0]).toMatchObject({
       status: 'at-risk',
       note: 'Legal review slipping',
       authorId: MGR,
@@ -132,7 +138,7 @@ describe('/push update, done, drop', () => {
   it('refuses an update from someone who is neither manager nor owner (forged metadata)', async () => {
     await start();
     await add('one');
-    const pushId = allPushes()[0]?.id;
+    const pushId = (await allPushes())[0]?.id;
     const res = await h.slack.viewSubmission(
       OTHER,
       'push_update',
@@ -140,7 +146,7 @@ describe('/push update, done, drop', () => {
       JSON.stringify({ pushId }),
     );
     expect(res.body).toMatchObject({ response_action: 'errors' });
-    expect(allPushes()[0]?.status).toBe('on-track');
+    expect((await allPushes())[0]?.status).toBe('on-track');
   });
 });
 
@@ -162,7 +168,7 @@ describe('the push modal (three As)', () => {
     expect(res.body).toBe('');
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === OWNER);
     expect(String(dm.args.text)).toContain('named you owner');
-    const push = allPushes()[0];
+    const push = (await allPushes())[0];
     expect(push).toMatchObject({
       ownerId: OWNER,
       why: 'Cuts time-to-value',
@@ -192,7 +198,7 @@ describe('the push modal (three As)', () => {
     await add('only one');
     const over = await h.slack.viewSubmission(MGR, 'push_create', { title: input.text('second') });
     expect(JSON.stringify(over.body)).toContain('already pushing on 1 thing');
-    expect(allPushes()).toHaveLength(1);
+    expect(await allPushes()).toHaveLength(1);
   });
 });
 
@@ -207,7 +213,7 @@ describe('quarters roll over', () => {
     expect(text(res)).toContain('2026 Q4:');
     expect(text(res)).toContain('Q4 thing');
     await add('Q1 thing');
-    expect(allPushes().map((p) => p.quarter)).toEqual(['2026-Q4', '2027-Q1']);
+    expect((await allPushes()).map((p) => p.quarter)).toEqual(['2026-Q4', '2027-Q1']);
   });
 });
 
@@ -216,10 +222,11 @@ describe("pushes live in their manager's own quarter", () => {
     await start();
     h.fake.users.set(MGR, { tz: 'Asia/Tokyo' });
     await add('Open the Osaka office');
-    await eventually(() =>
-      expect(h.store.db.select().from(members).where(eq(members.userId, MGR)).get()?.timezone).toBe(
-        'Asia/Tokyo',
-      ),
+    const { members } = tables(h.store.db);
+    await eventually(async () =>
+      expect(
+        (await h.store.db.select().from(members).where(eq(members.userId, MGR)).limit(1))[0]?.timezone,
+      ).toBe('Asia/Tokyo'),
     );
     await add('Hire a country lead');
     await h.app.inflight.drained();
@@ -231,16 +238,14 @@ describe("pushes live in their manager's own quarter", () => {
     await start({}, Date.UTC(2026, 11, 31, 22));
     // Their profiles as Pushpull last fetched them (the digest and each pull refresh them).
     const now = h.clock.now;
-    h.store.db
-      .insert(members)
-      .values([
-        { userId: MGR, timezone: 'Pacific/Auckland', profileFetchedAt: now, updatedAt: now },
-        { userId: OTHER, timezone: 'Pacific/Honolulu', profileFetchedAt: now, updatedAt: now },
-      ])
-      .run();
+    const { members } = tables(h.store.db);
+    await h.store.db.insert(members).values([
+      { userId: MGR, timezone: 'Pacific/Auckland', profileFetchedAt: now, updatedAt: now },
+      { userId: OTHER, timezone: 'Pacific/Honolulu', profileFetchedAt: now, updatedAt: now },
+    ]);
     await add('Open the Wellington office');
     await add('Close the year', OTHER);
-    expect(allPushes().map((p) => [p.managerId, p.quarter])).toEqual([
+    expect((await allPushes()).map((p) => [p.managerId, p.quarter])).toEqual([
       [MGR, '2027-Q1'],
       [OTHER, '2026-Q4'],
     ]);
@@ -270,7 +275,7 @@ describe('pushes are visible to everyone and linked from pulls', () => {
     await h.slack.command('/pull', '', OTHER);
     const open = await h.fake.waitFor('views.open');
     expect(JSON.stringify(open.args.view)).toContain('Enterprise tier');
-    const pushId = allPushes()[0]?.id;
+    const pushId = (await allPushes())[0]?.id;
     await h.slack.viewSubmission(OTHER, 'pull_create', {
       manager: input.user(MGR, 'pull_manager_selected'),
       need: input.text('Which SSO providers first?'),
@@ -279,12 +284,12 @@ describe('pushes are visible to everyone and linked from pulls', () => {
     });
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
     expect(JSON.stringify(dm.args.blocks)).toContain('push: _Enterprise tier_');
+    const { pulls } = tables(h.store.db);
     expect(
-      h.store.db
+      await h.store.db
         .select()
         .from(pulls)
-        .where(eq(pulls.pushId, pushId ?? 0))
-        .all(),
+        .where(eq(pulls.pushId, pushId ?? 0)),
     ).toHaveLength(1);
   });
 
@@ -328,7 +333,10 @@ describe('the Home tab', () => {
       owner: { value: { type: 'users_select', selected_user: OWNER } },
     });
     await h.slack.command('/pull', `<@${MGR}> Which SSO providers first?`, OWNER);
-    await eventually(() => expect(h.store.db.select().from(pulls).all()[0]?.managerTs).toBeTruthy());
+    const { pulls } = tables(h.store.db);
+    await eventually(async () =>
+      expect((await h.store.db.select().from(pulls).orderBy(pulls.id))[0]?.managerTs).toBeTruthy(),
+    );
 
     const managerHome = JSON.stringify(await home(MGR));
     expect(managerHome).toContain('Awaiting you (1)');
@@ -357,17 +365,15 @@ describe('the Home tab', () => {
 
   it('stays within 100 blocks with 200 open pulls, and says how many more', async () => {
     await start();
-    for (let i = 0; i < 200; i++) {
-      h.store.db
-        .insert(pulls)
-        .values({
-          requesterId: `UREQ${String(i).padStart(4, '0')}`,
-          managerId: MGR,
-          need: `pull ${i}`,
-          createdAt: NOV_2026 - i,
-        })
-        .run();
-    }
+    const { pulls } = tables(h.store.db);
+    await h.store.db.insert(pulls).values(
+      Array.from({ length: 200 }, (_, i) => ({
+        requesterId: `UREQ${String(i).padStart(4, '0')}`,
+        managerId: MGR,
+        need: `pull ${i}`,
+        createdAt: NOV_2026 - i,
+      })),
+    );
     for (const t of ['one', 'two', 'three']) await add(t);
     const view = await home(MGR);
     expect(view.blocks.length).toBeLessThanOrEqual(100);

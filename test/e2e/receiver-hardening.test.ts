@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { BODY_LIMIT } from '../../src/http-receiver.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import {
@@ -141,7 +141,8 @@ describe('bodies over the limit', () => {
     const need = 'x'.repeat(BODY_LIMIT);
     const res = await h.slack.command('/pull', `<@UMGR0001|maya> ${need}`, 'UREQ0001');
     expect(res.status).toBe(413);
-    expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
+    const { pulls } = tables(h.store.db);
+    expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toHaveLength(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
     await stillServing();
   });
@@ -226,7 +227,8 @@ describe('unsigned and stale requests', () => {
       signature: `v0=${'0'.repeat(64)}`,
     });
     expect(res.status).toBe(401);
-    expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
+    const { pulls } = tables(h.store.db);
+    expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toHaveLength(0);
     await stillServing();
   });
 });

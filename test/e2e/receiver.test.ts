@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { members, pulls, pushes, recognitions } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { PULL_CREATE_VIEW, PULL_RESOLVE_VIEW } from '../../src/slack/blocks/pulls.js';
 import { PUSH_CREATE_VIEW, PUSH_UPDATE_VIEW } from '../../src/slack/blocks/pushes.js';
 import { RECOGNIZE_VIEW } from '../../src/slack/blocks/recognitions.js';
@@ -21,7 +21,8 @@ describe('the HTTP receiver', () => {
     });
     expect(res.status).toBe(401);
     await h.app.inflight.drained();
-    expect(h.store.db.select().from(pulls).all()).toHaveLength(0);
+    const { pulls } = tables(h.store.db);
+    expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toHaveLength(0);
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     expect(h.fake.responses).toHaveLength(0);
   });
@@ -46,7 +47,7 @@ describe('the HTTP receiver', () => {
   });
 
   it('answers /healthz with 503 when the database is gone', async () => {
-    h.store.sqlite.close();
+    h.sqlite().sqlite.close();
     const res = await fetch(`${h.slack.appUrl}/healthz`);
     expect(res.status).toBe(503);
   });
@@ -122,8 +123,9 @@ describe('modals closed with Cancel or ×', () => {
       }
     }
     await h.app.inflight.drained();
+    const { members, pulls, pushes, recognitions } = tables(h.store.db);
     for (const table of [pulls, pushes, recognitions, members])
-      expect(h.store.db.select().from(table).all()).toHaveLength(0);
+      expect(await h.store.db.select().from(table)).toHaveLength(0);
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     expect(h.fake.responses).toHaveLength(0);
   });
@@ -135,8 +137,9 @@ describe('modals closed with Cancel or ×', () => {
     await h.slack.command('/push', 'add Land the pilot', 'UMGR0001');
     await h.slack.command('/push', 'update 1', 'UMGR0001');
     await h.slack.command('/pull', '<@UMGR0001> a decision, please', 'UREQ0001');
-    const pull = await eventually(() => {
-      const row = h.store.db.select().from(pulls).get();
+    const { pulls } = tables(h.store.db);
+    const pull = await eventually(async () => {
+      const row = (await h.store.db.select().from(pulls).orderBy(pulls.id).limit(1))[0];
       if (!row?.managerTs) throw new Error('manager DM not recorded yet');
       return row;
     });
@@ -159,11 +162,12 @@ describe('restarts', () => {
     await eventually(() => expect(h.fake.callsTo('chat.postMessage')).toHaveLength(3));
     await h.stopApp();
     const again = await startHarness({ dir: h.dir, fake: h.fake });
+    const { pulls } = tables(again.store.db);
     try {
       const res = await again.slack.command('/pull', 'list', 'UMGR0001');
       const text = JSON.stringify(res.body);
       for (const need of ['one', 'two', 'three']) expect(text).toContain(need);
-      expect(again.store.db.select().from(pulls).all()).toHaveLength(3);
+      expect(await again.store.db.select().from(pulls).orderBy(pulls.id)).toHaveLength(3);
     } finally {
       await again.stopApp();
     }

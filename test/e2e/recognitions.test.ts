@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { recognitions } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { eventually, type Harness, input, startHarness } from '../support/harness.js';
 import { mention, special, typed } from '../support/slack-driver.js';
 
@@ -16,7 +16,10 @@ const start = async (env: Record<string, string> = { RECOGNITION_CHANNEL: KUDOS 
   h = await startHarness({ env });
   return h;
 };
-const stored = () => h.store.db.select().from(recognitions).all();
+const stored = async () => {
+  const { recognitions } = tables(h.store.db);
+  return h.store.db.select().from(recognitions).orderBy(recognitions.id);
+};
 
 function submit(values: Partial<Record<string, Record<string, unknown>>>, metadata = '{}', user = LEAD) {
   return h.slack.viewSubmission(
@@ -62,7 +65,7 @@ describe('the message shortcut', () => {
     expect(JSON.stringify(thanks.args.blocks)).toContain(
       'https://acme.slack.com/archives/C0SALES/p1732000000000100',
     );
-    await eventually(() => expect(stored()[0]?.permalink).toContain('/archives/C0SALES/'));
+    await eventually(async () => expect((await stored())[0]?.permalink).toContain('/archives/C0SALES/'));
   });
 
   it('refuses a bot message and your own message, opening nothing', async () => {
@@ -135,7 +138,7 @@ describe('the global shortcut and submission', () => {
     expect(JSON.stringify(post.args.blocks)).toContain('Turned around the Initech credit check');
     const receipt = await h.fake.waitFor('chat.postMessage', (a) => a.channel === LEAD);
     expect(String(receipt.args.text)).toContain('Thanks for recognizing');
-    expect(stored()[0]).toMatchObject({
+    expect((await stored())[0]).toMatchObject({
       recognizerId: LEAD,
       advocateId: ADV,
       advocateFunction: 'finance',
@@ -160,7 +163,7 @@ describe('the global shortcut and submission', () => {
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === LEAD);
     await h.app.inflight.drained();
     expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === KUDOS)).toHaveLength(0);
-    expect(stored()[0]?.shared).toBe(false);
+    expect((await stored())[0]?.shared).toBe(false);
   });
 
   it('tells the recognizer clearly when the bot is not in the channel, and still keeps and DMs it', async () => {
@@ -171,7 +174,7 @@ describe('the global shortcut and submission', () => {
     expect(String(receipt.args.text)).toContain('not a member of that channel');
     expect(String(receipt.args.text)).toContain('/invite @Pushpull');
     expect(h.fake.callsTo('chat.postMessage', (a) => a.channel === ADV)).toHaveLength(1);
-    expect(stored()).toHaveLength(1);
+    expect(await stored()).toHaveLength(1);
   });
 
   it('escapes user text in all three messages', async () => {
@@ -231,7 +234,7 @@ describe('refusals', () => {
       response_action: 'errors',
       errors: { function: expect.any(String) },
     });
-    expect(stored()).toHaveLength(0);
+    expect(await stored()).toHaveLength(0);
   });
 });
 

@@ -1,7 +1,7 @@
 // Slack's Block Kit limits under data that grows: every surface stays within what Slack accepts.
 // The fake Slack refuses a breach (and the driver checks ack bodies); each test also says which limit it drives.
 import { afterEach, describe, expect, it } from 'vitest';
-import { pulls, pushes, recognitions } from '../../src/db/schema.js';
+import { tables, transaction } from '../../src/db/store.js';
 import { slackMessage } from '../support/block-kit.js';
 import { eventually, type Harness, startHarness } from '../support/harness.js';
 import { escapeTyped, mention, typed } from '../support/slack-driver.js';
@@ -37,15 +37,16 @@ const blocksOf = (body: unknown): Block[] => (body as { blocks?: Block[] }).bloc
 describe('/push list', () => {
   it('stays within 50 blocks after many add and drop cycles', async () => {
     await start();
+    const { pushes } = tables(h.store.db);
     for (let i = 1; i <= 60; i++) {
       await h.slack.command('/push', `add Cycle ${i}`, MGR);
-      const list = h.store.db.select().from(pushes).all();
+      const list = await h.store.db.select().from(pushes).orderBy(pushes.id);
       const open = list.filter((p) => p.status === 'on-track');
       // Its number in `/push list` is its position among this quarter's pushes, oldest first.
       const position = list.indexOf(open[0] as (typeof list)[number]) + 1;
       await h.slack.command('/push', `drop ${position}`, MGR);
     }
-    expect(h.store.db.select().from(pushes).all()).toHaveLength(60);
+    expect(await h.store.db.select().from(pushes).orderBy(pushes.id)).toHaveLength(60);
     const res = await h.slack.command('/push', 'list', MGR);
     expect(res.status).toBe(200);
     expect(breaches()).toEqual([]);
@@ -56,21 +57,22 @@ describe('/push list', () => {
 
   it('keeps the previous-quarter summary within 3,000 characters', async () => {
     await start();
-    for (let i = 1; i <= 60; i++) {
-      h.store.db
-        .insert(pushes)
-        .values({
+    const { pushes } = tables(h.store.db);
+    await h.store.db.insert(pushes).values(
+      Array.from({ length: 60 }, (_, n) => {
+        const i = n + 1;
+        return {
           managerId: MGR,
           ownerId: MGR,
           quarter: '2026-Q4',
           title: `A long-winded push title number ${i} & some more words to fill it up`,
-          status: 'dropped',
+          status: 'dropped' as const,
           createdAt: NOV_2026 + i,
           updatedAt: NOV_2026 + i,
           closedAt: NOV_2026 + i,
-        })
-        .run();
-    }
+        };
+      }),
+    );
     h.clock.now = Date.UTC(2027, 0, 5, 12);
     const res = await h.slack.command('/push', 'list', MGR);
     expect(breaches()).toEqual([]);
@@ -138,46 +140,43 @@ describe('a new pull', () => {
 describe('the Home tab', () => {
   it('stays within 100 blocks with hundreds of pulls, pushes and recognitions', async () => {
     await start();
-    const db = h.store.db;
-    for (let i = 0; i < 300; i++) {
-      const other = `UOTH${String(i).padStart(4, '0')}`;
-      db.insert(pulls)
-        .values({ requesterId: other, managerId: MGR, need: `awaiting ${i}`, createdAt: NOV_2026 - i })
-        .run();
-      db.insert(pulls)
-        .values({ requesterId: MGR, managerId: other, need: `sent ${i}`, createdAt: NOV_2026 - i })
-        .run();
-      db.insert(pushes)
-        .values({
+    const { pulls, pushes, recognitions } = tables(h.store.db);
+    const others = Array.from({ length: 300 }, (_, i) => ({ i, other: `UOTH${String(i).padStart(4, '0')}` }));
+    const pullRows = others.flatMap(({ i, other }) => [
+      { requesterId: other, managerId: MGR, need: `awaiting ${i}`, createdAt: NOV_2026 - i },
+      { requesterId: MGR, managerId: other, need: `sent ${i}`, createdAt: NOV_2026 - i },
+    ]);
+    await transaction(h.store.db, async (tx) => {
+      for (let from = 0; from < pullRows.length; from += 500)
+        await tx.insert(pulls).values(pullRows.slice(from, from + 500));
+      await tx.insert(pushes).values([
+        ...others.map(({ i, other }) => ({
           managerId: other,
           ownerId: MGR,
           quarter: '2026-Q4',
           title: `owned for others ${i}`,
           createdAt: NOV_2026 - i,
           updatedAt: NOV_2026 - i,
-        })
-        .run();
-      db.insert(recognitions)
-        .values({
-          recognizerId: i % 2 ? MGR : other,
-          advocateId: i % 2 ? other : MGR,
-          advocateFunction: 'finance',
-          what: `helped ${i}`,
-          createdAt: NOV_2026 - i,
-        })
-        .run();
-    }
-    for (let i = 0; i < 3; i++)
-      db.insert(pushes)
-        .values({
+        })),
+        ...Array.from({ length: 3 }, (_, i) => ({
           managerId: MGR,
           ownerId: MGR,
           quarter: '2026-Q4',
           title: `mine ${i}`,
           createdAt: NOV_2026,
           updatedAt: NOV_2026,
-        })
-        .run();
+        })),
+      ]);
+      await tx.insert(recognitions).values(
+        others.map(({ i, other }) => ({
+          recognizerId: i % 2 ? MGR : other,
+          advocateId: i % 2 ? other : MGR,
+          advocateFunction: 'finance' as const,
+          what: `helped ${i}`,
+          createdAt: NOV_2026 - i,
+        })),
+      );
+    });
     await h.slack.event({ type: 'app_home_opened', user: MGR, channel: 'D0HOME', tab: 'home' });
     const publish = await answered('views.publish', (a) => a.user_id === MGR);
     expect(breaches()).toEqual([]);

@@ -2,7 +2,7 @@
 // real receiver: never a 404 or 5xx, never a block Slack would refuse, and the need stored is what was typed.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { shownText } from '../../src/domain/text.js';
 import { slackMessage } from '../support/block-kit.js';
 import { type Harness, startHarness } from '../support/harness.js';
@@ -68,11 +68,12 @@ const breaches = () =>
 async function pull(text: string) {
   // A minute between runs: the per-person limit on pulls a minute is not what this property is about.
   h.clock.now += 61_000;
-  const before = h.store.db.select().from(pulls).all().length;
+  const { pulls } = tables(h.store.db);
+  const before = (await h.store.db.select().from(pulls).orderBy(pulls.id)).length;
   const res = await h.slack.command('/pull', text, REQ);
   await h.app.inflight.drained();
   expect(res.status).toBe(200);
-  const after = h.store.db.select().from(pulls).all();
+  const after = await h.store.db.select().from(pulls).orderBy(pulls.id);
   return { res, created: after.length > before ? after.at(-1) : undefined };
 }
 

@@ -1,6 +1,6 @@
 // A Slack that posts and answers late, or not at all: the manager gets one DM, and later steps update it in place.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 const REQ = 'UREQ0001';
@@ -15,7 +15,10 @@ afterEach(async () => {
   await h.stop();
 });
 
-const allPulls = () => h.store.db.select().from(pulls).all();
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 /** The manager's DMs as they sit in Slack (a post that timed out is there too). */
 const managerDms = () => h.fake.history.get(MGR_DM) ?? [];
 const settled = () => h.app.inflight.drained();
@@ -26,7 +29,7 @@ async function pullAndAcknowledge() {
   const res = await h.slack.command('/pull', `<@${MGR}|maria> Can we ship on Friday?`, REQ);
   expect(JSON.stringify(res.body)).toContain('Pulled in');
   await settled();
-  const pull = allPulls()[0];
+  const pull = (await allPulls())[0];
   if (!pull) throw new Error('no pull');
   return pull;
 }
@@ -39,7 +42,7 @@ describe('a post Slack carried out but answered too late', () => {
     const dm = managerDms()[0];
     expect(dm?.metadata).toEqual({ event_type: 'pushpull_pull', event_payload: { pull: pull.id } });
     // Found by its metadata: the pull knows where its DM is, and the requester heard no false alarm.
-    expect(allPulls()[0]).toMatchObject({
+    expect((await allPulls())[0]).toMatchObject({
       managerChannel: MGR_DM,
       managerTs: dm?.ts,
       managerDmUnknownAt: null,
@@ -59,8 +62,8 @@ describe('a post Slack carried out but answered too late', () => {
     h.fake.failNext('conversations.history', { kind: 'error', error: 'internal_error' });
     const pull = await pullAndAcknowledge();
     expect(managerDms()).toHaveLength(1);
-    expect(allPulls()[0]?.managerTs).toBeNull();
-    expect(allPulls()[0]?.managerDmUnknownAt).toBeTypeOf('number');
+    expect((await allPulls())[0]?.managerTs).toBeNull();
+    expect((await allPulls())[0]?.managerDmUnknownAt).toBeTypeOf('number');
     const told = h.fake.responses.map((r) => String(r.body.text));
     expect(told).toHaveLength(1);
     expect(told[0]).not.toContain("couldn't DM");
@@ -70,7 +73,7 @@ describe('a post Slack carried out but answered too late', () => {
     await settled();
     const dm = managerDms()[0];
     expect(h.fake.callsTo('chat.update')[0]?.args).toMatchObject({ channel: MGR_DM, ts: dm?.ts });
-    expect(allPulls()[0]).toMatchObject({ managerTs: dm?.ts, managerDmUnknownAt: null });
+    expect((await allPulls())[0]).toMatchObject({ managerTs: dm?.ts, managerDmUnknownAt: null });
     expect(managerDms()).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pulls } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { FakeSocketMode } from '../support/fake-socket-mode.js';
 import { BOT_TOKEN, eventually, type Harness, input, startHarness, tempDir } from '../support/harness.js';
@@ -18,13 +18,16 @@ let fake: FakeSlack;
 let socket: FakeSocketMode;
 let h: Harness;
 
-const allPulls = () => h.store.db.select().from(pulls).all();
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 
 async function pullFromSocket(need: string) {
   const ack = await socket.command('/pull', `<@${MGR}|maya> ${need}`, REQ);
   const dm = await fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-  const pull = await eventually(() => {
-    const last = allPulls().at(-1);
+  const pull = await eventually(async () => {
+    const last = (await allPulls()).at(-1);
     if (!last?.managerTs || !last.managerChannel) throw new Error('manager DM not recorded yet');
     return { ...last, managerTs: last.managerTs, managerChannel: last.managerChannel };
   });
@@ -70,7 +73,7 @@ describe('Socket Mode', () => {
     const update = await fake.waitFor('chat.update');
     expect(update.args).toMatchObject({ channel: pull.managerChannel, ts: pull.managerTs });
     expect(JSON.stringify(update.args.blocks)).toContain('Acknowledged');
-    await eventually(() => expect(allPulls()[0]?.status).toBe('acknowledged'));
+    await eventually(async () => expect((await allPulls())[0]?.status).toBe('acknowledged'));
     expect(socket.protocolErrors).toEqual([]);
   });
 
@@ -82,7 +85,7 @@ describe('Socket Mode', () => {
     });
     expect(ack.payload).toMatchObject({ response_action: 'errors' });
     expect(Object.keys((ack.payload as { errors: Record<string, string> }).errors)).toEqual(['need']);
-    expect(allPulls()).toHaveLength(0);
+    expect(await allPulls()).toHaveLength(0);
     expect(socket.protocolErrors).toEqual([]);
   });
 

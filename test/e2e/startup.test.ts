@@ -287,7 +287,7 @@ describe('configuration', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it('a PostgreSQL DATABASE_URL is understood, and refused in one line until this version runs on it', async () => {
+  it('a PostgreSQL DATABASE_URL is understood: a server that cannot be reached is one line, without the password', async () => {
     const fake = await fakeSlack();
     const cwd = scratch();
     for (const [command, lead] of [
@@ -307,7 +307,7 @@ describe('configuration', () => {
         { cwd },
       );
       expect(expectOneLine(out)).toBe(
-        `${lead}: PostgreSQL support is not available in this version yet: set DATABASE_URL to a file: URL or a path, such as file:./data/pushpull.db`,
+        `${lead}: PostgreSQL at postgresql://pushpull:***@127.0.0.1:1/pushpull cannot be reached (ECONNREFUSED): start the server, or fix the host and port in DATABASE_URL`,
       );
       expect(out.stderr).not.toContain('hunter2');
     }
@@ -352,7 +352,7 @@ describe('a database that cannot be written', () => {
     const file = join(dir, 'p.db');
     const store = openDatabase(file);
     applyMigrations(store);
-    store.close();
+    await store.close();
     own(dir);
     own(file);
     chmodSync(dir, 0o755);
@@ -400,7 +400,7 @@ describe('/healthz proves the database takes writes', () => {
 
   it('answers 503 while the database cannot be written, though it still reads, and 200 again after', async () => {
     h = await startHarness();
-    const other = new Database(join(h.dir, 'pushpull.db'));
+    const other = new Database(h.sqlite().path);
     cleanups.push(() => {
       other.close();
     });

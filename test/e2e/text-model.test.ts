@@ -1,7 +1,7 @@
 // The text model end to end: text sent the way Slack sends it (mrkdwn, entities, markup), stored as typed,
 // shown escaped exactly once, limits counted on what was typed, and every surface within Slack's limits.
 import { afterEach, describe, expect, it } from 'vitest';
-import { pulls, pushes } from '../../src/db/schema.js';
+import { tables } from '../../src/db/store.js';
 import { escapeText } from '../../src/slack/text.js';
 import { type Harness, input, startHarness } from '../support/harness.js';
 import { checkLimits } from '../unit/block-limits.js';
@@ -16,7 +16,10 @@ afterEach(async () => {
   await h.stop();
 });
 
-const allPulls = () => h.store.db.select().from(pulls).all();
+const allPulls = async () => {
+  const { pulls } = tables(h.store.db);
+  return h.store.db.select().from(pulls).orderBy(pulls.id);
+};
 type Block = { type: string; text?: { text: string }; elements?: { text: string }[] };
 const sectionTexts = (args: Record<string, unknown>) =>
   (args.blocks as Block[]).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
@@ -31,7 +34,7 @@ describe('command text arrives as Slack mrkdwn', () => {
     );
     expect(res.status).toBe(200);
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-    expect(allPulls()[0]?.need).toBe('Q&A on the <draft> with <@W0GRID01> @channel');
+    expect((await allPulls())[0]?.need).toBe('Q&A on the <draft> with <@W0GRID01> @channel');
 
     const texts = sectionTexts(dm.args).join('\n');
     expect(texts).toContain('>Q&amp;A on the &lt;draft&gt; with <@W0GRID01> @channel');
@@ -49,7 +52,7 @@ describe('command text arrives as Slack mrkdwn', () => {
     const typed = `${'&'.repeat(99)}\n`.repeat(30).trim();
     await h.slack.command('/pull', `<@${MGR}> ${escapeText(typed)}`, REQ);
     const dm = await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-    expect(allPulls()[0]?.need).toBe(typed);
+    expect((await allPulls())[0]?.need).toBe(typed);
     const quoted = sectionTexts(dm.args).filter((t) => t.startsWith('>'));
     expect(quoted.length).toBeGreaterThan(4);
     for (const t of quoted) expect(t.length).toBeLessThanOrEqual(3000);
@@ -61,10 +64,10 @@ describe('command text arrives as Slack mrkdwn', () => {
     h = await startHarness();
     await h.slack.command('/pull', `<@${MGR}> ${'&amp;'.repeat(3000)}`, REQ);
     await h.fake.waitFor('chat.postMessage', (a) => a.channel === MGR);
-    expect(allPulls()[0]?.need).toBe('&'.repeat(3000));
+    expect((await allPulls())[0]?.need).toBe('&'.repeat(3000));
     const refused = await h.slack.command('/pull', `<@${MGR}> ${'&amp;'.repeat(3001)}`, REQ);
     expect(JSON.stringify(refused.body)).toContain('That request is 3,001 characters');
-    expect(allPulls()).toHaveLength(1);
+    expect(await allPulls()).toHaveLength(1);
   });
 
   it('prefills the form from `/pull what you need` with the raw typed text', async () => {
@@ -83,7 +86,8 @@ describe('/push', () => {
     const ok = await h.slack.command('/push', `add ${'R&amp;D'.repeat(50)}`, MGR);
     expect(JSON.stringify(ok.body)).toContain('Pushing on');
     expect(JSON.stringify(ok.body)).toContain(`*${'R&amp;D'.repeat(50)}*`);
-    expect(h.store.db.select().from(pushes).all()[0]?.title).toBe('R&D'.repeat(50));
+    const { pushes } = tables(h.store.db);
+    expect((await h.store.db.select().from(pushes).orderBy(pushes.id))[0]?.title).toBe('R&D'.repeat(50));
     const refused = await h.slack.command('/push', `add ${'&lt;'.repeat(151)}`, MGR);
     expect(JSON.stringify(refused.body)).toContain('that one is 151');
   });

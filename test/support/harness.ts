@@ -1,14 +1,18 @@
-// Starts the real app (real Bolt HTTP receiver, real SQLite file with real migrations) against the fake Slack.
+// Starts the real app (real Bolt HTTP receiver, a real database with real migrations) against the fake Slack.
+// The database is a SQLite file, or PostgreSQL (PGlite or a server) when the vitest project says so
+// (test/support/test-stores.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPushpullApp, type PushpullApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BUSY_TIMEOUT_MS } from '../../src/db/busy.js';
-import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
+import type { SqliteStore } from '../../src/db/client.js';
+import type { Store } from '../../src/db/store.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeSlack } from './fake-slack.js';
 import { SlackDriver } from './slack-driver.js';
+import { TEST_STORE, testDatabase } from './test-stores.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-abcdef';
@@ -18,6 +22,8 @@ export interface Harness {
   slack: SlackDriver;
   app: PushpullApp;
   store: Store;
+  /** The SQLite store, for tests about SQLite itself; throws when the suite runs on PostgreSQL. */
+  sqlite(): SqliteStore;
   dir: string;
   logs: string[];
   clock: { now: number };
@@ -70,12 +76,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     secrets: [config.slack.botToken, config.slack.signingSecret ?? ''],
     write: (line) => logs.push(line),
   });
-  if (config.database.dialect !== 'sqlite')
-    throw new Error('the harness runs on SQLite until the domain is async');
-  const store = openDatabase(config.database.path);
-  applyMigrations(store);
+  if (config.database.dialect !== 'sqlite') throw new Error('give the harness no DATABASE_URL but a file');
+  const database = await testDatabase(dir, config.database.path);
+  const { store } = database;
   // As in production (src/index.ts): each wait for another writer's lock is short and retried asynchronously.
-  store.sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (store.dialect === 'sqlite') (store as SqliteStore).sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const clock = { now: options.now ?? Date.now() };
   const app = createPushpullApp({
     config,
@@ -92,13 +97,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (appStopped) return;
     appStopped = true;
     await app.stop();
-    store.close();
+    await database.release();
   };
   return {
     fake,
     slack,
     app,
     store,
+    sqlite() {
+      if (store.dialect !== 'sqlite')
+        throw new Error(`this test is about SQLite; the suite runs on ${TEST_STORE}`);
+      return store as SqliteStore;
+    },
     dir,
     logs,
     clock,

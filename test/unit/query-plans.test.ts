@@ -6,7 +6,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, openDatabase, type Store } from '../../src/db/client.js';
+import { applyMigrations, openDatabase, type SqliteStore } from '../../src/db/client.js';
+import type { Db } from '../../src/db/store.js';
 import {
   agreementsForExport,
   agreementsOnPushes,
@@ -68,7 +69,7 @@ const person = (i: number) => `UPER${String(i % PEOPLE).padStart(4, '0')}`;
 const HEAVY = manager(0);
 
 let dir: string;
-let store: Store;
+let store: SqliteStore;
 
 /** Deterministic pseudo-random numbers, so the seed and its plans are the same on every run. */
 function random(seed: number): () => number {
@@ -216,112 +217,118 @@ function scansGrowing(line: string): boolean {
 }
 
 /** Runs the domain's reads and writes as the app does, on the heaviest manager and a busy requester. */
-function exercise(db: Store['db']): void {
+async function exercise(db: Db): Promise<void> {
   const requester = person(1);
-  managersToDigest(db, QUARTER.key, NOW);
-  timezonesInUse(db, 'UTC');
-  settledForWeek(db, '2026-W47');
-  staleManagerProfiles(db, [QUARTER.key], NOW + DAY, NOW, 60);
-  managersWithOverdue(db, '2026-11-24');
-  overduePulls(db, HEAVY, '2026-11-23');
-  managerSince(db, HEAVY, QUARTER.key, NOW);
-  digestFor(db, HEAVY, {
+  await managersToDigest(db, QUARTER.key, NOW);
+  await timezonesInUse(db, 'UTC');
+  await settledForWeek(db, '2026-W47');
+  await staleManagerProfiles(db, [QUARTER.key], NOW + DAY, NOW, 60);
+  await managersWithOverdue(db, '2026-11-24');
+  await overduePulls(db, HEAVY, '2026-11-23');
+  await managerSince(db, HEAVY, QUARTER.key, NOW);
+  await digestFor(db, HEAVY, {
     quarterKey: QUARTER.key,
     quarterLabel: QUARTER.label,
     now: NOW,
     localDate: '2026-11-23',
   });
-  homeFor(db, HEAVY, QUARTER, 3, HOME_SHOWN);
-  homeFor(db, requester, QUARTER, 3, HOME_SHOWN);
-  digestFor(db, HEAVY, {
+  await homeFor(db, HEAVY, QUARTER, 3, HOME_SHOWN);
+  await homeFor(db, requester, QUARTER, 3, HOME_SHOWN);
+  await digestFor(db, HEAVY, {
     quarterKey: QUARTER.key,
     quarterLabel: QUARTER.label,
     now: NOW,
     localDate: '2026-11-23',
     quarterStartsAt: QUARTER.startsAt,
   });
-  answeredSince(db, HEAVY, QUARTER.startsAt);
-  yourTeam(db, HEAVY, QUARTER.startsAt, HOME_SHOWN.team ?? 25);
-  autonomousAmong(db, teamOf(db, HEAVY, NOW - 90 * DAY));
-  setAutonomy(db, HEAVY, person(0), true, NOW);
+  await answeredSince(db, HEAVY, QUARTER.startsAt);
+  await yourTeam(db, HEAVY, QUARTER.startsAt, HOME_SHOWN.team ?? 25);
+  await autonomousAmong(db, await teamOf(db, HEAVY, NOW - 90 * DAY));
+  await setAutonomy(db, HEAVY, person(0), true, NOW);
   // Time away: going, being found back by the tick, the summary, a pull sent on to a deputy.
-  goAway(db, { userId: HEAVY, until: '2026-11-30', deputyId: manager(2) }, NOW, 'UTC');
-  backBy(db, NOW + 10 * DAY, 'UTC');
-  arrivedWhileAway(db, HEAVY, NOW - 30 * DAY);
-  teamOf(db, HEAVY, NOW - 90 * DAY);
-  recognitionsInvolving(db, [requester], QUARTER.startsAt);
-  knownManagerOf(db, 'UNOBODY1');
-  getMember(db, requester);
-  homeViewers(db, [HEAVY, requester]);
-  listPushes(db, HEAVY, QUARTER.key);
-  pushesOwnedFor(db, requester, QUARTER.key);
-  lastUpdate(db, 1);
-  getPush(db, 1);
+  await goAway(db, { userId: HEAVY, until: '2026-11-30', deputyId: manager(2) }, NOW, 'UTC');
+  await backBy(db, NOW + 10 * DAY, 'UTC');
+  await arrivedWhileAway(db, HEAVY, NOW - 30 * DAY);
+  await teamOf(db, HEAVY, NOW - 90 * DAY);
+  await recognitionsInvolving(db, [requester], QUARTER.startsAt);
+  await knownManagerOf(db, 'UNOBODY1');
+  await getMember(db, requester);
+  await homeViewers(db, [HEAVY, requester]);
+  await listPushes(db, HEAVY, QUARTER.key);
+  await pushesOwnedFor(db, requester, QUARTER.key);
+  await lastUpdate(db, 1);
+  await getPush(db, 1);
 
   // The write paths, on rows of their own.
-  pullLimitReached(db, requester, NOW);
-  const opened = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'a decision' }, NOW);
+  await pullLimitReached(db, requester, NOW);
+  const opened = await openPull(db, { requesterId: requester, managerId: HEAVY, need: 'a decision' }, NOW);
   if (!opened.ok) throw new Error(`seed pull refused: ${opened.reason}`);
   const id = opened.value.id;
-  getPull(db, id);
-  acknowledgePull(db, id, HEAVY, NOW);
-  resolvePull(db, id, HEAVY, 'your-call', undefined, NOW);
-  const other = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'context' }, NOW);
-  if (other.ok) withdrawPull(db, other.value.id, requester, NOW);
-  const edited = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'to edit' }, NOW);
+  await getPull(db, id);
+  await acknowledgePull(db, id, HEAVY, NOW);
+  await resolvePull(db, id, HEAVY, 'your-call', undefined, NOW);
+  const other = await openPull(db, { requesterId: requester, managerId: HEAVY, need: 'context' }, NOW);
+  if (other.ok) await withdrawPull(db, other.value.id, requester, NOW);
+  const edited = await openPull(db, { requesterId: requester, managerId: HEAVY, need: 'to edit' }, NOW);
   if (!edited.ok) throw new Error(`seed pull refused: ${edited.reason}`);
-  mayEdit(db, edited.value.id, requester);
-  editPull(db, edited.value.id, requester, { need: 'edited', kind: 'unblock' }, NOW);
-  decisionsInvolving(db, HEAVY);
-  decisionsInvolving(db, requester);
-  const defining = openPull(
+  await mayEdit(db, edited.value.id, requester);
+  await editPull(db, edited.value.id, requester, { need: 'edited', kind: 'unblock' }, NOW);
+  await decisionsInvolving(db, HEAVY);
+  await decisionsInvolving(db, requester);
+  const defining = await openPull(
     db,
     { requesterId: requester, managerId: HEAVY, need: 'define success', kind: 'define-success' },
     NOW,
   );
   if (!defining.ok) throw new Error(`seed pull refused: ${defining.reason}`);
   const handshake = defining.value.id;
-  const defined = defineSuccess(db, handshake, HEAVY, { success: 'two pilots', byWhen: '2026-12-31' }, NOW);
+  const defined = await defineSuccess(
+    db,
+    handshake,
+    HEAVY,
+    { success: 'two pilots', byWhen: '2026-12-31' },
+    NOW,
+  );
   if (!defined.ok) throw new Error(`definition refused: ${defined.reason}`);
-  recordRequesterMessage(db, defined.value.id, 'D1', '1.1');
-  repeatBack(db, handshake, requester, { ownWords: 'two paying pilots' });
-  recordConfirmMessage(db, defined.value.id, 'D2', '1.2');
-  notQuite(db, handshake, HEAVY, 'paying ones');
-  repeatBack(db, handshake, requester, { ownWords: 'two paying pilots' });
-  confirmAgreement(db, handshake, HEAVY, NOW);
-  agreementsPage(db, requester, 10);
-  agreementsOnPushes(db, [1, 2, 3]);
-  handshakesOf(db, [1, 21, handshake]);
-  agreementsForExport(db, '2026-10-01');
-  const toAway = openPull(db, { requesterId: requester, managerId: HEAVY, need: 'while away' }, NOW);
-  if (toAway.ok) passToDeputy(db, toAway.value.id, requester, NOW, 'UTC');
-  comeBack(db, HEAVY, NOW);
-  claimReminder(db, id, NOW);
-  releaseReminder(db, id, NOW);
-  markReminded(db, [id], NOW);
-  updatePush(db, 1, manager(0), 'at-risk', 'slipping', NOW);
-  const thanked = recognize(
+  await recordRequesterMessage(db, defined.value.id, 'D1', '1.1');
+  await repeatBack(db, handshake, requester, { ownWords: 'two paying pilots' });
+  await recordConfirmMessage(db, defined.value.id, 'D2', '1.2');
+  await notQuite(db, handshake, HEAVY, 'paying ones');
+  await repeatBack(db, handshake, requester, { ownWords: 'two paying pilots' });
+  await confirmAgreement(db, handshake, HEAVY, NOW);
+  await agreementsPage(db, requester, 10);
+  await agreementsOnPushes(db, [1, 2, 3]);
+  await handshakesOf(db, [1, 21, handshake]);
+  await agreementsForExport(db, '2026-10-01');
+  const toAway = await openPull(db, { requesterId: requester, managerId: HEAVY, need: 'while away' }, NOW);
+  if (toAway.ok) await passToDeputy(db, toAway.value.id, requester, NOW, 'UTC');
+  await comeBack(db, HEAVY, NOW);
+  await claimReminder(db, id, NOW);
+  await releaseReminder(db, id, NOW);
+  await markReminded(db, [id], NOW);
+  await updatePush(db, 1, manager(0), 'at-risk', 'slipping', NOW);
+  const thanked = await recognize(
     db,
     { recognizerId: requester, advocateId: person(2), advocateFunction: 'support', what: 'helped' },
     NOW,
   );
   if (!thanked.ok) throw new Error(`seed recognition refused: ${thanked.reason}`);
 
-  const claim = claimDigest(db, HEAVY, '2026-W48', 'test', NOW);
-  claimFor(db, HEAVY, '2026-W48');
+  const claim = await claimDigest(db, HEAVY, '2026-W48', 'test', NOW);
+  await claimFor(db, HEAVY, '2026-W48');
   if (claim.taken) {
     const held = { managerId: HEAVY, week: '2026-W48', claimant: 'test', attempt: claim.attempt };
-    renewLease(db, HEAVY, '2026-W48', 'test', claim.attempt, NOW);
-    releaseClaim(db, held, claim.previous);
+    await renewLease(db, HEAVY, '2026-W48', 'test', claim.attempt, NOW);
+    await releaseClaim(db, held, claim.previous);
   }
-  markSent(db, HEAVY, '2026-W47', NOW);
+  await markSent(db, HEAVY, '2026-W47', NOW);
 
-  forgetPerson(db, HEAVY);
+  await forgetPerson(db, HEAVY);
 }
 
 let statements: Captured[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir();
   store = openDatabase(join(dir, 'plans.db'));
   // As a real deployment: migrations (and their statistics) on an empty database, which then grows.
@@ -329,15 +336,15 @@ beforeAll(() => {
   seed(store.sqlite);
   const recorder = capture(store.sqlite);
   try {
-    exercise(store.db);
+    await exercise(store.db);
   } finally {
     recorder.stop();
   }
   statements = [...recorder.statements.values()];
 });
 
-afterAll(() => {
-  store.close();
+afterAll(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -369,10 +376,10 @@ describe('query plans on a seeded database', () => {
     expect(scanning).toEqual([]);
   });
 
-  it('the Home tab reads no more rows of its lists than it shows', () => {
+  it('the Home tab reads no more rows of its lists than it shows', async () => {
     const recorder = capture(store.sqlite);
     try {
-      homeFor(store.db, manager(1), QUARTER, 3, HOME_SHOWN);
+      await homeFor(store.db, manager(1), QUARTER, 3, HOME_SHOWN);
     } finally {
       recorder.stop();
     }

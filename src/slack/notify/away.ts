@@ -18,8 +18,12 @@ import { refreshHomes } from '../home.js';
 type WebClient = webApi.WebClient;
 
 /** The requester's confirmation, with the away notice (and the deputy button) when their manager is away. */
-export function confirmationFor(deps: Deps, pull: Pull, confirmation: { text: string; blocks: Blocks }) {
-  const notice = awayNotice(
+export async function confirmationFor(
+  deps: Deps,
+  pull: Pull,
+  confirmation: { text: string; blocks: Blocks },
+) {
+  const notice = await awayNotice(
     deps.db,
     pull.managerId,
     pull.requesterId,
@@ -39,14 +43,14 @@ export async function sendWelcomeBack(
   userId: string,
   ended: { since: number },
 ): Promise<void> {
-  const summary = welcomeBack(arrivedWhileAway(deps.db, userId, ended.since), deps.clock());
+  const summary = welcomeBack(await arrivedWhileAway(deps.db, userId, ended.since), deps.clock());
   await directMessage(client, deps, userId, summary, 'send the welcome-back summary');
-  refreshHomes(client, deps, [userId]);
+  await refreshHomes(client, deps, [userId]);
 }
 
 /** The tick's return of one person: ends their time away and, when it was this call that ended it, says so. */
 async function returnFromAway(client: WebClient, deps: Deps, userId: string): Promise<boolean> {
-  const ended = comeBack(deps.db, userId, deps.clock());
+  const ended = await comeBack(deps.db, userId, deps.clock());
   if (!ended) return false;
   await sendWelcomeBack(client, deps, userId, ended);
   return true;
@@ -55,7 +59,7 @@ async function returnFromAway(client: WebClient, deps: Deps, userId: string): Pr
 /** The tick's part: everyone whose last day away has passed on their own calendar comes back. */
 export async function returnThoseBack(client: WebClient, deps: Deps): Promise<number> {
   let returned = 0;
-  for (const userId of backBy(deps.db, deps.clock(), deps.config.defaultTimezone)) {
+  for (const userId of await backBy(deps.db, deps.clock(), deps.config.defaultTimezone)) {
     try {
       if (await returnFromAway(client, deps, userId)) returned += 1;
     } catch (error) {
@@ -86,6 +90,6 @@ export async function sentOnToDeputy(
   const delivered = await sendPullToManager(client, deps, pull);
   const message = passedToDeputy(pull);
   if (!delivered.ok) message.blocks.push(context(managerNotReached(pull.managerId, delivered)));
-  refreshHomes(client, deps, [before.managerId, pull.managerId, pull.requesterId]);
+  await refreshHomes(client, deps, [before.managerId, pull.managerId, pull.requesterId]);
   return message;
 }

@@ -13,9 +13,9 @@ export const AGREEMENT_EVENT = 'pushpull_agreement';
 
 type Side = 'requester' | 'confirm';
 
-const rendered = (deps: Deps, side: Side, pull: Pull, agreement: Agreement) =>
+const rendered = async (deps: Deps, side: Side, pull: Pull, agreement: Agreement) =>
   side === 'requester'
-    ? requesterHandshakeMessage(pull, agreement, pushFrameOf(deps, pull))
+    ? requesterHandshakeMessage(pull, agreement, await pushFrameOf(deps, pull))
     : confirmMessage(pull, agreement);
 
 /** A new DM for the person whose step it is now; where it went is kept so the next step can update it. */
@@ -36,7 +36,7 @@ async function post(
     async () => {
       where = await client.chat.postMessage({
         channel: to,
-        ...rendered(deps, side, pull, agreement),
+        ...(await rendered(deps, side, pull, agreement)),
         metadata: {
           event_type: AGREEMENT_EVENT,
           event_payload: { pull: pull.id, side, round: agreement.rounds },
@@ -55,7 +55,7 @@ async function post(
 }
 
 /** The earlier message of this side, shown as it stands now; nothing to do when it was never delivered. */
-function update(
+async function update(
   client: WebClient,
   deps: Deps,
   side: Side,
@@ -64,9 +64,9 @@ function update(
 ): Promise<Delivery> {
   const channel = side === 'requester' ? agreement.requesterChannel : agreement.confirmChannel;
   const ts = side === 'requester' ? agreement.requesterTs : agreement.confirmTs;
-  if (!channel || !ts) return Promise.resolve({ ok: true });
-  return attempt(deps, 'update a handshake DM', { pullId: pull.id }, () =>
-    client.chat.update({ channel, ts, ...rendered(deps, side, pull, agreement) }),
+  if (!channel || !ts) return { ok: true };
+  return attempt(deps, 'update a handshake DM', { pullId: pull.id }, async () =>
+    client.chat.update({ channel, ts, ...(await rendered(deps, side, pull, agreement)) }),
   );
 }
 
@@ -92,7 +92,7 @@ export const updateConfirmStep = (client: WebClient, deps: Deps, pull: Pull, agr
  */
 export async function endHandshake(client: WebClient, deps: Deps, pull: Pull): Promise<void> {
   if (pull.kind !== 'define-success') return;
-  const agreement = agreementForPull(deps.db, pull.id);
+  const agreement = await agreementForPull(deps.db, pull.id);
   if (!agreement || agreement.stage === 'agreed') return;
   await Promise.all([
     update(client, deps, 'requester', pull, agreement),

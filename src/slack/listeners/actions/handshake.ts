@@ -21,9 +21,9 @@ import { parsePullAction } from './pull-action.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-function refuse(deps: Deps, args: Args, actorId: string, pullId: number, reason: HandshakeRefusal) {
-  const pull = getPull(deps.db, pullId);
-  return tellActor(deps, args.client, args.respond, actorId, handshakeRefusal(reason, pull));
+async function refuse(deps: Deps, args: Args, actorId: string, pullId: number, reason: HandshakeRefusal) {
+  const pull = await getPull(deps.db, pullId);
+  await tellActor(deps, args.client, args.respond, actorId, handshakeRefusal(reason, pull));
 }
 
 /** A button that opens one of the handshake's modals, once the domain says it is this person's step. */
@@ -32,20 +32,27 @@ function opensModal<T>(
   allowed: (
     pullId: number,
     actorId: string,
-  ) => { ok: true; value: T } | { ok: false; reason: HandshakeRefusal },
-  view: (value: T) => Parameters<typeof openView>[5],
+  ) => Promise<{ ok: true; value: T } | { ok: false; reason: HandshakeRefusal }>,
+  view: (value: T) => Promise<Parameters<typeof openView>[5]>,
 ) {
   return async (args: Args): Promise<void> => {
     await args.ack();
     const input = parsePullAction(args.body);
     if (!input?.payload.trigger_id) return;
     const actorId = input.payload.user.id;
-    const result = allowed(input.pullId, actorId);
+    const result = await allowed(input.pullId, actorId);
     if (!result.ok) {
       await refuse(deps, args, actorId, input.pullId, result.reason);
       return;
     }
-    await openView(deps, args.client, args.respond, actorId, input.payload.trigger_id, view(result.value));
+    await openView(
+      deps,
+      args.client,
+      args.respond,
+      actorId,
+      input.payload.trigger_id,
+      await view(result.value),
+    );
   };
 }
 
@@ -54,7 +61,7 @@ export const defineSuccessAction = (deps: Deps) =>
   opensModal(
     deps,
     (pullId, actorId) => mayDefine(deps.db, pullId, actorId),
-    (pull) => defineModal(pull, pushFrameOf(deps, pull)),
+    async (pull) => defineModal(pull, await pushFrameOf(deps, pull)),
   );
 
 /** `Repeat it back` on the requester's DM. */
@@ -62,7 +69,7 @@ export const repeatBackAction = (deps: Deps) =>
   opensModal(
     deps,
     (pullId, actorId) => mayRepeat(deps.db, pullId, actorId),
-    ({ pull, agreement }) => repeatModal(pull, agreement, pushFrameOf(deps, pull)),
+    async ({ pull, agreement }) => repeatModal(pull, agreement, await pushFrameOf(deps, pull)),
   );
 
 /** `Not quite` on the manager's side-by-side: a note, then back to the requester. */
@@ -70,7 +77,7 @@ export const notQuiteAction = (deps: Deps) =>
   opensModal(
     deps,
     (pullId, actorId) => mayConfirm(deps.db, pullId, actorId),
-    ({ pull, agreement }) => notQuiteModal(pull, agreement),
+    async ({ pull, agreement }) => notQuiteModal(pull, agreement),
   );
 
 /** `That's it`: the agreement is kept and the pull resolved as agreed. Pressed again, nothing changes. */
@@ -91,8 +98,9 @@ export function thatsItAction(deps: Deps) {
     const result = saved.value;
     if (!result.ok) {
       // A second press by the manager (a double click, a retry): it was agreed and told once.
-      const pull = getPull(deps.db, input.pullId);
-      if (pull?.managerId === actorId && agreementForPull(deps.db, input.pullId)?.stage === 'agreed') return;
+      const pull = await getPull(deps.db, input.pullId);
+      if (pull?.managerId === actorId && (await agreementForPull(deps.db, input.pullId))?.stage === 'agreed')
+        return;
       await refuse(deps, args, actorId, input.pullId, result.reason);
       return;
     }
@@ -105,6 +113,6 @@ export function thatsItAction(deps: Deps) {
     ]);
     if (!told.ok)
       await tellActor(deps, client, respond, actorId, requesterNotReached(pull.requesterId, told.error));
-    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }

@@ -15,7 +15,7 @@ export function homePullInAction(deps: Deps) {
     const parsed = blockActionSchema.safeParse(body);
     if (!parsed.success || !parsed.data.trigger_id) return;
     const { user, trigger_id } = parsed.data;
-    await openView(deps, client, undefined, user.id, trigger_id, pullModalFor(deps, user.id));
+    await openView(deps, client, undefined, user.id, trigger_id, await pullModalFor(deps, user.id));
   };
 }
 
@@ -32,7 +32,7 @@ export function homePushAddAction(deps: Deps) {
       undefined,
       user.id,
       trigger_id,
-      pushModal({ managerId: user.id, quarterLabel: quarterFor(deps, user.id).label }),
+      pushModal({ managerId: user.id, quarterLabel: (await quarterFor(deps, user.id)).label }),
     );
   };
 }

@@ -17,7 +17,7 @@ export function parsePullAction(body: unknown) {
 }
 
 /** Tells whoever clicked why nothing happened, naming who may act on this pull. */
-export function refuseStep(
+export async function refuseStep(
   deps: Deps,
   client: Args['client'],
   respond: Args['respond'],
@@ -25,5 +25,5 @@ export function refuseStep(
   pullId: number,
   reason: StepRefusal,
 ): Promise<void> {
-  return tellActor(deps, client, respond, actorId, stepRefusal(reason, getPull(deps.db, pullId)));
+  await tellActor(deps, client, respond, actorId, stepRefusal(reason, await getPull(deps.db, pullId)));
 }

@@ -38,7 +38,7 @@ export function acknowledgeAction(deps: Deps) {
     ]);
     if (!told.ok)
       await tellActor(deps, client, respond, actorId, requesterNotReached(pull.requesterId, told.error));
-    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }
 
@@ -49,7 +49,7 @@ export function answerAction(deps: Deps, resolution: Answer) {
     const input = parsePullAction(body);
     if (!input?.payload.trigger_id) return;
     const actorId = input.payload.user.id;
-    const allowed = mayAnswer(deps.db, input.pullId, actorId, resolution);
+    const allowed = await mayAnswer(deps.db, input.pullId, actorId, resolution);
     if (!allowed.ok) {
       await refuseStep(deps, client, respond, actorId, input.pullId, allowed.reason);
       return;

@@ -17,9 +17,9 @@ export function editAction(deps: Deps) {
     if (!input?.payload.trigger_id) return;
     // Who pressed is Slack's authenticated user; the pull id in the button only says which pull.
     const actorId = input.payload.user.id;
-    const allowed = mayEdit(deps.db, input.pullId, actorId);
+    const allowed = await mayEdit(deps.db, input.pullId, actorId);
     if (!allowed.ok) {
-      const text = editRefusal(allowed.reason, getPull(deps.db, input.pullId));
+      const text = editRefusal(allowed.reason, await getPull(deps.db, input.pullId));
       await tellActor(deps, client, respond, actorId, text);
       return;
     }
@@ -29,7 +29,7 @@ export function editAction(deps: Deps) {
       respond,
       actorId,
       input.payload.trigger_id,
-      pullEditModalFor(deps, allowed.value),
+      await pullEditModalFor(deps, allowed.value),
     );
   };
 }

@@ -25,7 +25,7 @@ export function managerSelectedAction(deps: Deps) {
       ...(parsed.data.view.hash ? { hash: parsed.data.view.hash } : {}),
       view: pullModal({
         managerId,
-        pushOptions: pushOptionsFor(deps, managerId),
+        pushOptions: await pushOptionsFor(deps, managerId),
         ...(parsed.data.view.private_metadata ? { privateMetadata: parsed.data.view.private_metadata } : {}),
       }),
     });

@@ -45,6 +45,6 @@ export function withdrawAction(deps: Deps) {
       }
     }
     await Promise.all([refreshManagerMessage(client, deps, pull.id), endHandshake(client, deps, pull)]);
-    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }

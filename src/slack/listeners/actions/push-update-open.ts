@@ -16,7 +16,7 @@ export function pushUpdateOpenAction(deps: Deps) {
     const parsed = blockActionSchema.safeParse(body);
     const pushId = z.coerce.number().int().positive().safeParse(parsed.data?.actions[0]?.value);
     if (!parsed.success || !pushId.success || !parsed.data.trigger_id) return;
-    const push = getPush(deps.db, pushId.data);
+    const push = await getPush(deps.db, pushId.data);
     const refusal = mayUpdatePush(push, parsed.data.user.id);
     if (refusal || !push) {
       await tellActor(deps, client, respond, parsed.data.user.id, pushStepRefusal(refusal ?? 'not-found'));

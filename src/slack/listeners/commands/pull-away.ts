@@ -46,7 +46,7 @@ export async function awayCommand(
     Promise.all([userId, ...(deputyId ? [deputyId] : [])].map((id) => refreshProfile(client, deps, id))),
     PROFILE_WAIT_MS,
   );
-  if (deputyId && profileIsStale(getMember(deps.db, deputyId), deps.clock())) {
+  if (deputyId && profileIsStale(await getMember(deps.db, deputyId), deps.clock())) {
     // Slack did not say in time whether the deputy is a person: nothing is stored on a guess.
     await ack(ephemeral({ text: DEPUTY_UNCHECKED }));
     return;
@@ -64,7 +64,7 @@ export async function awayCommand(
       result.ok ? awayConfirmation(result.value) : { text: awayRefusal(result.reason, request.until) },
     ),
   );
-  if (result.ok) refreshHomes(client, deps, [userId]);
+  if (result.ok) await refreshHomes(client, deps, [userId]);
 }
 
 export async function backCommand(
@@ -114,5 +114,5 @@ export async function autonomyCommand(
     request.granted ? autonomyGrantedDm(userId) : autonomyRevokedDm(userId),
     'tell someone about their autonomy',
   );
-  refreshHomes(client, deps, [request.personId, userId]);
+  await refreshHomes(client, deps, [request.personId, userId]);
 }

@@ -60,15 +60,15 @@ export function pullCommand(deps: Deps) {
         await ack(ephemeral(pullHelp()));
         return;
       case 'list': {
-        const sent = sentPage(deps.db, userId, LIST_LIMIT);
-        const awaiting = awaitingPage(deps.db, userId, LIST_LIMIT);
-        const handshakes = handshakesAmong(deps.db, [...sent.shown, ...awaiting.shown]);
+        const sent = await sentPage(deps.db, userId, LIST_LIMIT);
+        const awaiting = await awaitingPage(deps.db, userId, LIST_LIMIT);
+        const handshakes = await handshakesAmong(deps.db, [...sent.shown, ...awaiting.shown]);
         await ack(ephemeral(pullList(sent, awaiting, now, handshakes)));
         return;
       }
       case 'decisions': {
-        const timezone = timezoneOf(deps, userId);
-        await ack(ephemeral(decisionList(decisionsInvolving(deps.db, userId), userId, timezone)));
+        const timezone = await timezoneOf(deps, userId);
+        await ack(ephemeral(decisionList(await decisionsInvolving(deps.db, userId), userId, timezone)));
         return;
       }
       case 'export':
@@ -76,8 +76,8 @@ export function pullCommand(deps: Deps) {
         await ack(ephemeral({ text: EXPORT_IS_CLI_ONLY }));
         return;
       case 'agreements': {
-        const page = agreementsPage(deps.db, userId, AGREEMENTS_SHOWN);
-        const titles = pushTitles(
+        const page = await agreementsPage(deps.db, userId, AGREEMENTS_SHOWN);
+        const titles = await pushTitles(
           deps.db,
           page.shown.flatMap((a) => (a.pushId ? [a.pushId] : [])),
         );
@@ -109,7 +109,8 @@ export function pullCommand(deps: Deps) {
           ephemeral({ text: managerSet(request.managerId, autonomyEnded ? previousManagerId : undefined) }),
         );
         // Both teams change, and the person's own Home no longer shows autonomy from the manager they left.
-        if (previousManagerId) refreshHomes(client, deps, [userId, previousManagerId, request.managerId]);
+        if (previousManagerId)
+          await refreshHomes(client, deps, [userId, previousManagerId, request.managerId]);
         return;
       }
       case 'modal':
@@ -120,22 +121,29 @@ export function pullCommand(deps: Deps) {
           respond,
           userId,
           triggerId,
-          pullModalFor(deps, userId, request.need, request.managerId),
+          await pullModalFor(deps, userId, request.need, request.managerId),
         );
         return;
       case 'create': {
-        const managerId = request.managerId ?? getMember(deps.db, userId)?.managerId ?? undefined;
+        const managerId = request.managerId ?? (await getMember(deps.db, userId))?.managerId ?? undefined;
         if (!managerId) {
           // No one to send it to yet: the form asks, with what they typed kept.
           await ack();
-          await openView(deps, client, respond, userId, triggerId, pullModalFor(deps, userId, request.need));
+          await openView(
+            deps,
+            client,
+            respond,
+            userId,
+            triggerId,
+            await pullModalFor(deps, userId, request.need),
+          );
           return;
         }
         // A replayed request carries the same trigger_id: it is answered as the first was, and creates nothing.
-        const saved = await saving(deps, 'a new pull', { requesterId: userId, managerId }, () => {
-          ensureMember(deps.db, userId, teamId, now);
-          return createOnce(deps.db, commandKey(triggerId), now, () =>
-            openPull(deps.db, { teamId, requesterId: userId, managerId, need: request.need }, now, {
+        const saved = await saving(deps, 'a new pull', { requesterId: userId, managerId }, async () => {
+          await ensureMember(deps.db, userId, teamId, now);
+          return createOnce(deps.db, commandKey(triggerId), now, (tx) =>
+            openPull(tx, { teamId, requesterId: userId, managerId, need: request.need }, now, {
               dmOnItsWay: true,
             }),
           );
@@ -150,17 +158,19 @@ export function pullCommand(deps: Deps) {
           return;
         }
         if (result.value.replay) {
-          const first = result.value.createdId ? getPull(deps.db, result.value.createdId) : undefined;
-          await ack(first ? ephemeral(confirmationFor(deps, first, pullConfirmation(first))) : undefined);
+          const first = result.value.createdId ? await getPull(deps.db, result.value.createdId) : undefined;
+          await ack(
+            first ? ephemeral(await confirmationFor(deps, first, pullConfirmation(first))) : undefined,
+          );
           return;
         }
         // The row is written before the ack, so an acknowledged pull survives any crash; Slack calls come after.
         const pull = result.value.value;
-        await ack(ephemeral(confirmationFor(deps, pull, pullConfirmation(pull))));
+        await ack(ephemeral(await confirmationFor(deps, pull, pullConfirmation(pull))));
         await afterAcks();
         const manager = await refreshProfile(client, deps, managerId);
         if (manager?.isBot) {
-          withdrawPull(deps.db, pull.id, userId, deps.clock());
+          await withdrawPull(deps.db, pull.id, userId, deps.clock());
           await respond(ephemeral({ text: openPullRefusal('bot') }));
           return;
         }
@@ -172,7 +182,7 @@ export function pullCommand(deps: Deps) {
             text: managerNotReached(managerId, delivered),
           });
         }
-        refreshHomes(client, deps, [userId, managerId]);
+        await refreshHomes(client, deps, [userId, managerId]);
         return;
       }
     }

@@ -32,7 +32,7 @@ export function pushCommand(deps: Deps) {
     }
     const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
     const request = parsePushCommand(parsed.data.text);
-    const quarter = quarterFor(deps, userId);
+    const quarter = await quarterFor(deps, userId);
     const now = deps.clock();
 
     switch (request.kind) {
@@ -40,7 +40,7 @@ export function pushCommand(deps: Deps) {
         await ack(ephemeral(pushHelp(deps.config.pushLimit)));
         return;
       case 'list':
-        await ack(ephemeral(renderPushList(deps, request.managerId ?? userId, userId)));
+        await ack(ephemeral(await renderPushList(deps, request.managerId ?? userId, userId)));
         return;
       case 'invalid': {
         const text =
@@ -67,11 +67,11 @@ export function pushCommand(deps: Deps) {
         }
         const title = request.title;
         // A replayed request carries the same trigger_id: answered as the first was, nothing created.
-        const saved = await saving(deps, 'a new push', { managerId: userId }, () => {
-          ensureMember(deps.db, userId, teamId, now);
-          return createOnce(deps.db, commandKey(triggerId), now, () =>
+        const saved = await saving(deps, 'a new push', { managerId: userId }, async () => {
+          await ensureMember(deps.db, userId, teamId, now);
+          return createOnce(deps.db, commandKey(triggerId), now, (tx) =>
             addPush(
-              deps.db,
+              tx,
               { teamId, managerId: userId, title },
               { quarter: quarter.key, limit: deps.config.pushLimit },
               now,
@@ -95,7 +95,9 @@ export function pushCommand(deps: Deps) {
           );
           return;
         }
-        const push = result.value.replay ? getPush(deps.db, result.value.createdId ?? 0) : result.value.value;
+        const push = result.value.replay
+          ? await getPush(deps.db, result.value.createdId ?? 0)
+          : result.value.value;
         await ack(
           push
             ? ephemeral({
@@ -109,7 +111,7 @@ export function pushCommand(deps: Deps) {
       case 'update':
       case 'done':
       case 'drop': {
-        const pushes = listPushes(deps.db, userId, quarter.key);
+        const pushes = await listPushes(deps.db, userId, quarter.key);
         const push = pushes[request.position - 1];
         if (!push) {
           await ack(
@@ -131,8 +133,8 @@ export function pushCommand(deps: Deps) {
         }
         const status = request.kind === 'done' ? 'done' : 'dropped';
         const saved = await saving(deps, `a push marked ${status}`, { pushId: push.id, userId }, () =>
-          createOnce(deps.db, commandKey(triggerId), now, () =>
-            updatePush(deps.db, push.id, userId, status, undefined, now),
+          createOnce(deps.db, commandKey(triggerId), now, (tx) =>
+            updatePush(tx, push.id, userId, status, undefined, now),
           ),
         );
         if (!saved.ok) {
@@ -155,7 +157,7 @@ export function pushCommand(deps: Deps) {
         if (result.value.replay) return;
         await announcePushUpdate(client, deps, result.value.value, {
           authorId: userId,
-          note: lastUpdate(deps.db, push.id)?.note ?? null,
+          note: (await lastUpdate(deps.db, push.id))?.note ?? null,
         });
         return;
       }

@@ -13,6 +13,6 @@ export function pullInShortcut(deps: Deps) {
     const parsed = globalShortcutSchema.safeParse(body);
     if (!parsed.success) return;
     const { user, trigger_id } = parsed.data;
-    await openView(deps, client, undefined, user.id, trigger_id, pullModalFor(deps, user.id));
+    await openView(deps, client, undefined, user.id, trigger_id, await pullModalFor(deps, user.id));
   };
 }

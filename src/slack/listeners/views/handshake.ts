@@ -3,6 +3,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Agreement, Pull } from '../../../db/schema.js';
+import type { Db } from '../../../db/store.js';
 import { defineSuccess, type HandshakeRefusal, notQuite, repeatBack } from '../../../domain/agreements.js';
 import { getPull } from '../../../domain/pulls.js';
 import { createOnce } from '../../../domain/requests.js';
@@ -27,13 +28,14 @@ interface Step {
   what: string;
   /** The block a refusal is shown on, by reason; `main` for any other. */
   fields: Partial<Record<HandshakeRefusal, string>> & { main: string };
+  /** The write, on the transaction that also records the submission (so a form sent twice is kept once). */
   save: (
-    deps: Deps,
+    tx: Db,
     pullId: number,
     actorId: string,
     values: Values,
     now: number,
-  ) => Result<Agreement, HandshakeRefusal>;
+  ) => Promise<Result<Agreement, HandshakeRefusal>>;
   /** Who hears of it, and which earlier message is updated, once it is saved. */
   after: (client: Client, deps: Deps, pull: Pull, agreement: Agreement) => Promise<void>;
 }
@@ -49,8 +51,8 @@ function handshakeView(deps: Deps, step: Step) {
     const actorId = submission.user.id;
     const now = deps.clock();
     const saved = await saving(deps, step.what, { pullId: metadata.pullId, actorId }, () =>
-      createOnce(deps.db, submissionKeyOf(submission), now, () =>
-        step.save(deps, metadata.pullId, actorId, submission.view.state.values, now),
+      createOnce(deps.db, submissionKeyOf(submission), now, (tx) =>
+        step.save(tx, metadata.pullId, actorId, submission.view.state.values, now),
       ),
     );
     if (!saved.ok) {
@@ -60,17 +62,17 @@ function handshakeView(deps: Deps, step: Step) {
     const result = saved.value;
     if (!result.ok) {
       const field = step.fields[result.reason] ?? step.fields.main;
-      const text = handshakeRefusal(result.reason, getPull(deps.db, metadata.pullId));
+      const text = handshakeRefusal(result.reason, await getPull(deps.db, metadata.pullId));
       await ack({ response_action: 'errors', errors: { [field]: text } });
       return;
     }
     await ack();
     if (result.value.replay) return;
     const agreement = result.value.value;
-    const pull = getPull(deps.db, metadata.pullId);
+    const pull = await getPull(deps.db, metadata.pullId);
     if (!pull) return;
     await step.after(client, deps, pull, agreement);
-    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }
 
@@ -93,9 +95,9 @@ export const defineView = (deps: Deps) =>
   handshakeView(deps, {
     what: 'a definition of success',
     fields: { main: DEFINE_FORM.success, 'bad-date': DEFINE_FORM.byWhen },
-    save: (d, pullId, actorId, values, now) =>
+    save: (tx, pullId, actorId, values, now) =>
       defineSuccess(
-        d.db,
+        tx,
         pullId,
         actorId,
         {
@@ -119,8 +121,8 @@ export const repeatView = (deps: Deps) =>
   handshakeView(deps, {
     what: 'a repeat-back',
     fields: { main: REPEAT_FORM.ownWords },
-    save: (d, pullId, actorId, values) =>
-      repeatBack(d.db, pullId, actorId, {
+    save: (tx, pullId, actorId, values) =>
+      repeatBack(tx, pullId, actorId, {
         ownWords: textValue(values, REPEAT_FORM.ownWords),
         approach: textValue(values, REPEAT_FORM.approach),
       }),
@@ -139,8 +141,8 @@ export const notQuiteView = (deps: Deps) =>
   handshakeView(deps, {
     what: 'a "not quite"',
     fields: { main: NOT_QUITE_FORM.note },
-    save: (d, pullId, actorId, values) =>
-      notQuite(d.db, pullId, actorId, textValue(values, NOT_QUITE_FORM.note)),
+    save: (tx, pullId, actorId, values) =>
+      notQuite(tx, pullId, actorId, textValue(values, NOT_QUITE_FORM.note)),
     after: async (client, d, pull, agreement) => {
       const [, , asked] = await Promise.all([
         updateConfirmStep(client, d, pull, agreement),

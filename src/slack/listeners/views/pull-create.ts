@@ -41,12 +41,12 @@ export function pullCreateView(deps: Deps) {
     const kindValue = selectedOption(values, PULL_FORM.kind);
     const kind = PULL_KINDS.find((k) => k === kindValue) ?? 'decision';
     const pushValue = Number(selectedOption(values, PULL_FORM.push));
-    const push = Number.isInteger(pushValue) && pushValue > 0 ? getPush(deps.db, pushValue) : undefined;
+    const push = Number.isInteger(pushValue) && pushValue > 0 ? await getPush(deps.db, pushValue) : undefined;
 
     const errors: Record<string, string> = {};
     if (!managerId) errors[PULL_FORM.manager] = 'Choose who you are pulling in.';
     else if (managerId === userId) errors[PULL_FORM.manager] = openPullRefusal('self');
-    else if (getMember(deps.db, managerId)?.isBot) errors[PULL_FORM.manager] = openPullRefusal('bot');
+    else if ((await getMember(deps.db, managerId))?.isBot) errors[PULL_FORM.manager] = openPullRefusal('bot');
     if (need.trim() === '') errors[PULL_FORM.need] = openPullRefusal('need-empty');
     if (push && push.managerId !== managerId)
       errors[PULL_FORM.push] = 'That push belongs to someone else — pick one of theirs.';
@@ -56,11 +56,11 @@ export function pullCreateView(deps: Deps) {
     }
     const now = deps.clock();
     // The same submission twice (a double click, a replay) finds the first pull and creates nothing.
-    const saved = await saving(deps, 'a new pull', { requesterId: userId, managerId }, () => {
-      ensureMember(deps.db, userId, teamId, now);
-      return createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+    const saved = await saving(deps, 'a new pull', { requesterId: userId, managerId }, async () => {
+      await ensureMember(deps.db, userId, teamId, now);
+      return createOnce(deps.db, submissionKeyOf(parsed.data), now, (tx) =>
         openPull(
-          deps.db,
+          tx,
           {
             teamId,
             requesterId: userId,
@@ -105,9 +105,9 @@ export function pullCreateView(deps: Deps) {
       client,
       deps,
       userId,
-      confirmationFor(deps, pull, pullConfirmation(pull, warning, pushFrameOf(deps, pull))),
+      await confirmationFor(deps, pull, pullConfirmation(pull, warning, await pushFrameOf(deps, pull))),
       'confirm a pull to its requester',
     );
-    refreshHomes(client, deps, [userId, managerId]);
+    await refreshHomes(client, deps, [userId, managerId]);
   };
 }

@@ -48,9 +48,9 @@ export function pullEditView(deps: Deps) {
     const now = deps.clock();
     // The same submission twice (a double click, a replay) is applied once; the second finds the first.
     const saved = await saving(deps, 'a pull edit', { pullId: metadata.pullId, userId }, () =>
-      createOnce(deps.db, submissionKeyOf(submission), now, () =>
+      createOnce(deps.db, submissionKeyOf(submission), now, (tx) =>
         editPull(
-          deps.db,
+          tx,
           metadata.pullId,
           userId,
           {
@@ -71,7 +71,7 @@ export function pullEditView(deps: Deps) {
     const result = saved.value;
     if (!result.ok) {
       const field = FIELD_OF[result.reason] ?? PULL_FORM.need;
-      const message = editRefusal(result.reason, getPull(deps.db, metadata.pullId), typedLength(need));
+      const message = editRefusal(result.reason, await getPull(deps.db, metadata.pullId), typedLength(need));
       await ack({ response_action: 'errors', errors: { [field]: message } });
       return;
     }
@@ -86,6 +86,6 @@ export function pullEditView(deps: Deps) {
       pullEditedNotice(pull, changed),
       'tell a manager what changed in a pull',
     );
-    refreshHomes(client, deps, [pull.requesterId, pull.managerId]);
+    await refreshHomes(client, deps, [pull.requesterId, pull.managerId]);
   };
 }

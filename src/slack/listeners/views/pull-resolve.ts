@@ -32,8 +32,8 @@ export function pullResolveView(deps: Deps) {
       'an answer',
       { pullId: metadata.pullId, actorId: submission.user.id },
       () =>
-        createOnce(deps.db, submissionKeyOf(submission), now, () =>
-          resolvePull(deps.db, metadata.pullId, submission.user.id, metadata.resolution, note, now),
+        createOnce(deps.db, submissionKeyOf(submission), now, (tx) =>
+          resolvePull(tx, metadata.pullId, submission.user.id, metadata.resolution, note, now),
         ),
     );
     if (!saved.ok) {
@@ -44,7 +44,7 @@ export function pullResolveView(deps: Deps) {
     if (!result.ok) {
       await ack({
         response_action: 'errors',
-        errors: { [RESOLVE_FORM.note]: stepRefusal(result.reason, getPull(deps.db, metadata.pullId)) },
+        errors: { [RESOLVE_FORM.note]: stepRefusal(result.reason, await getPull(deps.db, metadata.pullId)) },
       });
       return;
     }
@@ -61,6 +61,6 @@ export function pullResolveView(deps: Deps) {
         text: requesterNotReached(pull.requesterId, told.error),
       });
     }
-    refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
+    await refreshHomes(client, deps, [pull.managerId, pull.requesterId]);
   };
 }

@@ -26,20 +26,20 @@ export function pushCreateView(deps: Deps) {
     const values = parsed.data.view.state.values;
     const title = textValue(values, PUSH_FORM.title) ?? '';
     const ownerId = selectedUser(values, PUSH_FORM.owner) ?? managerId;
-    if (getMember(deps.db, ownerId)?.isBot) {
+    if ((await getMember(deps.db, ownerId))?.isBot) {
       await ack({
         response_action: 'errors',
         errors: { [PUSH_FORM.owner]: 'A bot cannot own a push. Pick a person.' },
       });
       return;
     }
-    const quarter = quarterFor(deps, managerId);
+    const quarter = await quarterFor(deps, managerId);
     const now = deps.clock();
-    const saved = await saving(deps, 'a new push', { managerId }, () => {
-      ensureMember(deps.db, managerId, teamId, now);
-      return createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+    const saved = await saving(deps, 'a new push', { managerId }, async () => {
+      await ensureMember(deps.db, managerId, teamId, now);
+      return createOnce(deps.db, submissionKeyOf(parsed.data), now, (tx) =>
         addPush(
-          deps.db,
+          tx,
           {
             teamId,
             managerId,

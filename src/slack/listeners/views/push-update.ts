@@ -37,8 +37,8 @@ export function pushUpdateView(deps: Deps) {
     // The same submission twice records one update and tells people once.
     const now = deps.clock();
     const saved = await saving(deps, 'a push update', { pushId: metadata.pushId, actorId }, () =>
-      createOnce(deps.db, submissionKeyOf(submission), now, () =>
-        updatePush(deps.db, metadata.pushId, actorId, status.data, note, now),
+      createOnce(deps.db, submissionKeyOf(submission), now, (tx) =>
+        updatePush(tx, metadata.pushId, actorId, status.data, note, now),
       ),
     );
     if (!saved.ok) {

@@ -57,9 +57,9 @@ export function recognizeView(deps: Deps) {
     const shareChoice = checkedValues(values, RECOGNIZE_FORM.share);
     const now = deps.clock();
     const saved = await saving(deps, 'a recognition', { recognizerId }, () =>
-      createOnce(deps.db, submissionKeyOf(parsed.data), now, () =>
+      createOnce(deps.db, submissionKeyOf(parsed.data), now, (tx) =>
         recognize(
-          deps.db,
+          tx,
           {
             teamId,
             recognizerId,

@@ -1,0 +1,128 @@
+// The dialect seam: one domain, written once against Drizzle's query builder, on SQLite or PostgreSQL.
+//
+// The domain is async and reaches the database only through what both dialects share: `await` on a select,
+// insert, update or delete built from `tables(db)`, `transaction(db, …)` and `rows(db, sql)`. Each dialect has
+// its own Drizzle schema (schema.ts for SQLite, schema-pg.ts for PostgreSQL), kept equal column for column by
+// test/unit/schema-parity.test.ts, so a query built from either set of tables returns the same JavaScript
+// values. The domain is typed against the SQLite database and its tables; a PostgreSQL database carries its own
+// tables under the same names, and this file is the one place that says the two are interchangeable.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SQL } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type * as schema from './schema.js';
+
+/** The query API the domain is written against (the same on both dialects when used as this file says). */
+export type Db = BetterSQLite3Database<typeof schema>;
+export type Tables = typeof schema;
+export type Dialect = 'sqlite' | 'postgres';
+
+export type Health = 'ok' | 'busy' | 'unavailable';
+
+/** An open database, whichever dialect. */
+export interface Store {
+  readonly dialect: Dialect;
+  readonly db: Db;
+  /** What to name in a message: the file, or the PostgreSQL URL without its password. */
+  readonly where: string;
+  /** `ok`; `busy` (another process holds SQLite's write lock); `unavailable` (gone, read-only, server down). */
+  health(): Promise<Health>;
+  close(): Promise<void>;
+}
+
+interface Session {
+  dialect: Dialect;
+  /** Runs `work` in a new transaction. */
+  begin<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+const sessions = new WeakMap<object, Session>();
+/** The transaction the current async flow is inside, per session: a nested `transaction` joins it. */
+const current = new AsyncLocalStorage<{ session: Session; tx: Db }>();
+
+/** Called by each dialect's opener (and by a transaction for its handle). */
+export function registerSession(db: object, session: Session): void {
+  sessions.set(db, session);
+}
+
+function sessionOf(db: Db): Session {
+  const session = sessions.get(db);
+  if (!session) throw new Error('this database handle was not opened through src/db (no dialect session)');
+  return session;
+}
+
+export function dialectOf(db: Db): Dialect {
+  return sessionOf(db).dialect;
+}
+
+/** The tables of `db`'s dialect. */
+export function tables(db: Db): Tables {
+  return (db as unknown as { _: { fullSchema: Tables } })._.fullSchema;
+}
+
+/**
+ * Runs `work` in one transaction and returns what it returns; a throw rolls all of it back. Inside `work`,
+ * every query goes through `tx`. A transaction started inside another on the same database joins it (no
+ * savepoint): the outer one commits all of it. SQLite transactions take its write lock at once
+ * (`BEGIN IMMEDIATE`) and run one at a time in the process; PostgreSQL runs each on its own pooled connection.
+ */
+export async function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  const session = sessionOf(db);
+  const inside = current.getStore();
+  if (inside && inside.session === session) return work(inside.tx);
+  return session.begin((tx) => current.run({ session, tx }, () => work(tx)));
+}
+
+/** True when the current async flow is inside a transaction on `db`'s database. */
+export function insideTransaction(db: Db): boolean {
+  return current.getStore()?.session === sessions.get(db);
+}
+
+/** Rows of a raw SQL query (for the few queries the builder cannot say). */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  if (sessionOf(db).dialect === 'sqlite') return db.all<T>(query);
+  const result = await (db as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query);
+  return result.rows;
+}
+
+/** How many rows a write changed, from its `returning()` rows (the one count both dialects give the same way). */
+export const changed = (returned: readonly unknown[]): number => returned.length;
+
+/** One-at-a-time: the SQLite connection's transactions queue here rather than interleave. */
+export class Lock {
+  private tail: Promise<void> = Promise.resolve();
+  private waiting = 0;
+
+  /** True while some work holds the lock or waits for it. */
+  get busy(): boolean {
+    return this.waiting > 0;
+  }
+
+  run<T>(work: () => T | Promise<T>): Promise<T> {
+    this.waiting += 1;
+    const result = this.tail.then(work);
+    this.tail = result.then(
+      () => {
+        this.waiting -= 1;
+      },
+      () => {
+        this.waiting -= 1;
+      },
+    );
+    return result;
+  }
+}
+
+/** A driver error's code, from `error` or one of its causes (Drizzle wraps driver errors). */
+export function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/** A write refused because its key is taken (another request, or another instance, wrote it first). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
