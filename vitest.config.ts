@@ -1,11 +1,11 @@
-import { availableParallelism } from 'node:os';
-import { configDefaults, defineConfig } from 'vitest/config';
-import { SQLITE_ONLY } from './test/stores.js';
+import { defineConfig } from 'vitest/config';
 
 /**
- * `npm test`: every test on SQLite, and the end-to-end suite again on PostgreSQL in this process (PGlite), so
- * both dialects are proven on a machine with no database server. The tests that need a real server (several
- * instances, a server going down) run with `npm run test:postgres` (vitest.postgres.config.ts).
+ * `npm test`: on SQLite, the unit tests, the end-to-end suite, the tests about SQLite itself and those that start
+ * `pushpull` as its own process; on PostgreSQL in this process (PGlite), the end-to-end suite again and the
+ * PostgreSQL-only tests PGlite can show, so both dialects are proven on a machine with no database server.
+ * What needs a real server (several instances, a server going down) runs with `npm run test:postgres`
+ * (vitest.postgres.config.ts). The folders say which store a test needs (README, "Tests").
  */
 export default defineConfig({
   test: {
@@ -15,14 +15,19 @@ export default defineConfig({
     pool: 'forks',
     // The end-to-end files mostly wait on sockets and child processes, not the CPU: vitest's default of
     // one worker fewer than the cores would run them one at a time on a two-core machine; three keep both busy.
-    maxWorkers: Math.max(3, availableParallelism()),
+    // No more than three: a PGlite instance takes ~700 MB, and each worker may hold one or two.
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
         test: {
           name: 'sqlite',
-          include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          exclude: [...configDefaults.exclude],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/sqlite/**/*.test.ts',
+            'test/process/**/*.test.ts',
+          ],
           env: { PUSHPULL_TEST_STORE: 'sqlite' },
         },
       },
@@ -30,8 +35,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'pglite',
-          include: ['test/e2e/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...SQLITE_ONLY],
+          include: ['test/e2e/**/*.test.ts', 'test/pg/**/*.test.ts'],
           env: { PUSHPULL_TEST_STORE: 'pglite' },
           globalSetup: ['test/support/global-setup.ts'],
         },

@@ -1,6 +1,7 @@
 // `npm run bench`: every figure the issues ask for, printed as Markdown. `npm run bench -- pull` runs one section.
 import { benchDigestFanOut } from './digest-fanout.js';
 import { benchLoad } from './load.js';
+import { benchPostgres } from './postgres.js';
 import { benchPullAck } from './pull-ack.js';
 import { benchScale } from './scale.js';
 
@@ -9,6 +10,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   load: benchLoad,
   digest: benchDigestFanOut,
   scale: benchScale,
+  postgres: benchPostgres,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,11 +1,13 @@
 // The `pushpull` command: start, migrate, backup, digest, forget. Arguments are parsed strictly: an unknown flag
 // or an extra argument is refused with the command's usage, never ignored.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config.js';
+import { ConfigError, databaseFromUrl } from './config.js';
 import { backupDatabase, DatabaseError, type SqliteStore } from './db/client.js';
+import { type CopiedTable, CopyError, copySqliteToPostgres } from './db/copy.js';
+import { applyPostgresMigrations, openPostgres, postgresProblem, redacted } from './db/postgres.js';
 import { MAX_ATTEMPTS } from './domain/digest-claims.js';
 import { forgetPerson } from './domain/forget.js';
 import { DATASET_NAMES, type DatasetName } from './export/datasets.js';
@@ -81,6 +83,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'erase what Pushpull keeps about a person (on their request)',
     options: {},
     positionals: ['user'],
+  },
+  copy: {
+    usage: 'copy --to postgres://…',
+    summary: 'copy the SQLite database into an empty PostgreSQL one, in one transaction, verified',
+    options: { to: { type: 'string' } },
+    positionals: [],
   },
   export: {
     usage: `export <${DATASET_NAMES.join('|')}> [--since YYYY-MM-DD] [--format csv|json]`,
@@ -186,6 +194,12 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (name === 'forget' && !USER_ID.test(parsed.positionals[0] ?? '')) {
     return refuse('give the Slack user id, such as U012ABCDEF');
   }
+  if (name === 'copy') {
+    const to = databaseFromUrl(typeof options.to === 'string' ? options.to : '');
+    // The value is never repeated: a database URL may carry a password.
+    if (!to.ok || to.database.dialect !== 'postgres')
+      return refuse('--to needs a PostgreSQL URL, such as postgres://user@host:5432/pushpull');
+  }
   if (name === 'export') {
     const problem = exportProblem(parsed.positionals[0] ?? '', options);
     if (problem) return refuse(problem);
@@ -255,6 +269,8 @@ async function run(command: string, options: Record<string, string | boolean | u
       return digest(command === 'digest preview' ? String(options.manager) : undefined);
     case 'forget':
       return forget(args[0] ?? '');
+    case 'copy':
+      return copyTo(String(options.to));
     case 'export':
       return exportTo(
         args[0] as DatasetName,
@@ -321,6 +337,42 @@ async function forget(userId: string): Promise<number> {
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+/** `copy --to`: the configured SQLite database into the PostgreSQL database at `url`, migrated first. */
+async function copyTo(url: string): Promise<number> {
+  const config = configFromEnvironment();
+  const target = redacted(url);
+  if (config.database.dialect !== 'sqlite')
+    throw new StartupError(
+      `copy reads the SQLite database named by DATABASE_URL, which is PostgreSQL (${redacted(config.database.url)}): set DATABASE_URL to the SQLite file to copy from`,
+    );
+  if (!existsSync(resolve(config.database.path)))
+    throw new StartupError(
+      `there is no SQLite database at ${resolve(config.database.path)}: set DATABASE_URL to the file to copy from`,
+    );
+  const source = await openMigrated(config, loggerFor(config));
+  try {
+    await applyPostgresMigrations(url);
+    const store = openPostgres(url, { poolSize: 1 });
+    let copied: CopiedTable[];
+    try {
+      copied = await copySqliteToPostgres(source as SqliteStore, store);
+    } catch (error) {
+      if (error instanceof CopyError) throw error;
+      throw postgresProblem(error, url);
+    } finally {
+      await store.close();
+    }
+    const width = Math.max(...copied.map((c) => c.table.length));
+    const total = copied.reduce((sum, c) => sum + c.rows, 0);
+    process.stdout.write(
+      `${copied.map((c) => `  ${c.table.padEnd(width)}  ${c.rows}`).join('\n')}\nCopied ${total} rows in ${copied.length} tables from ${source.where} to ${target}; counts verified.\n`,
+    );
+    return 0;
+  } finally {
+    await source.close();
   }
 }
 

@@ -4,7 +4,8 @@ import type { Config } from './config.js';
 import { BUSY_TIMEOUT_MS } from './db/busy.js';
 import { boltLogger, type Logger } from './logger.js';
 import { configFromEnvironment, loggerFor, openMigrated, StartupError } from './runtime.js';
-import { startScheduler } from './scheduler/index.js';
+import { type Scheduler, startScheduler } from './scheduler/index.js';
+import { InstanceHeartbeat } from './scheduler/instances.js';
 import { fanOutClient, SlackPace } from './scheduler/pace.js';
 import { AppTokenRefused } from './socket-mode.js';
 
@@ -36,7 +37,20 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
   // One pacer for the process: the fan-out's lanes also hear the 429s Slack gives the listeners' client.
   const pace = new SlackPace(config.slackPace);
   pace.watch(pushpull.client);
-  const scheduler = startScheduler({ deps: pushpull.deps, client, logger, pace });
+  // Every instance on this database beats in the instances table; those sending split Slack's budget.
+  let scheduler: Scheduler | undefined;
+  const instance = new InstanceHeartbeat(store.db, logger.child({ source: 'heartbeat' }), () =>
+    scheduler?.again(),
+  );
+  try {
+    await instance.start();
+  } catch (error) {
+    await pushpull.stop();
+    await store.close();
+    throw new StartupError(`cannot write this instance's heartbeat to the database: ${String(error)}`);
+  }
+  pace.shareWith(instance);
+  scheduler = startScheduler({ deps: pushpull.deps, client, logger, pace });
 
   let stopping = false;
   async function shutdown(signal: string, exitCode = 0): Promise<void> {
@@ -47,7 +61,8 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
       inFlight: pushpull.inflight.size,
     });
     try {
-      await scheduler.stop();
+      await scheduler?.stop();
+      await instance.stop();
       await pushpull.stop();
       await store.close();
       logger.info('stopped cleanly');

@@ -58,23 +58,38 @@ export function postgresProblem(error: unknown, url: string): PostgresError {
   return new PostgresError(`PostgreSQL at ${where} failed${code ? ` (${code})` : ''}: ${message}`);
 }
 
-/** Errors that mean the server or the connection is gone, not that a query was wrong. */
+/**
+ * Errors that mean the server is out of reach for now, not that a query was wrong: the connection is gone or
+ * cannot be made, the server is shutting down or starting, or it is out of resources (too many connections).
+ * A request that meets one is asked to try again in a moment.
+ */
 export function isConnectionTrouble(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== 'string') {
+      // node-postgres says these without a code: a dropped connection, no pooled connection in time, a
+      // client whose connection already failed, a server that stopped answering (query_timeout).
       if (
-        /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)
+        /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|connection error and is not queryable|Query read timeout/i.test(
+          e.message,
+        )
       )
         return true;
       continue;
     }
-    // Connection refused/reset, and SQLSTATE classes 08 (connection) and 57P (operator intervention: shutdown).
     if (/^E(CONNREFUSED|CONNRESET|PIPE|HOSTUNREACH|TIMEDOUT|NOTFOUND)$/.test(code)) return true;
-    if (code.startsWith('08') || code.startsWith('57P')) return true;
+    // SQLSTATE classes 08 (connection exception), 53 (insufficient resources: 53300 too many connections)
+    // and 57P (operator intervention: shutting down, starting up).
+    if (code.startsWith('08') || code.startsWith('53') || code.startsWith('57P')) return true;
   }
   return false;
 }
+
+/**
+ * How long `/healthz` waits for the server before calling it unavailable: a load balancer's check must not
+ * hang on a server that accepts connections but does not answer, nor wait out the pool's connect timeout.
+ */
+export const HEALTH_DEADLINE_MS = 1000;
 
 export interface PostgresStore extends Store {
   readonly dialect: 'postgres';
@@ -107,9 +122,17 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // Within Slack's 3 seconds: a request that cannot get a connection (a server gone quiet, a pool that is
+    // full) fails in time to ask the person to try again. A server that is down refuses at once.
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2000,
     // Long enough for any query the app makes; a wedged one is cancelled rather than holding its connection.
     statement_timeout: 30_000,
+    // A server gone without closing its connections (a host lost, a network cut) answers nothing, not even
+    // the cancel statement_timeout asks for: the client gives up a little after the server would have.
+    query_timeout: 35_000,
+    // TCP keepalives find those connections dead while they sit idle in the pool (Linux waits 2 hours).
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // An idle connection that the server drops emits here; without a listener it would crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));
@@ -120,11 +143,20 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     pool,
     where: redacted(url),
     async health() {
+      // No pooled connection, a refused connect or a server that does not answer in time all read as
+      // unavailable: the pool itself reconnects once the server is back, so the next check reads ok.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'unavailable'>((resolve) => {
+        timer = setTimeout(() => resolve('unavailable'), HEALTH_DEADLINE_MS);
+      });
+      const answer = pool.query('SELECT 1').then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      );
       try {
-        await pool.query('SELECT 1');
-        return 'ok';
-      } catch {
-        return 'unavailable';
+        return await Promise.race([answer, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

@@ -211,3 +211,10 @@ export const agreements = pgTable(
     index('agreements_agreed').on(t.agreedAt),
   ],
 );
+
+export const instances = pgTable('instances', {
+  id: text('id').primaryKey(),
+  startedAt: millis('started_at').notNull(),
+  seenAt: millis('seen_at').notNull(),
+  sending: boolean('sending').notNull().default(false),
+});

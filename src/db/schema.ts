@@ -258,6 +258,19 @@ export const agreements = sqliteTable(
   ],
 );
 
+/**
+ * The app processes sharing this database, one row each, written every few seconds (src/scheduler/instances.ts):
+ * how they split Slack's rate budget among those sending, and how a crashed one is told from a live one.
+ */
+export const instances = sqliteTable('instances', {
+  id: text('id').primaryKey(),
+  startedAt: integer('started_at').notNull(),
+  /** The last heartbeat: a row not written for a while belongs to a process that is gone. */
+  seenAt: integer('seen_at').notNull(),
+  /** Sending on its own (a digest fan-out, reminders): only these take a share of Slack's rate budget. */
+  sending: integer('sending', { mode: 'boolean' }).notNull().default(false),
+});
+
 export type Member = typeof members.$inferSelect;
 export type Agreement = typeof agreements.$inferSelect;
 export type HandshakeStage = (typeof HANDSHAKE_STAGES)[number];

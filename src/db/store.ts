@@ -7,7 +7,7 @@
 // values. The domain is typed against the SQLite database and its tables; a PostgreSQL database carries its own
 // tables under the same names, and this file is the one place that says the two are interchangeable.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type * as schema from './schema.js';
 
@@ -125,4 +125,16 @@ export function errorCode(error: unknown): string | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   const code = errorCode(error);
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/**
+ * Makes the rest of the transaction `tx` wait for any other transaction serialized on `key` to end: a count
+ * and the insert it allows (a limit), or two writers deciding on the same pull, then act one after the other.
+ * SQLite needs nothing: its transactions take the database's write lock at once (`BEGIN IMMEDIATE`). PostgreSQL
+ * (read committed) would let both read before either writes, so it takes a transaction-scoped advisory lock,
+ * released by COMMIT or ROLLBACK. Call it first in the transaction, with a key naming whose limit or what row.
+ */
+export async function serialize(tx: Db, key: string): Promise<void> {
+  if (dialectOf(tx) === 'sqlite') return;
+  await rows(tx, sql`select pg_advisory_xact_lock(hashtext(${key}))`);
 }

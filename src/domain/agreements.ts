@@ -2,8 +2,8 @@
 // requester says it back in their own words (and how they mean to get there), the manager says "That's it".
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Agreement, Pull } from '../db/schema.js';
-import { type Db, isUniqueViolation, type Tables, tables, transaction } from '../db/store.js';
-import { getPull, type Page, type StepRefusal, stepRefusalOf, UNRESOLVED } from './pulls.js';
+import { type Db, isUniqueViolation, serialize, type Tables, tables, transaction } from '../db/store.js';
+import { getPull, type Page, pullKey, type StepRefusal, stepRefusalOf, UNRESOLVED } from './pulls.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, typedText } from './text.js';
 import { calendarDate } from './time.js';
@@ -93,6 +93,7 @@ export async function defineSuccess(
   if (tooLong(success, guardrails)) return fail('field-too-long');
   if (byWhen && !calendarDate(byWhen)) return fail('bad-date');
   const defining = transaction(db, async (tx) => {
+    await serialize(tx, pullKey(pullId));
     const { agreements, pulls } = tables(tx);
     const allowed = await mayDefine(tx, pullId, actorId);
     if (!allowed.ok) return allowed;

@@ -2,7 +2,7 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { prepared } from '../db/prepared.js';
 import type { Member } from '../db/schema.js';
-import { type Db, tables, transaction } from '../db/store.js';
+import { type Db, serialize, tables, transaction } from '../db/store.js';
 import { fail, ok, type Result } from './result.js';
 
 export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -57,6 +57,8 @@ export async function setDefaultManager(
   if (userId === managerId) return fail('self');
   if ((await getMember(db, managerId))?.isBot) return fail('bot');
   return transaction(db, async (tx) => {
+    // Two instances setting it at once: each reads the `before` the other left, so who was replaced is told once.
+    await serialize(tx, `member:${userId}`);
     const { members } = tables(tx);
     const before = await ensureMember(tx, userId, teamId, now);
     const changed = before.managerId !== managerId;

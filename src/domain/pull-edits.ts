@@ -1,9 +1,9 @@
 // Editing an open pull: only its requester, only while it waits for an answer, and the manager told what changed.
 import { and, eq, inArray, notExists } from 'drizzle-orm';
 import type { Pull } from '../db/schema.js';
-import { type Db, tables, transaction } from '../db/store.js';
+import { type Db, serialize, tables, transaction } from '../db/store.js';
 import { agreementForPull } from './agreements.js';
-import { getPull, newPullSchema, UNRESOLVED, wordingRefusal } from './pulls.js';
+import { getPull, newPullSchema, pullKey, UNRESOLVED, wordingRefusal } from './pulls.js';
 import { getPush } from './pushes.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -100,6 +100,9 @@ export async function editPull(
   const changed = EDITABLE.filter((field) => next[field] !== before[field]);
   if (changed.length === 0) return ok({ id, pull: before, changed });
   return transaction(db, async (tx): Promise<Result<Edited, EditRefusal>> => {
+    // One at a time with defineSuccess on this pull: on PostgreSQL an edit could otherwise miss an agreement
+    // written in the same instant and change what the manager is defining success for.
+    await serialize(tx, pullKey(id));
     const { pulls } = tables(tx);
     const updated = await tx
       .update(pulls)

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from 'dri
 import { z } from 'zod';
 import { prepared } from '../db/prepared.js';
 import { OPEN, PULL_KINDS, type Pull, type PullKind, type PullStatus } from '../db/schema.js';
-import { type Db, tables, transaction } from '../db/store.js';
+import { type Db, serialize, tables, transaction } from '../db/store.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, withinTyped } from './text.js';
@@ -75,7 +75,9 @@ export async function openPull(
   // The limit and the insert are one transaction (inside createOnce's, this joins it): the pull is handed back
   // only once its COMMIT succeeded, so a commit that fails (a full disk, a file gone read-only) is thrown rather
   // than leave the caller holding a row that was never stored.
+  // Serialized per requester: on PostgreSQL two instances could otherwise both count nine and insert a tenth.
   return transaction(db, async (tx) => {
+    await serialize(tx, `pulls-of:${p.requesterId}`);
     if (await pullLimitReached(tx, p.requesterId, now)) return fail('too-many' as const);
     const inserted = await prepared(tx, 'insertPull', (d) =>
       d
@@ -362,6 +364,9 @@ export async function pullsResolvedSince(db: Db, managerId: string, since: numbe
  * burst at one colleague is spam, not thirty requests, while ten a minute is more than anyone typing pulls by
  * hand will send.
  */
+/** What writers deciding on one pull serialize on (see `serialize`). */
+export const pullKey = (id: number): string => `pull:${id}`;
+
 export const PULLS_PER_MINUTE = 10;
 const MINUTE_MS = 60_000;
 

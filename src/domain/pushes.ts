@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, ne, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Push, PushStatus, PushUpdate } from '../db/schema.js';
-import { type Db, tables, transaction } from '../db/store.js';
+import { type Db, serialize, tables, transaction } from '../db/store.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, withinTyped } from './text.js';
 
@@ -86,9 +86,10 @@ export async function addPush(
     return fail('invalid');
   }
   const p = parsed.data;
-  // One transaction, the count and the insert together. On SQLite it holds the write lock, so two instances
-  // cannot both take the last slot; on PostgreSQL (read committed) two adds at the same instant still could.
+  // One transaction, the count and the insert together, serialized per manager: two instances adding at the
+  // same instant cannot both take the last slot (SQLite's write lock; PostgreSQL's advisory lock).
   return transaction(db, async (tx) => {
+    await serialize(tx, `pushes-of:${p.managerId}`);
     const { pushes } = tables(tx);
     if (await pushLimitReached(tx, p.managerId, rules)) return fail('limit');
     const [row] = await tx

@@ -81,6 +81,12 @@ export const OVERDUE_EVENT = 'pushpull_overdue';
 
 export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
+/**
+ * A post waits at most this long after its lease was renewed: well inside the lease, and inside the time
+ * after which a silent instance's leases are ended (src/scheduler/instances.ts).
+ */
+const RENEW_AGAIN_AFTER_MS = 3_000;
+
 /** The lease ran out and another run took the claim: this one must not post. */
 class LeaseLost extends Error {}
 
@@ -311,11 +317,20 @@ export async function sendDigests(run: FanOut, options: { force?: boolean } = {}
           return;
         }
         const message = digestMessage(content, now);
+        let renewedAt = Number.NEGATIVE_INFINITY;
+        const renew = async () => {
+          if (!(await renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock())))
+            throw new LeaseLost();
+          renewedAt = Date.now();
+        };
+        // Renewed before waiting for the slot, so the post leaves the moment its slot comes: a query inside
+        // the slot would make the gap between sends as uneven as the database is slow, and bunch them at Slack.
+        await renew();
         const posted = await pace.call(
           'chat.postMessage',
           async () => {
-            if (!(await renewLease(deps.db, managerId, week, claimant, claim.attempt, deps.clock())))
-              throw new LeaseLost();
+            // A long wait for the slot (a Retry-After) has eaten into the lease: renew it again first.
+            if (Date.now() - renewedAt > RENEW_AGAIN_AFTER_MS) await renew();
             posting = true;
             // Posting to the user id lands in the app's DM with them: no conversations.open per manager.
             return client.chat.postMessage({

@@ -19,6 +19,11 @@ export interface Scheduler {
   /** One tick now (what the cron runs). */
   tick(): Promise<void>;
   /**
+   * One more tick as soon as the one under way (if any) is over: managers became free to retake (a dead
+   * instance's leases ended), and the tick under way may have passed them already.
+   */
+  again(): void;
+  /**
    * Stops between managers: posts under way finish, nobody else is started, rate-limit waits end and
    * their claims are given back, so the next tick or instance takes the rest. Bounded by STOP_GRACE_MS.
    */
@@ -38,6 +43,7 @@ export function startScheduler(options: {
   const pace = options.pace ?? new SlackPace(deps.config.slackPace);
   const stopping = new AbortController();
   let running: Promise<void> | undefined;
+  let rerun = false;
 
   const tick = async () => {
     if (stopping.signal.aborted) return;
@@ -73,6 +79,10 @@ export function startScheduler(options: {
         logger.error('digest tick failed', { error });
       } finally {
         running = undefined;
+        if (rerun) {
+          rerun = false;
+          void tick();
+        }
       }
     })();
     return running;
@@ -86,6 +96,10 @@ export function startScheduler(options: {
   void tick();
   return {
     tick,
+    again() {
+      if (running) rerun = true;
+      else void tick();
+    },
     async stop() {
       stopping.abort();
       await task.stop();

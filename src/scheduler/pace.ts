@@ -7,6 +7,15 @@
 // straight out through Bolt's client, which only honours Retry-After on a 429. `watch(client)` lets the
 // pacer hear those 429s (the client emits `rate_limited`), so a method Slack refused a listener is
 // paused for the fan-out too, and `spend(method)` lets a listener's send take a slot from its lane.
+//
+// Several instances on one database share Slack's budget, because Slack counts per workspace, not per process.
+// Each instance's pacer is still the only one that paces its sends, but at its share of each method's rate
+// (`shareWith`): every instance writes a heartbeat row every few seconds saying whether it is sending
+// (src/scheduler/instances.ts); those sending split the budget between them (src/scheduler/rate-share.ts), an
+// idle one takes nothing, and a crashed one stops counting once its heartbeat is stale. An instance that starts
+// sending first says so and waits one heartbeat, so the others have slowed down before it adds its sends.
+// Listeners' sends are not shared out: they are a person's action each, few beside a fan-out, and still
+// take a slot from their own instance's lane.
 import { webApi } from '@slack/bolt';
 
 /** How many 429s in a row one call may meet before it is reported as failed (a storm, not a limit). */
@@ -42,7 +51,7 @@ export class FanOutStopped extends Error {
   }
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new FanOutStopped());
     const stop = () => {
@@ -62,20 +71,33 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * against a sliding window of the sends that really went out (a late timer must not bunch two sends).
  */
 class Lane {
-  readonly spacingMs: number;
-  private readonly windowSize: number;
-  private readonly windowMs: number;
+  spacingMs = 0;
+  private windowSize = 1;
+  private windowMs = 0;
   private readonly started: number[] = [];
   private next = 0;
   private resumeAt = 0;
+  private perSecond = 0;
   refused = 0;
 
-  constructor(perSecond: number, headroom: number) {
-    this.spacingMs = 1000 / (perSecond * headroom);
+  constructor(
+    /** The method's whole rate; this lane may run at a share of it (`runAt`). */
+    readonly rate: number,
+    private readonly headroom: number,
+  ) {
+    this.runAt(rate);
+  }
+
+  /** Paces this lane at `perSecond` from its next slot on (the instance's share changed). */
+  runAt(perSecond: number): void {
+    if (perSecond === this.perSecond) return;
+    this.perSecond = perSecond;
+    this.spacingMs = 1000 / (perSecond * this.headroom);
     // The window holds a second's worth of sends and runs under the limit too: after one late send the
     // next is not let through early to catch up, which would leave no room for jitter on the way.
     this.windowSize = Math.max(1, Math.round(perSecond));
     this.windowMs = this.windowSize * this.spacingMs;
+    while (this.started.length > this.windowSize) this.started.shift();
   }
 
   private windowOpensAt(): number {
@@ -125,8 +147,21 @@ class Lane {
 /** How a call to Slack is made: directly, or through a pacer that waits for its slot. */
 export type Via = <T>(send: () => Promise<T>) => Promise<T>;
 
+/** This instance's part of a budget shared with other instances (src/scheduler/instances.ts). */
+export interface SharedBudget {
+  /** A paced call starts: the instance counts as sending until every call begun is over (`end`). */
+  begin(): void;
+  /** Resolves once this instance may send at its share: at once when it is already counted as sending. */
+  enter(signal?: AbortSignal): Promise<void>;
+  /** A paced call is over (sent, refused or stopped). */
+  end(): void;
+  /** This instance's share of `rate` calls a second, as of the last heartbeat. */
+  share(rate: number): number;
+}
+
 export class SlackPace {
   private readonly lanes = new Map<string, Lane>();
+  private budget: SharedBudget | undefined;
 
   /**
    * `rates` overrides SLACK_RATES per method, in calls per second (the bench's fake allows 20 posts a
@@ -145,6 +180,17 @@ export class SlackPace {
       this.lanes.set(method, lane);
     }
     return lane;
+  }
+
+  /** Paces every method at this instance's share of its rate from now on (several instances, one budget). */
+  shareWith(budget: SharedBudget): void {
+    this.budget = budget;
+  }
+
+  /** Calls a second `method` is paced at now (its share, when shared), for the log and the bench. */
+  rateOf(method: string): number {
+    const lane = this.lane(method);
+    return this.budget ? this.budget.share(lane.rate) : lane.rate;
   }
 
   /** 429s met, all methods together. */
@@ -169,17 +215,28 @@ export class SlackPace {
    */
   async call<T>(method: string, send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const lane = this.lane(method);
-    for (let limited = 0; ; limited++) {
-      await lane.turn(signal);
-      if (signal?.aborted) throw new FanOutStopped();
-      try {
-        return await send();
-      } catch (error) {
-        const e = error as { code?: unknown; retryAfter?: unknown };
-        if (e.code !== webApi.ErrorCode.RateLimitedError || limited >= MAX_RATE_LIMITED_RETRIES) throw error;
-        lane.refused += 1;
-        lane.pauseFor((typeof e.retryAfter === 'number' ? e.retryAfter : 1) * 1000);
+    const budget = this.budget;
+    budget?.begin();
+    try {
+      for (let limited = 0; ; limited++) {
+        if (budget) {
+          await budget.enter(signal);
+          lane.runAt(budget.share(lane.rate));
+        }
+        await lane.turn(signal);
+        if (signal?.aborted) throw new FanOutStopped();
+        try {
+          return await send();
+        } catch (error) {
+          const e = error as { code?: unknown; retryAfter?: unknown };
+          if (e.code !== webApi.ErrorCode.RateLimitedError || limited >= MAX_RATE_LIMITED_RETRIES)
+            throw error;
+          lane.refused += 1;
+          lane.pauseFor((typeof e.retryAfter === 'number' ? e.retryAfter : 1) * 1000);
+        }
       }
+    } finally {
+      budget?.end();
     }
   }
 

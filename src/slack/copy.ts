@@ -108,12 +108,24 @@ export function editRefusal(reason: EditRefusal, who?: { requesterId?: string },
   }
 }
 
-/** When the database cannot take a write: said at once, so nobody believes something was kept that was not. */
-export function couldNotSave(busy: boolean): string {
-  return busy
-    ? ':hourglass_flowing_sand: Pushpull is busy and could not save that just now, so nothing was sent. Please try again in a moment.'
-    : ':warning: Sorry — Pushpull could not save that, so nothing was sent. Please try again in a moment; if it keeps happening, let whoever runs Pushpull know (it is in their logs).';
-}
+/**
+ * The database is out of reach for now: another process holds SQLite's write lock, or the PostgreSQL server is
+ * down, restarting or out of connections. Nothing was done, and the same request a moment later likely works;
+ * the words stay true whichever it was, for a read (`/pull list`) as for a write.
+ */
+export const DATABASE_OUT_OF_REACH =
+  ":hourglass_flowing_sand: Pushpull's database is busy or out of reach just now, so that didn't go through and nothing was sent. Please try again in a moment.";
+
+/**
+ * The database went out of reach partway through a request, after what was asked had been saved: said so the
+ * person does not do it again (a second pull, a second answer), and knows what may lag.
+ */
+export const DATABASE_LOST_PARTWAY =
+  ':hourglass_flowing_sand: Pushpull lost touch with its database partway through. What you did was saved — no need to do it again — but a message or a Home tab that should follow from it may be late or missing.';
+
+/** When the database cannot take a write and waiting will not help: said at once, so nobody believes it was kept. */
+export const COULD_NOT_SAVE =
+  ':warning: Sorry — Pushpull could not save that, so nothing was sent. Please try again in a moment; if it keeps happening, let whoever runs Pushpull know (it is in their logs).';
 
 export const TOO_MANY_PULLS = `That's ${PULLS_PER_MINUTE} pulls in a minute — give them a moment to land. Nothing was sent this time; pull again in a minute.`;
 

@@ -79,6 +79,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (config.database.dialect !== 'sqlite') throw new Error('give the harness no DATABASE_URL but a file');
   const database = await testDatabase(dir, config.database.path);
   const { store } = database;
+  // A child process (`pushpull digest send`, `forget`…) started with `h.env` uses the same database.
+  if (database.url !== undefined) env.DATABASE_URL = database.url;
   // As in production (src/index.ts): each wait for another writer's lock is short and retried asynchronously.
   if (store.dialect === 'sqlite') (store as SqliteStore).sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const clock = { now: options.now ?? Date.now() };

@@ -6,6 +6,7 @@
 // test worker keeps the ones it made and hands them out again, emptied. A harness restarted on the same `dir`
 // gets its database back as it left it (a restart test), not emptied.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getTableName, is, Table } from 'drizzle-orm';
 import { inject } from 'vitest';
 import { applyMigrations, openDatabase, type SqliteStore } from '../../src/db/client.js';
@@ -58,7 +59,7 @@ let made = 0;
 
 export interface TestDatabase {
   store: Store;
-  /** For PostgreSQL on a server: the URL a child process (`pushpull start`) can use. */
+  /** The DATABASE_URL a child process (`pushpull start`, `digest send`…) opens it by; none for PGlite. */
   url: string | undefined;
   /** Gives the database back for the next test (PostgreSQL), or closes it (SQLite). */
   release(): Promise<void>;
@@ -69,7 +70,7 @@ export async function testDatabase(dir: string, file: string): Promise<TestDatab
   if (TEST_STORE === 'sqlite') {
     const store: SqliteStore = openDatabase(file);
     applyMigrations(store);
-    return { store, url: undefined, release: () => store.close() };
+    return { store, url: `file:${file}`, release: () => store.close() };
   }
   let pooled = takeFree(dir);
   if (pooled) {
@@ -86,6 +87,26 @@ export async function testDatabase(dir: string, file: string): Promise<TestDatab
       free.push(taken);
     },
   };
+}
+
+export interface ProcessDatabase extends TestDatabase {
+  url: string;
+}
+
+/**
+ * A database for tests that start `pushpull` as its own process (test/process): the file `pushpull.db` in `dir`, or a
+ * database on the server. Taken again with the same `dir`, it is handed back as the process left it.
+ */
+export async function processDatabase(dir: string): Promise<ProcessDatabase> {
+  const database = await testDatabase(dir, join(dir, 'pushpull.db'));
+  const { url } = database;
+  if (url === undefined) {
+    await database.release();
+    throw new Error(
+      'PGlite lives in this process and no other can reach it: test/process runs on SQLite and servers',
+    );
+  }
+  return { ...database, url };
 }
 
 function takeFree(dir: string): Pooled | undefined {

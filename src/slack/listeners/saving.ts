@@ -2,13 +2,40 @@
 // that cannot take the write (a full disk, a read-only or missing file, a PostgreSQL server out of reach)
 // becomes an answer the person sees at once — never "Pulled in" for something that was not kept, never Slack's
 // own failure after 3 seconds.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isBusy, sqliteCode, whenNotBusy } from '../../db/busy.js';
 import { isConnectionTrouble } from '../../db/postgres.js';
 import { errorCode } from '../../db/store.js';
-import { couldNotSave } from '../copy.js';
+import { COULD_NOT_SAVE, DATABASE_OUT_OF_REACH } from '../copy.js';
 import type { Deps } from '../deps.js';
 
 export type Saved<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Counts the writes `saving` kept during one request (set up by `keepingCount`). */
+const keptInRequest = new AsyncLocalStorage<{ kept: number }>();
+
+/**
+ * Runs one request's handler counting what `saving` keeps, so that a failure later in the same request can be
+ * told apart: nothing kept (asking to try again is true), or something kept (trying again would do it twice).
+ */
+export function keepingCount<T>(work: () => Promise<T>): { done: Promise<T>; kept: () => number } {
+  const count = { kept: 0 };
+  return { done: keptInRequest.run(count, work), kept: () => count.kept };
+}
+
+/**
+ * A database error that is likely to pass by itself: SQLite's write lock held by another process past our
+ * patience, or a PostgreSQL server down, restarting or out of connections. Nothing was done, and the same
+ * request a moment later is likely to go through, so the person is asked to try again (DATABASE_OUT_OF_REACH).
+ */
+export function isDatabaseOutOfReach(error: unknown): boolean {
+  return isConnectionTrouble(error) || isBusy(error);
+}
+
+/** What to log of a database error: its driver code, or its message when it has none (a pool timeout). */
+export function databaseErrorSummary(error: unknown): string {
+  return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+}
 
 /**
  * Runs the writes a listener must make before it acknowledges, and waits for them. A database error is
@@ -23,22 +50,22 @@ export async function saving<T>(
 ): Promise<Saved<T>> {
   if (deps.databaseIsThere && !deps.databaseIsThere()) {
     deps.logger.error(`could not save ${what}: the database file is missing or was replaced`, context);
-    return { ok: false, message: couldNotSave(false) };
+    return { ok: false, message: COULD_NOT_SAVE };
   }
   try {
-    return { ok: true, value: await whenNotBusy(write) };
+    const value = await whenNotBusy(write);
+    const count = keptInRequest.getStore();
+    if (count) count.kept += 1;
+    return { ok: true, value };
   } catch (error) {
     if (isConnectionTrouble(error)) {
       // The server restarting, a dropped connection, no pooled connection in time: nothing was kept, and a
       // moment later the same request is likely to go through, so the person is asked to try again.
       deps.logger.error(
         `could not save ${what}: the database server could not be reached; nothing was kept`,
-        {
-          ...context,
-          error: errorCode(error) ?? (error instanceof Error ? error.message : String(error)),
-        },
+        { ...context, error: databaseErrorSummary(error) },
       );
-      return { ok: false, message: couldNotSave(true) };
+      return { ok: false, message: DATABASE_OUT_OF_REACH };
     }
     const code = sqliteCode(error);
     if (!code) throw error;
@@ -46,6 +73,6 @@ export async function saving<T>(
       ...context,
       error: code,
     });
-    return { ok: false, message: couldNotSave(isBusy(error)) };
+    return { ok: false, message: isBusy(error) ? DATABASE_OUT_OF_REACH : COULD_NOT_SAVE };
   }
 }

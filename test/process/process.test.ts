@@ -1,12 +1,12 @@
 // The real `pushpull` process: start, serve, and stop cleanly on SIGTERM with in-flight work finished.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../support/harness.js';
 import { spawnPushpull } from '../support/process.js';
 import { SlackDriver } from '../support/slack-driver.js';
+import { processDatabase } from '../support/test-stores.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -17,15 +17,17 @@ describe('the pushpull process', () => {
   it('on SIGTERM stops taking requests, finishes in-flight work, and exits 0', async () => {
     const fake = await new FakeSlack().start();
     const dir = tempDir();
+    const database = await processDatabase(dir);
     cleanups.push(
       () => fake.stop(),
       () => rmSync(dir, { recursive: true, force: true }),
+      () => database.release(),
     );
     const { child, port, output } = await spawnPushpull({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: `file:${join(dir, 'p.db')}`,
+      DATABASE_URL: database.url,
     });
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
