@@ -14,6 +14,10 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
   const logger = loggerFor(config);
   keepServingThroughStrayErrors(logger);
   const store = await openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  // Declared before anything that can call shutdown: Slack may refuse the app token while the rest still starts.
+  let stopping = false;
+  let scheduler: Scheduler | undefined;
+  let instance: InstanceHeartbeat | undefined;
   const pushpull = createPushpullApp({
     config,
     store,
@@ -38,21 +42,20 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
   const pace = new SlackPace(config.slackPace);
   pace.watch(pushpull.client);
   // Every instance on this database beats in the instances table; those sending split Slack's budget.
-  let scheduler: Scheduler | undefined;
-  const instance = new InstanceHeartbeat(store.db, logger.child({ source: 'heartbeat' }), () =>
+  const heartbeat = new InstanceHeartbeat(store.db, logger.child({ source: 'heartbeat' }), () =>
     scheduler?.again(),
   );
+  instance = heartbeat;
   try {
-    await instance.start();
+    await heartbeat.start();
   } catch (error) {
     await pushpull.stop();
     await store.close();
     throw new StartupError(`cannot write this instance's heartbeat to the database: ${String(error)}`);
   }
-  pace.shareWith(instance);
-  scheduler = startScheduler({ deps: pushpull.deps, client, logger, pace });
+  pace.shareWith(heartbeat);
+  if (!stopping) scheduler = startScheduler({ deps: pushpull.deps, client, logger, pace });
 
-  let stopping = false;
   async function shutdown(signal: string, exitCode = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -62,7 +65,7 @@ export async function start(config: Config = configFromEnvironment()): Promise<v
     });
     try {
       await scheduler?.stop();
-      await instance.stop();
+      await instance?.stop();
       await pushpull.stop();
       await store.close();
       logger.info('stopped cleanly');

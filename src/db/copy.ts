@@ -52,6 +52,9 @@ const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * table added to both is copied without a change here; one missing from either is a bug the parity test catches,
  * and refused here rather than silently left behind.
  */
+/** Tables of running state rather than data, left behind by a copy. */
+const NOT_DATA = new Set(['instances']);
+
 export function tablePairs(): TablePair[] {
   const sqliteTables = (Object.values(schema) as unknown[]).filter((v): v is SQLiteTable => is(v, Table));
   const pgTables = new Map(
@@ -62,6 +65,9 @@ export function tablePairs(): TablePair[] {
   const pairs = new Map<string, TablePair>();
   for (const source of sqliteTables) {
     const name = getTableName(source);
+    // Which processes are running now, not data: copied, it would make the first instance on PostgreSQL share
+    // Slack's rate with instances that are not there.
+    if (NOT_DATA.has(name)) continue;
     const target = pgTables.get(name);
     if (!target)
       throw new CopyError(`the PostgreSQL schema has no table ${name}: this Pushpull cannot copy it`);

@@ -59,7 +59,9 @@ describe('profile refreshes', () => {
     const calls = h.fake.calls.map((c) => c.method);
     const firstDigest = h.fake.calls.findIndex((c) => c.method === 'chat.postMessage' && isDigest(c.args));
     const infosBefore = calls.slice(0, firstDigest).filter((m) => m === 'users.info').length;
-    expect(infosBefore).toBeLessThanOrEqual(1);
+    // The refresh runs beside the fan-out, not before it: the first digest goes out while the tick's share of
+    // refreshes has barely begun (a few calls at most, as the database's own latency lets the lane start first).
+    expect(infosBefore).toBeLessThanOrEqual(5);
     const refreshed = h.fake.callsTo('users.info').map((c) => c.args.user);
     expect(refreshed.length).toBeLessThanOrEqual(PROFILES_PER_TICK);
     expect(refreshed[0]).toBe('UMGR01999');

@@ -33,8 +33,9 @@ afterEach(async () => {
 /** Every row of every table, each table's rows in one order, as the domain reads them. */
 async function everyRow(db: Db): Promise<Record<string, unknown[]>> {
   const all: Record<string, unknown[]> = {};
+  const copied = new Set(tablePairs().map((p) => p.name));
   for (const table of Object.values(tables(db))) {
-    if (!is(table, Table)) continue;
+    if (!is(table, Table) || !copied.has(getTableName(table))) continue;
     const read = (await db.select().from(table as never)) as Record<string, unknown>[];
     all[getTableName(table)] = read
       .map((row) => JSON.stringify(row, Object.keys(row).sort()))
