@@ -64,16 +64,16 @@ export async function createOnce<T extends { id: number }, R extends string>(
   };
   try {
     return await transaction(db, async (tx): Promise<Result<Once<T>, R>> => {
-      const earlier = await seen(tx);
-      if (earlier) return earlier;
+      // A replay is rare: it is found when its key cannot be written (below), not by a read on every request.
       const result = await create(tx);
-      if (!result.ok) return result;
+      // A refusal may only be a replay meeting what the first request created (its pull counted to the limit).
+      if (!result.ok) return (await seen(tx)) ?? result;
       if (sweepDue(db, now)) {
         const { requestsSeen } = tables(tx);
         await tx.delete(requestsSeen).where(lt(requestsSeen.seenAt, now - REQUEST_KEPT_MS));
       }
-      // Another instance writing the same key at once makes this insert fail (on PostgreSQL it waits for that
-      // transaction to commit first), which rolls back everything `create` wrote.
+      // A replay, or another instance writing the same key at once, makes this insert fail (on PostgreSQL it
+      // waits for that transaction to commit first), which rolls back everything `create` wrote.
       await prepared(tx, 'requestSeenInsert', (d) =>
         d
           .insert(tables(d).requestsSeen)
