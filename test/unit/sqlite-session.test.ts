@@ -1,0 +1,100 @@
+// The SQLite session (src/db/client.ts): one connection shared by every request, transactions held across awaits.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyMigrations, openDatabase, type SqliteStore } from '../../src/db/client.js';
+import { tables, transaction } from '../../src/db/store.js';
+import { tempDir } from '../support/harness.js';
+
+let dir: string;
+let store: SqliteStore;
+
+beforeEach(() => {
+  dir = tempDir();
+  store = openDatabase(join(dir, 'pushpull.db'));
+  applyMigrations(store);
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A promise the test settles when it chooses, to hold a transaction open across an await. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+const userIds = async () => {
+  const { members } = tables(store.db);
+  return (await store.db.select({ id: members.userId }).from(members).orderBy(members.userId)).map((r) => r.id);
+};
+
+describe('the SQLite session', () => {
+  it('a write outside a transaction waits for an open one, so its rollback does not take the write with it', async () => {
+    const { members } = tables(store.db);
+    const held = gate();
+    const failing = transaction(store.db, async (tx) => {
+      await tx.insert(members).values({ userId: 'UINSIDE', updatedAt: 1 });
+      await held.opened;
+      throw new Error('refused late');
+    });
+    // The transaction has begun and holds the connection's write lock across its await.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.sqlite.inTransaction).toBe(true);
+    // Started now (a Drizzle query runs when it is awaited or `then`ed), while the transaction is open.
+    const outside = store.db
+      .insert(members)
+      .values({ userId: 'UOUTSIDE', updatedAt: 1 })
+      .then(() => 'written');
+    await new Promise((resolve) => setImmediate(resolve));
+    held.open();
+    await expect(failing).rejects.toThrow('refused late');
+    expect(await outside).toBe('written');
+    expect(await userIds()).toEqual(['UOUTSIDE']);
+  });
+
+  it('transactions started together run one after the other, each whole', async () => {
+    const { members } = tables(store.db);
+    const order: string[] = [];
+    const first = gate();
+    const a = transaction(store.db, async (tx) => {
+      order.push('a begins');
+      await first.opened;
+      await tx.insert(members).values({ userId: 'UA', updatedAt: 1 });
+      order.push('a ends');
+    });
+    const b = transaction(store.db, async (tx) => {
+      order.push('b begins');
+      await tx.insert(members).values({ userId: 'UB', updatedAt: 1 });
+      order.push('b ends');
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    first.open();
+    await Promise.all([a, b]);
+    expect(order).toEqual(['a begins', 'a ends', 'b begins', 'b ends']);
+    expect(await userIds()).toEqual(['UA', 'UB']);
+  });
+
+  it('a transaction begun inside another joins it, and one begun on the outer handle does not wait for itself', async () => {
+    const { members } = tables(store.db);
+    await expect(
+      transaction(store.db, async (tx) => {
+        await tx.insert(members).values({ userId: 'UOUTER', updatedAt: 1 });
+        await transaction(tx, async (inner) => {
+          await inner.insert(members).values({ userId: 'UINNER', updatedAt: 1 });
+        });
+        // The outer handle, by mistake: it joins this transaction rather than deadlock waiting for it.
+        await transaction(store.db, async (again) => {
+          await again.insert(members).values({ userId: 'UAGAIN', updatedAt: 1 });
+        });
+        throw new Error('all of it rolls back');
+      }),
+    ).rejects.toThrow('all of it rolls back');
+    expect(await userIds()).toEqual([]);
+  });
+});
