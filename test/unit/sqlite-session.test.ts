@@ -31,7 +31,9 @@ function gate(): { opened: Promise<void>; open: () => void } {
 
 const userIds = async () => {
   const { members } = tables(store.db);
-  return (await store.db.select({ id: members.userId }).from(members).orderBy(members.userId)).map((r) => r.id);
+  return (await store.db.select({ id: members.userId }).from(members).orderBy(members.userId)).map(
+    (r) => r.id,
+  );
 };
 
 describe('the SQLite session', () => {
