@@ -35,6 +35,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'pglite',
+          // PostgreSQL compiled to WebAssembly, one connection per worker: several times slower than SQLite, and
+          // the heaviest tests (200 concurrent /pulls, long fan-outs) need the room on a loaded two-core machine.
+          testTimeout: 60_000,
           include: ['test/e2e/**/*.test.ts', 'test/pg/**/*.test.ts'],
           env: { PUSHPULL_TEST_STORE: 'pglite' },
           globalSetup: ['test/support/global-setup.ts'],

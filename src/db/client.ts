@@ -34,6 +34,8 @@ interface DrizzlePreparedQuery {
  * Makes `db`'s writes wait while a transaction holds `lock`, unless they are that transaction's own. Drizzle runs
  * an awaited query through its prepared query's `run`/`all`/`get`/`values`; for a statement that writes, those
  * queue on the lock when it is held (their promise is awaited by Drizzle's `execute`), and run at once otherwise.
+ * Only the outermost call queues: `all` reads its rows through `values` on the same query, and that inner call
+ * must run in place (queued again, it would hand `all` a promise instead of rows).
  */
 function writesWaitForTransactions(db: Db, lock: Lock): void {
   const session = (db as unknown as { session: { prepareQuery(...args: unknown[]): DrizzlePreparedQuery } })
@@ -42,10 +44,19 @@ function writesWaitForTransactions(db: Db, lock: Lock): void {
   session.prepareQuery = (...args: unknown[]) => {
     const query = prepareQuery(...args);
     if (query.stmt.readonly) return query;
+    let running = false;
     for (const method of ['run', 'all', 'get', 'values'] as const) {
       const direct = query[method].bind(query);
+      const now = (values?: unknown) => {
+        running = true;
+        try {
+          return direct(values);
+        } finally {
+          running = false;
+        }
+      };
       query[method] = (values?: unknown) =>
-        lock.busy && !insideTransaction(db) ? lock.run(() => direct(values)) : direct(values);
+        !running && lock.busy && !insideTransaction(db) ? lock.run(() => now(values)) : now(values);
     }
     return query;
   };

@@ -130,7 +130,7 @@ export async function arrivedWhileAway(
     gte(pulls.createdAt, since),
   );
   const read = (where: ReturnType<typeof and>) =>
-    db.select().from(pulls).where(where).orderBy(desc(pulls.createdAt)).limit(shown);
+    db.select().from(pulls).where(where).orderBy(desc(pulls.createdAt), desc(pulls.id)).limit(shown);
   const counted = async (where: ReturnType<typeof and>) =>
     (await db.select({ n: count() }).from(pulls).where(where))[0]?.n ?? 0;
   const rows = [...(await read(toThem)), ...(await read(onTheirBehalf))]

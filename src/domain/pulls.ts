@@ -221,9 +221,10 @@ export async function mayAnswer(
 }
 
 /*
- * The steps below check the pull, then change it with an update whose WHERE repeats the status it needs: of
- * two presses racing (a double click, a replay, another instance) exactly one matches, on either dialect. Each
- * update runs in a transaction so its row is handed back only after the COMMIT succeeded.
+ * The steps below check the pull, then change it with an update whose WHERE repeats what the check found (the
+ * status it needs, and who may take the step): of two presses racing (a double click, a replay, another
+ * instance) exactly one matches, on either dialect, and a pull sent on to a deputy in between is left to them.
+ * Each update runs in a transaction so its row is handed back only after the COMMIT succeeded.
  */
 
 export async function acknowledgePull(
@@ -242,7 +243,7 @@ export async function acknowledgePull(
     const updated = await tx
       .update(pulls)
       .set({ status: 'acknowledged', acknowledgedAt: now })
-      .where(and(eq(pulls.id, id), eq(pulls.status, 'open')))
+      .where(and(eq(pulls.id, id), eq(pulls.managerId, actorId), eq(pulls.status, 'open')))
       .returning();
     return updated[0];
   });
@@ -268,7 +269,7 @@ export async function resolvePull(
     const updated = await tx
       .update(pulls)
       .set({ status: 'resolved', resolution, resolutionNote: text || null, resolvedAt: now })
-      .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
+      .where(and(eq(pulls.id, id), eq(pulls.managerId, actorId), inArray(pulls.status, UNRESOLVED)))
       .returning();
     return updated[0];
   });
@@ -289,7 +290,7 @@ export async function withdrawPull(
     const updated = await tx
       .update(pulls)
       .set({ status: 'withdrawn', withdrawnAt: now })
-      .where(and(eq(pulls.id, id), inArray(pulls.status, UNRESOLVED)))
+      .where(and(eq(pulls.id, id), eq(pulls.requesterId, actorId), inArray(pulls.status, UNRESOLVED)))
       .returning();
     return updated[0];
   });

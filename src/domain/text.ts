@@ -23,7 +23,17 @@ export const INERT = '\u2060';
  * come back unchanged when the person submits the form as it was.
  */
 export function literal(typed: string, keep: readonly string[] = []): string {
-  return typed.replace(MARKUP_ALL, (token) => (keep.includes(token) ? token : `<${INERT}${token.slice(1)}`));
+  return withoutNul(typed).replace(MARKUP_ALL, (token) =>
+    keep.includes(token) ? token : `<${INERT}${token.slice(1)}`,
+  );
+}
+
+/**
+ * Text without U+0000: no one means it, no reader sees it, and PostgreSQL's text cannot hold it (SQLite's can),
+ * so it is dropped where text comes in and both stores keep the same words.
+ */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 /** The markup tokens stored text holds (a form prefilled with it keeps exactly these when sent back). */

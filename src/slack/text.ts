@@ -23,7 +23,15 @@
 // keeps its mentions. `cut` is the only way text is shortened: by whole graphemes, never inside a surrogate
 // pair, an emoji, an entity or a piece of markup; `excerpt` is a one-line cut, `quoteChunks` spreads a whole
 // text over as many ≤ 3,000-character pieces as it needs.
-import { decodeEntities, INERT, literal, shownText, splitMarkup, typedLength } from '../domain/text.js';
+import {
+  decodeEntities,
+  INERT,
+  literal,
+  shownText,
+  splitMarkup,
+  typedLength,
+  withoutNul,
+} from '../domain/text.js';
 
 export { decodeEntities, literal, shownText, typedLength };
 
@@ -55,7 +63,7 @@ function fromMarkup(inner: string): string {
 
 /** Slack's mrkdwn (command or message text) → what the person typed. Call once, at the edge. */
 export function fromSlack(mrkdwn: string): string {
-  return mrkdwn
+  return withoutNul(mrkdwn)
     .split(/<([^<>]*)>/)
     .map((part, i) => (i % 2 === 1 ? fromMarkup(part) : literal(decodeEntities(part))))
     .join('');

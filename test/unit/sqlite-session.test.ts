@@ -60,6 +60,26 @@ describe('the SQLite session', () => {
     expect(await userIds()).toEqual(['UOUTSIDE']);
   });
 
+  it('a write that reads its row back (returning) waits too, and hands back the row', async () => {
+    const { members } = tables(store.db);
+    const held = gate();
+    const open = transaction(store.db, async (tx) => {
+      await tx.insert(members).values({ userId: 'UINSIDE', updatedAt: 1 });
+      await held.opened;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const returned = store.db
+      .insert(members)
+      .values({ userId: 'UOUTSIDE', updatedAt: 2 })
+      .returning({ id: members.userId, at: members.updatedAt })
+      .then((rows) => rows);
+    await new Promise((resolve) => setImmediate(resolve));
+    held.open();
+    await open;
+    expect(await returned).toEqual([{ id: 'UOUTSIDE', at: 2 }]);
+    expect(await userIds()).toEqual(['UINSIDE', 'UOUTSIDE']);
+  });
+
   it('transactions started together run one after the other, each whole', async () => {
     const { members } = tables(store.db);
     const order: string[] = [];

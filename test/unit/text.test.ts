@@ -204,6 +204,11 @@ const delivered = fc
   .map((parts) => parts.join(' '));
 
 describe('fromSlack: decoding at the edge', () => {
+  it('drops U+0000, which PostgreSQL text cannot hold, so both stores keep the same words', () => {
+    expect(fromSlack('ship\u0000 it <#C0GENERAL|gen\u0000eral>')).toBe('ship it <#C0GENERAL|general>');
+    expect(literal('a\u0000b\u0000')).toBe('ab');
+  });
+
   it('gives back what the person typed', () => {
     expect(fromSlack('Q&amp;A on the &lt;draft&gt;')).toBe('Q&A on the <draft>');
     expect(fromSlack('&amp;lt; is how you write &lt;')).toBe('&lt; is how you write <');
