@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations, openDatabase } from '../src/db/client.js';
-import { tables, transaction } from '../src/db/store.js';
+import { type Db, tables, transaction } from '../src/db/store.js';
 import { currentQuarter } from '../src/domain/quarters.js';
 import { runCli } from '../test/support/cli.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
@@ -18,6 +18,41 @@ const TIER_LIMITS: Record<string, number> = {
   'chat.update': 16,
 };
 
+/** `count` managers, each with a push and a pull waiting: every one has a digest to send. */
+export async function seedManagers(db: Db, count: number): Promise<void> {
+  const now = Date.now();
+  const quarter = currentQuarter(now, 'UTC', 1).key;
+  const { members, pulls, pushes } = tables(db);
+  const ids = Array.from({ length: count }, (_, i) => `UMGR${String(i).padStart(5, '0')}`);
+  await transaction(db, async (tx) => {
+    // In chunks: one statement's bound values stay under the drivers' limits.
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      await tx
+        .insert(members)
+        .values(chunk.map((id) => ({ userId: id, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })));
+      await tx.insert(pushes).values(
+        chunk.map((id) => ({
+          managerId: id,
+          ownerId: id,
+          quarter,
+          title: `Push of ${id}`,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
+      await tx.insert(pulls).values(
+        chunk.map((id, i) => ({
+          requesterId: `UREQ${String(start + i).padStart(5, '0')}`,
+          managerId: id,
+          need: `Input for ${id}`,
+          createdAt: now - 86_400_000,
+        })),
+      );
+    }
+  });
+}
+
 export async function benchDigestFanOut(): Promise<string[]> {
   const fake = await new FakeSlack().start();
   const dir = tempDir('pushpull-bench-digest-');
@@ -25,39 +60,7 @@ export async function benchDigestFanOut(): Promise<string[]> {
   try {
     const store = openDatabase(dbPath);
     applyMigrations(store);
-    const now = Date.now();
-    const quarter = currentQuarter(now, 'UTC', 1).key;
-    const { members, pulls, pushes } = tables(store.db);
-    const ids = Array.from({ length: MANAGERS }, (_, i) => `UMGR${String(i).padStart(5, '0')}`);
-    await transaction(store.db, async (tx) => {
-      // In chunks: one statement's bound values stay under the drivers' limits.
-      for (let start = 0; start < ids.length; start += 500) {
-        const chunk = ids.slice(start, start + 500);
-        await tx
-          .insert(members)
-          .values(
-            chunk.map((id) => ({ userId: id, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })),
-          );
-        await tx.insert(pushes).values(
-          chunk.map((id) => ({
-            managerId: id,
-            ownerId: id,
-            quarter,
-            title: `Push of ${id}`,
-            createdAt: now,
-            updatedAt: now,
-          })),
-        );
-        await tx.insert(pulls).values(
-          chunk.map((id, i) => ({
-            requesterId: `UREQ${String(start + i).padStart(5, '0')}`,
-            managerId: id,
-            need: `Input for ${id}`,
-            createdAt: now - 86_400_000,
-          })),
-        );
-      }
-    });
+    await seedManagers(store.db, MANAGERS);
     await store.close();
 
     fake.rateLimit('chat.postMessage', POST_PER_SECOND);

@@ -9,13 +9,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPostgresMigrations, openPostgres } from '../src/db/postgres.js';
-import { type Db, tables, transaction } from '../src/db/store.js';
-import { currentQuarter } from '../src/domain/quarters.js';
 import { WEEKDAYS } from '../src/domain/schedule.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';
 import { SlackDriver } from '../test/support/slack-driver.js';
 import { CORES, type CpuSample, sampleCpu, spentBy } from './cpu.js';
+import { seedManagers } from './digest-fanout.js';
 import { type OpenLoopResult, openLoop } from './open-loop.js';
 import { PgServer } from './pg-server.js';
 import { type Running, startProcesses, stopProcess } from './processes.js';
@@ -236,41 +235,6 @@ const ownCpu = (c: CpuPerRequest) => c.app + c.balancer + c.backends + c.backgro
  */
 const ceiling = (r: AckRun) => Math.min((CORES * 1000) / ownCpu(r.cpu), (r.instances * 1000) / r.cpu.app);
 
-/** 1,000 managers, each with a push and a pull waiting: every one has a digest to send (as bench/digest-fanout.ts). */
-async function seedManagers(db: Db): Promise<void> {
-  const now = Date.now();
-  const quarter = currentQuarter(now, 'UTC', 1).key;
-  const { members, pulls, pushes } = tables(db);
-  const ids = Array.from({ length: MANAGERS }, (_, i) => `UMGR${String(i).padStart(5, '0')}`);
-  await transaction(db, async (tx) => {
-    // In chunks: one statement's bound values stay under the drivers' limits.
-    for (let start = 0; start < ids.length; start += 500) {
-      const chunk = ids.slice(start, start + 500);
-      await tx
-        .insert(members)
-        .values(chunk.map((id) => ({ userId: id, timezone: 'UTC', profileFetchedAt: now, updatedAt: now })));
-      await tx.insert(pushes).values(
-        chunk.map((id) => ({
-          managerId: id,
-          ownerId: id,
-          quarter,
-          title: `Push of ${id}`,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      );
-      await tx.insert(pulls).values(
-        chunk.map((id, i) => ({
-          requesterId: `UREQ${String(start + i).padStart(5, '0')}`,
-          managerId: id,
-          need: `Input for ${id}`,
-          createdAt: now - 86_400_000,
-        })),
-      );
-    }
-  });
-}
-
 interface FanOutFigures {
   reached: number;
   delivered: number;
@@ -316,7 +280,7 @@ async function fanOut(pg: PgServer): Promise<FanOutFigures> {
   await applyPostgresMigrations(database.url);
   const store = openPostgres(database.url, { poolSize: 2 });
   try {
-    await seedManagers(store.db);
+    await seedManagers(store.db, MANAGERS);
   } finally {
     await store.close();
   }
