@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPushpullApp, type PushpullApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { BUSY_TIMEOUT_MS } from '../../src/db/busy.js';
 import type { SqliteStore } from '../../src/db/client.js';
 import type { Store } from '../../src/db/store.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { FakeSlack } from './fake-slack.js';
 import { SlackDriver } from './slack-driver.js';
 import { TEST_STORE, testDatabase } from './test-stores.js';
@@ -53,6 +53,18 @@ export function tempDir(prefix = 'pushpull-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** The app's logger as production configures it, writing into `logs` for a test to read. */
+export function capturingLogger(config: Config): { logger: Logger; logs: string[] } {
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [config.slack.botToken, config.slack.signingSecret ?? ''],
+    write: (line) => logs.push(line),
+  });
+  return { logger, logs };
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = options.fake ?? (await new FakeSlack().start());
   const dir = options.dir ?? tempDir();
@@ -69,13 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   };
   const config = loadConfig(env);
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: config.logLevel,
-    format: config.logFormat,
-    secrets: [config.slack.botToken, config.slack.signingSecret ?? ''],
-    write: (line) => logs.push(line),
-  });
+  const { logger, logs } = capturingLogger(config);
   if (config.database.dialect !== 'sqlite') throw new Error('give the harness no DATABASE_URL but a file');
   const database = await testDatabase(dir, config.database.path);
   const { store } = database;

@@ -4,10 +4,9 @@
 import { createPushpullApp, type PushpullApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Store } from '../../src/db/store.js';
-import { createLogger } from '../../src/logger.js';
 import { openMigrated } from '../../src/runtime.js';
 import { FakeSlack } from './fake-slack.js';
-import { BOT_TOKEN, HARNESS_SLACK_RETRY, SIGNING_SECRET } from './harness.js';
+import { BOT_TOKEN, capturingLogger, HARNESS_SLACK_RETRY, SIGNING_SECRET } from './harness.js';
 import { SlackDriver } from './slack-driver.js';
 
 export interface PgHarness {
@@ -33,13 +32,7 @@ export async function startAppOnPostgres(databaseUrl: string): Promise<PgHarness
     NODE_ENV: 'production',
     SLACK_PACE: '*=1000/s',
   });
-  const logs: string[] = [];
-  const logger = createLogger({
-    level: config.logLevel,
-    format: config.logFormat,
-    secrets: [config.slack.botToken, config.slack.signingSecret ?? ''],
-    write: (line) => logs.push(line),
-  });
+  const { logger, logs } = capturingLogger(config);
   let store: Store | undefined;
   try {
     store = await openMigrated(config, logger);
