@@ -227,6 +227,30 @@ export async function mayAnswer(
  * Each update runs in a transaction so its row is handed back only after the COMMIT succeeded.
  */
 
+/**
+ * Changes pull `id` as `change` says, only while it is still in one of the statuses `from` and still `by` the
+ * person taking the step; the row is handed back once its COMMIT succeeded, undefined when nothing matched.
+ */
+async function takeStep(
+  db: Db,
+  id: number,
+  by: { managerId: string } | { requesterId: string },
+  from: readonly PullStatus[],
+  change: Partial<Pull>,
+): Promise<Pull | undefined> {
+  return transaction(db, async (tx) => {
+    const { pulls } = tables(tx);
+    const actor =
+      'managerId' in by ? eq(pulls.managerId, by.managerId) : eq(pulls.requesterId, by.requesterId);
+    const [row] = await tx
+      .update(pulls)
+      .set(change)
+      .where(and(eq(pulls.id, id), actor, inArray(pulls.status, [...from])))
+      .returning();
+    return row;
+  });
+}
+
 export async function acknowledgePull(
   db: Db,
   id: number,
@@ -238,14 +262,9 @@ export async function acknowledgePull(
   if (refusal) return fail(refusal);
   // A second press (a double click, a replay, a racing instance) changes nothing, and nobody is told twice.
   if (pull?.status === 'acknowledged') return fail('already-acknowledged');
-  const row = await transaction(db, async (tx) => {
-    const { pulls } = tables(tx);
-    const updated = await tx
-      .update(pulls)
-      .set({ status: 'acknowledged', acknowledgedAt: now })
-      .where(and(eq(pulls.id, id), eq(pulls.managerId, actorId), eq(pulls.status, 'open')))
-      .returning();
-    return updated[0];
+  const row = await takeStep(db, id, { managerId: actorId }, ['open'], {
+    status: 'acknowledged',
+    acknowledgedAt: now,
   });
   if (row) return ok(row);
   return (await getPull(db, id))?.status === 'acknowledged' ? fail('already-acknowledged') : fail('closed');
@@ -264,14 +283,11 @@ export async function resolvePull(
   const text = note?.trim() ?? '';
   if (NOTE_REQUIRED[resolution] && text === '') return fail('note-required');
   if (typedLength(text) > NOTE_MAX) return fail('note-too-long');
-  const row = await transaction(db, async (tx) => {
-    const { pulls } = tables(tx);
-    const updated = await tx
-      .update(pulls)
-      .set({ status: 'resolved', resolution, resolutionNote: text || null, resolvedAt: now })
-      .where(and(eq(pulls.id, id), eq(pulls.managerId, actorId), inArray(pulls.status, UNRESOLVED)))
-      .returning();
-    return updated[0];
+  const row = await takeStep(db, id, { managerId: actorId }, UNRESOLVED, {
+    status: 'resolved',
+    resolution,
+    resolutionNote: text || null,
+    resolvedAt: now,
   });
   return row ? ok(row) : fail('closed');
 }
@@ -285,14 +301,9 @@ export async function withdrawPull(
   const pull = await getPull(db, id);
   const refusal = stepRefusalOf(pull, actorId, 'requester');
   if (refusal) return fail(refusal);
-  const row = await transaction(db, async (tx) => {
-    const { pulls } = tables(tx);
-    const updated = await tx
-      .update(pulls)
-      .set({ status: 'withdrawn', withdrawnAt: now })
-      .where(and(eq(pulls.id, id), eq(pulls.requesterId, actorId), inArray(pulls.status, UNRESOLVED)))
-      .returning();
-    return updated[0];
+  const row = await takeStep(db, id, { requesterId: actorId }, UNRESOLVED, {
+    status: 'withdrawn',
+    withdrawnAt: now,
   });
   return row ? ok(row) : fail('closed');
 }
