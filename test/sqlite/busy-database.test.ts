@@ -30,27 +30,52 @@ const allPulls = async () => {
 };
 
 /** A second process that takes the write lock (BEGIN EXCLUSIVE) and holds it until told to let go. */
-async function holdWriteLock(file: string): Promise<{ release: () => Promise<void> }> {
+/**
+ * Another process with the database open, ready to take its write lock when told: starting a process takes far
+ * longer than taking a lock, so a test that must lock at a precise moment starts the holder first.
+ */
+async function lockHolder(file: string): Promise<{ take: () => Promise<{ release: () => Promise<void> }> }> {
   const script = `
     const Database = require('better-sqlite3');
     const db = new Database(${JSON.stringify(file)});
-    db.exec('BEGIN EXCLUSIVE');
-    process.stdout.write('locked\\n');
-    process.stdin.once('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
+    process.stdout.write('ready\\n');
+    process.stdin.once('data', () => {
+      db.exec('BEGIN EXCLUSIVE');
+      process.stdout.write('locked\\n');
+      process.stdin.once('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
+    });
   `;
   const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   holder = child;
-  await new Promise<void>((ready, failed) => {
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && ready());
-    child.once('exit', (code) => failed(new Error(`the lock holder exited early (${code})`)));
-  });
+  const said = (word: string) =>
+    new Promise<void>((heard, failed) => {
+      const listen = (d: Buffer) => {
+        if (!d.toString().includes(word)) return;
+        child.stdout?.off('data', listen);
+        heard();
+      };
+      child.stdout?.on('data', listen);
+      child.once('exit', (code) => failed(new Error(`the lock holder exited early (${code})`)));
+    });
+  await said('ready');
   return {
-    release: async () => {
-      child.stdin?.write('go\n');
-      await once(child, 'exit');
-      holder = undefined;
+    take: async () => {
+      const locked = said('locked');
+      child.stdin?.write('lock\n');
+      await locked;
+      return {
+        release: async () => {
+          child.stdin?.write('go\n');
+          await once(child, 'exit');
+          holder = undefined;
+        },
+      };
     },
   };
+}
+
+async function holdWriteLock(file: string): Promise<{ release: () => Promise<void> }> {
+  return (await lockHolder(file)).take();
 }
 
 describe('a database another process is writing', () => {
@@ -104,10 +129,11 @@ describe('a database another process is writing', () => {
   it("finds the manager's DM again when its place could not be saved, and updates it in place", async () => {
     // The DM is posted slowly; while Slack takes its time another process takes the lock and keeps it until
     // saving the DM's place has given up.
+    const holder = await lockHolder(h.sqlite().path);
     h.fake.failNext('chat.postMessage', { kind: 'slow', ms: 500 });
     const sent = h.slack.command('/pull', `<@${MGR}|maria> lock while posting`, REQ);
     await eventually(() => expect(h.fake.inFlight).toBe(1));
-    const lock = await holdWriteLock(h.sqlite().path);
+    const lock = await holder.take();
     await sent;
     await eventually(
       () => expect(h.logs.join('\n')).toContain("could not save where the manager's DM is"),
