@@ -12,6 +12,7 @@ import { isWaitedOutRateLimit } from './slack/deliver.js';
 import type { Deps } from './slack/deps.js';
 import { homesDrained } from './slack/home.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { slackFetch } from './slack/web-transport.js';
 import { type AppTokenRefused, SocketModeLink, socketModeReceiver } from './socket-mode.js';
 
 /**
@@ -145,6 +146,7 @@ export function createPushpullApp(options: PushpullAppOptions): PushpullApp {
       retryConfig: rateLimitedOnly(slackRetry),
       timeout: slackTimeoutMs,
       rejectRateLimitedCalls: false,
+      fetch: slackFetch,
     },
     ...(receiver
       ? { socketMode: true, receiver }

@@ -17,6 +17,7 @@
 // Listeners' sends are not shared out: they are a person's action each, few beside a fan-out, and still
 // take a slot from their own instance's lane.
 import { webApi } from '@slack/bolt';
+import { slackFetch } from '../slack/web-transport.js';
 
 /** How many 429s in a row one call may meet before it is reported as failed (a storm, not a limit). */
 export const MAX_RATE_LIMITED_RETRIES = 30;
@@ -313,6 +314,7 @@ export function fanOutClient(
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: options.timeoutMs ?? FAN_OUT_TIMEOUT_MS,
+    fetch: slackFetch,
     ...(logger ? { logger } : {}),
   });
 }
