@@ -20,7 +20,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { isBusy, sqliteCode, whenNotBusy } from './busy.js';
 import * as schema from './schema.js';
-import { type Db, type Health, insideTransaction, Lock, registerSession, type Store } from './store.js';
+import { type Db, type Health, Lock, registerSession, type Store } from './store.js';
 
 interface DrizzlePreparedQuery {
   stmt: Database.Statement;
@@ -31,9 +31,10 @@ interface DrizzlePreparedQuery {
 }
 
 /**
- * Makes `db`'s writes wait while a transaction holds `lock`, unless they are that transaction's own. Drizzle runs
- * an awaited query through its prepared query's `run`/`all`/`get`/`values`; for a statement that writes, those
- * queue on the lock when it is held (their promise is awaited by Drizzle's `execute`), and run at once otherwise.
+ * Makes `db`'s writes wait while a transaction holds `lock`; the transaction's own go through its `tx` handle,
+ * which is not hooked. Drizzle runs an awaited query through its prepared query's `run`/`all`/`get`/`values`;
+ * for a statement that writes, those queue on the lock when it is held (their promise is awaited by Drizzle's
+ * `execute`), and run at once otherwise.
  * Only the outermost call queues: `all` reads its rows through `values` on the same query, and that inner call
  * must run in place (queued again, it would hand `all` a promise instead of rows).
  */
@@ -56,7 +57,7 @@ function writesWaitForTransactions(db: Db, lock: Lock): void {
         }
       };
       query[method] = (values?: unknown) =>
-        !running && lock.busy && !insideTransaction(db) ? lock.run(() => now(values)) : now(values);
+        !running && lock.busy ? lock.run(() => now(values)) : now(values);
     }
     return query;
   };
@@ -78,10 +79,10 @@ export interface SqliteStore extends Store {
  * (`writesWaitForTransactions`): on the shared connection it would otherwise become part of it, and be undone
  * with it. Reads outside a transaction do not wait, and may see an open transaction's writes.
  */
-function sqliteSession(sqlite: Database.Database): Db {
+function sqliteSession(sqlite: Database.Database, lockWaitMs?: number): Db {
   const db = drizzle(sqlite, { schema });
   const tx = drizzle(sqlite, { schema });
-  const lock = new Lock();
+  const lock = new Lock(lockWaitMs);
   writesWaitForTransactions(db, lock);
   registerSession(db, {
     dialect: 'sqlite',
@@ -189,6 +190,8 @@ export interface OpenOptions {
    * retries asynchronously; one-off commands can afford to wait.
    */
   busyTimeoutMs?: number;
+  /** How long a write waits for this process's open transaction before it is refused (store.ts, Lock). */
+  lockWaitMs?: number;
 }
 
 /** Distinct statements kept prepared per connection; past it the cache starts over (a bound, not an LRU). */
@@ -240,7 +243,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): SqliteSto
     throw databaseProblem(error, file);
   }
   refreshStatistics(sqlite);
-  const db = sqliteSession(sqlite);
+  const db = sqliteSession(sqlite, options.lockWaitMs);
   // Written on the first start, and on the first start of this version for a database made before it.
   if (path !== ':memory:' && !existsSync(createdMarker(file))) {
     writeFileSync(

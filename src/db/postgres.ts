@@ -110,7 +110,8 @@ export function registerPostgres(db: NodePgDatabase<typeof schema> | object): Db
     dialect: 'postgres' as const,
     begin: <T>(work: (tx: Db) => Promise<T>) =>
       (db as NodePgDatabase<typeof schema>).transaction(async (tx) => {
-        registerSession(tx, session);
+        // A transaction begun on this one's handle joins it (store.ts, `transaction`).
+        registerSession(tx, { dialect: 'postgres', begin: (inner) => inner(tx as unknown as Db) });
         return work(tx as unknown as Db);
       }),
   };

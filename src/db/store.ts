@@ -6,7 +6,6 @@
 // test/unit/schema-parity.test.ts, so a query built from either set of tables returns the same JavaScript
 // values. The domain is typed against the SQLite database and its tables; a PostgreSQL database carries its own
 // tables under the same names, and this file is the one place that says the two are interchangeable.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type SQL, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type * as schema from './schema.js';
@@ -36,8 +35,6 @@ interface Session {
 }
 
 const sessions = new WeakMap<object, Session>();
-/** The transaction the current async flow is inside, per session: a nested `transaction` joins it. */
-const current = new AsyncLocalStorage<{ session: Session; tx: Db }>();
 
 /** Called by each dialect's opener (and by a transaction for its handle). */
 export function registerSession(db: object, session: Session): void {
@@ -61,20 +58,18 @@ export function tables(db: Db): Tables {
 
 /**
  * Runs `work` in one transaction and returns what it returns; a throw rolls all of it back. Inside `work`,
- * every query goes through `tx`. A transaction started inside another on the same database joins it (no
- * savepoint): the outer one commits all of it. SQLite transactions take its write lock at once
- * (`BEGIN IMMEDIATE`) and run one at a time in the process; PostgreSQL runs each on its own pooled connection.
+ * every query goes through `tx`, and so does everything `work` calls: a transaction started on `tx` joins
+ * this one (no savepoint), and the outer one commits all of it. SQLite transactions take its write lock at
+ * once (`BEGIN IMMEDIATE`) and run one at a time in the process; PostgreSQL runs each on its own pooled
+ * connection.
+ *
+ * Which transaction a query belongs to is told by the handle it is given, not by the async flow it runs
+ * in: tracking the flow (AsyncLocalStorage) puts a hook on every promise the process makes, and cost a
+ * /pull an eighth of its CPU. A write on the outer handle from inside `work` is a mistake that SQLite
+ * would otherwise wait on forever; it is refused after LOCK_WAIT_MS instead (see Lock).
  */
 export async function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  const session = sessionOf(db);
-  const inside = current.getStore();
-  if (inside && inside.session === session) return work(inside.tx);
-  return session.begin((tx) => current.run({ session, tx }, () => work(tx)));
-}
-
-/** True when the current async flow is inside a transaction on `db`'s database. */
-export function insideTransaction(db: Db): boolean {
-  return current.getStore()?.session === sessions.get(db);
+  return sessionOf(db).begin(work);
 }
 
 /** Rows of a raw SQL query (for the few queries the builder cannot say). */
@@ -87,28 +82,75 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 /** How many rows a write changed, from its `returning()` rows (the one count both dialects give the same way). */
 export const changed = (returned: readonly unknown[]): number => returned.length;
 
+/**
+ * How long work waits for the lock before it is refused. Transactions are short (no Slack call is made
+ * inside one), so the queue drains in milliseconds even under a burst of requests; a wait this long means
+ * a transaction is waiting for itself (see LockWaitError).
+ */
+export const LOCK_WAIT_MS = 10_000;
+
+/** Refused after waiting LOCK_WAIT_MS for the process's own transaction to end. */
+export class LockWaitError extends Error {
+  readonly code = 'PUSHPULL_LOCK_WAIT';
+
+  constructor(waitedMs: number) {
+    super(
+      `waited ${waitedMs} ms for the database's write lock, held by a transaction in this process; a transaction's work must use the handle it is given (tx), not the outer database`,
+    );
+    this.name = 'LockWaitError';
+  }
+}
+
 /** One-at-a-time: the SQLite connection's transactions queue here rather than interleave. */
 export class Lock {
   private tail: Promise<void> = Promise.resolve();
   private waiting = 0;
+
+  constructor(private readonly waitMs = LOCK_WAIT_MS) {}
 
   /** True while some work holds the lock or waits for it. */
   get busy(): boolean {
     return this.waiting > 0;
   }
 
+  /**
+   * Runs `work` once everything queued before it has finished. Work that waits longer than `waitMs` is
+   * refused with a LockWaitError and never runs; the queue behind it goes on in order.
+   */
   run<T>(work: () => T | Promise<T>): Promise<T> {
+    const free = this.waiting === 0;
     this.waiting += 1;
-    const result = this.tail.then(work);
-    this.tail = result.then(
-      () => {
-        this.waiting -= 1;
-      },
-      () => {
-        this.waiting -= 1;
-      },
-    );
-    return result;
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return new Promise<T>((resolve, reject) => {
+      let refused = false;
+      // A free lock is taken at once: no timer to set or clear on the common path.
+      const timer = free
+        ? undefined
+        : setTimeout(() => {
+            refused = true;
+            this.waiting -= 1;
+            reject(new LockWaitError(this.waitMs));
+          }, this.waitMs);
+      void previous.then(async () => {
+        if (refused) {
+          release();
+          return;
+        }
+        clearTimeout(timer);
+        try {
+          resolve(await work());
+        } catch (error) {
+          reject(error);
+        } finally {
+          this.waiting -= 1;
+          release();
+        }
+      });
+    });
   }
 }
 

@@ -10,4 +10,8 @@ export interface Deps {
   clock: () => number;
   /** False once the database file at DATABASE_URL is gone or replaced: writes then would be lost. */
   databaseIsThere?: () => boolean;
+  /** On a request's own Deps (saving.ts, `requestDeps`): how many of its writes `saving` has kept. */
+  kept?: { count: number };
+  /** On a request's own Deps: the app's, which per-app state (the Home refresh queue) is kept by. */
+  app?: Deps;
 }

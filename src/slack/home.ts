@@ -29,23 +29,24 @@ export const HOME_QUEUE_MAX = 5_000;
 
 const queues = new WeakMap<Deps, RefreshQueue>();
 
-/** The app's one queue of Home refreshes (one per `deps`, which is one per app). */
+/** The app's one queue of Home refreshes: kept by the app's Deps, which a request's own Deps names as `app`. */
 export function homeQueue(client: webApi.WebClient, deps: Deps): RefreshQueue {
-  let queue = queues.get(deps);
+  const app = deps.app ?? deps;
+  let queue = queues.get(app);
   if (!queue) {
-    queue = new RefreshQueue((userId) => publishHome(client, deps, userId), {
+    queue = new RefreshQueue((userId) => publishHome(client, app, userId), {
       coalesceMs: HOME_COALESCE_MS,
       max: HOME_QUEUE_MAX,
       concurrency: 2,
     });
-    queues.set(deps, queue);
+    queues.set(app, queue);
   }
   return queue;
 }
 
 /** Resolves once no Home refresh waits or runs: shutdown waits for it, as for any work in flight. */
 export function homesDrained(deps: Deps): Promise<void> {
-  return queues.get(deps)?.drained() ?? Promise.resolve();
+  return queues.get(deps.app ?? deps)?.drained() ?? Promise.resolve();
 }
 
 /**

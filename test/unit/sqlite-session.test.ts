@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase, type SqliteStore } from '../../src/db/client.js';
-import { tables, transaction } from '../../src/db/store.js';
+import { Lock, LockWaitError, tables, transaction } from '../../src/db/store.js';
 import { tempDir } from '../support/harness.js';
 
 let dir: string;
@@ -102,7 +102,7 @@ describe('the SQLite session', () => {
     expect(await userIds()).toEqual(['UA', 'UB']);
   });
 
-  it('a transaction begun inside another joins it, and one begun on the outer handle does not wait for itself', async () => {
+  it('a transaction begun on its handle joins it: the outer one commits or rolls back all of it', async () => {
     const { members } = tables(store.db);
     await expect(
       transaction(store.db, async (tx) => {
@@ -110,13 +110,57 @@ describe('the SQLite session', () => {
         await transaction(tx, async (inner) => {
           await inner.insert(members).values({ userId: 'UINNER', updatedAt: 1 });
         });
-        // The outer handle, by mistake: it joins this transaction rather than deadlock waiting for it.
-        await transaction(store.db, async (again) => {
-          await again.insert(members).values({ userId: 'UAGAIN', updatedAt: 1 });
-        });
         throw new Error('all of it rolls back');
       }),
     ).rejects.toThrow('all of it rolls back');
     expect(await userIds()).toEqual([]);
+  });
+
+  it('the outer handle used inside a transaction is refused after the lock wait, not waited on forever', async () => {
+    await store.close();
+    store = openDatabase(join(dir, 'pushpull.db'), { lockWaitMs: 200 });
+    const { members } = tables(store.db);
+    const started = Date.now();
+    // By mistake, a write and a transaction on the outer handle: each would wait for the transaction it is in.
+    await expect(
+      transaction(store.db, async (tx) => {
+        await tx.insert(members).values({ userId: 'UOUTER', updatedAt: 1 });
+        await store.db.insert(members).values({ userId: 'UMISTAKE', updatedAt: 1 });
+      }),
+    ).rejects.toThrow(LockWaitError);
+    await expect(
+      transaction(store.db, async () => {
+        await transaction(store.db, async (again) => {
+          await again.insert(members).values({ userId: 'UAGAIN', updatedAt: 1 });
+        });
+      }),
+    ).rejects.toThrow(/must use the handle it is given/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(store.sqlite.inTransaction).toBe(false);
+    // Nothing of either was kept, and the lock is free again for everyone else.
+    expect(await userIds()).toEqual([]);
+    await store.db.insert(members).values({ userId: 'UAFTER', updatedAt: 1 });
+    await transaction(store.db, async (tx) => {
+      await tx.insert(members).values({ userId: 'ULATER', updatedAt: 1 });
+    });
+    expect(await userIds()).toEqual(['UAFTER', 'ULATER']);
+  });
+
+  it('work refused for waiting too long never runs, and the queue behind it keeps its order', async () => {
+    const lock = new Lock(50);
+    const held = gate();
+    const order: string[] = [];
+    const first = lock.run(async () => {
+      order.push('first');
+      await held.opened;
+    });
+    const refused = lock.run(() => order.push('refused'));
+    await expect(refused).rejects.toThrow(LockWaitError);
+    const next = lock.run(() => order.push('next'));
+    held.open();
+    await first;
+    await next;
+    expect(order).toEqual(['first', 'next']);
+    expect(lock.busy).toBe(false);
   });
 });

@@ -9,10 +9,10 @@ import { register as views } from './views/index.js';
 
 export function registerListeners(app: App, deps: Deps): void {
   const routes = new Routes();
-  commands(routes, deps);
-  shortcuts(routes, deps);
-  views(routes, deps);
-  actions(routes, deps);
+  commands(routes);
+  shortcuts(routes);
+  views(routes);
+  actions(routes);
   routes.mount(app, deps);
   events(app, deps);
 }

@@ -11,13 +11,16 @@ import type { ModalView } from '@slack/types';
 import { DATABASE_LOST_PARTWAY, DATABASE_OUT_OF_REACH } from '../copy.js';
 import type { Deps } from '../deps.js';
 import { openView, tellActor } from './reply.js';
-import { databaseErrorSummary, isDatabaseOutOfReach, keepingCount } from './saving.js';
+import { databaseErrorSummary, isDatabaseOutOfReach, requestDeps } from './saving.js';
 
 type Handler<A> = (args: A & AllMiddlewareArgs) => Promise<void>;
+/** A listener: given one request's Deps (saving.ts, `requestDeps`), the handler for that request. */
+type Listener<A> = (deps: Deps) => Handler<A>;
 // Each handler is written for its own payload (a BlockAction, a GlobalShortcut…); the table holds them
 // side by side, and the id it is looked up by is what decides which payload arrives.
 // biome-ignore lint/suspicious/noExplicitAny: see above; each handler's own signature is checked where it is written.
 type AnyHandler = Handler<any>;
+type AnyListener = (deps: Deps) => AnyHandler;
 
 type Kind = 'command' | 'action' | 'view' | 'view_closed' | 'shortcut';
 
@@ -25,37 +28,37 @@ type Kind = 'command' | 'action' | 'view' | 'view_closed' | 'shortcut';
  * Bolt runs every registered listener's matchers on every request: with one listener per command,
  * action, view and shortcut, a button press walks two dozen middleware chains before the one that
  * answers. Here Bolt has one listener per kind, and the id picks the handler from a Map: one lookup,
- * however many listeners Pushpull grows. Registering looks the same as with Bolt (`routes.action(id,
- * handler)`), so a listener module does not know the difference.
+ * however many listeners Pushpull grows. Registering is much as with Bolt: `routes.action(id, listener)`,
+ * where the listener is the module's `(deps) => handler`, called with each request's own Deps.
  *
  * Being the one door every request goes through, it is also where a database that is out of reach is
  * answered (see `outOfReach`): a listener's reads before its ack are not wrapped one by one.
  */
 export class Routes {
-  private readonly commands = new Map<string, AnyHandler>();
-  private readonly actions = new Map<string, AnyHandler>();
-  private readonly views = new Map<string, AnyHandler>();
-  private readonly shortcuts = new Map<string, AnyHandler>();
-  private closed: AnyHandler | undefined;
+  private readonly commands = new Map<string, AnyListener>();
+  private readonly actions = new Map<string, AnyListener>();
+  private readonly views = new Map<string, AnyListener>();
+  private readonly shortcuts = new Map<string, AnyListener>();
+  private closed: AnyListener | undefined;
 
-  command(name: string, handler: Handler<SlackCommandMiddlewareArgs>): void {
-    this.commands.set(name, handler);
+  command(name: string, listener: Listener<SlackCommandMiddlewareArgs>): void {
+    this.commands.set(name, listener);
   }
 
-  action<A extends SlackActionMiddlewareArgs>(actionId: string, handler: Handler<A>): void {
-    this.actions.set(actionId, handler as AnyHandler);
+  action<A extends SlackActionMiddlewareArgs>(actionId: string, listener: Listener<A>): void {
+    this.actions.set(actionId, listener as AnyListener);
   }
 
   view<A extends SlackViewMiddlewareArgs>(
     callbackId: string | { type: 'view_closed' },
-    handler: Handler<A>,
+    listener: Listener<A>,
   ): void {
-    if (typeof callbackId === 'string') this.views.set(callbackId, handler as AnyHandler);
-    else this.closed = handler as AnyHandler;
+    if (typeof callbackId === 'string') this.views.set(callbackId, listener as AnyListener);
+    else this.closed = listener as AnyListener;
   }
 
-  shortcut<A extends SlackShortcutMiddlewareArgs>(callbackId: string, handler: Handler<A>): void {
-    this.shortcuts.set(callbackId, handler as AnyHandler);
+  shortcut<A extends SlackShortcutMiddlewareArgs>(callbackId: string, listener: Listener<A>): void {
+    this.shortcuts.set(callbackId, listener as AnyListener);
   }
 
   /** Registers the one listener per kind. A request for an id nobody handles is acknowledged and logged. */
@@ -68,19 +71,19 @@ export class Routes {
       await ack();
     };
     app.command(/.*/, async (args) => {
-      const handler = this.commands.get(args.command.command);
-      if (handler) return outOfReach(deps, 'command', args.command.command, handler)(args);
+      const listener = this.commands.get(args.command.command);
+      if (listener) return outOfReach(deps, 'command', args.command.command, listener)(args);
       return unknown('command', args.command.command, () => args.ack());
     });
     app.action(/.*/, async (args) => {
       const id = 'action_id' in args.action ? String(args.action.action_id) : '';
-      const handler = this.actions.get(id);
-      if (handler) return outOfReach(deps, 'action', id, handler)(args);
+      const listener = this.actions.get(id);
+      if (listener) return outOfReach(deps, 'action', id, listener)(args);
       return unknown('action', id, () => args.ack());
     });
     app.view({ callback_id: /.*/, type: 'view_submission' }, async (args) => {
-      const handler = this.views.get(args.view.callback_id);
-      if (handler) return outOfReach(deps, 'view', args.view.callback_id, handler)(args);
+      const listener = this.views.get(args.view.callback_id);
+      if (listener) return outOfReach(deps, 'view', args.view.callback_id, listener)(args);
       return unknown('view', args.view.callback_id, () => args.ack());
     });
     const closed = this.closed;
@@ -89,15 +92,15 @@ export class Routes {
         outOfReach(deps, 'view_closed', args.view.callback_id, closed)(args),
       );
     app.shortcut(/.*/, async (args) => {
-      const handler = this.shortcuts.get(args.shortcut.callback_id);
-      if (handler) return outOfReach(deps, 'shortcut', args.shortcut.callback_id, handler)(args);
+      const listener = this.shortcuts.get(args.shortcut.callback_id);
+      if (listener) return outOfReach(deps, 'shortcut', args.shortcut.callback_id, listener)(args);
       return unknown('shortcut', args.shortcut.callback_id, () => args.ack());
     });
   }
 }
 
 /**
- * Runs `handler`; when it fails because the database is out of reach (a PostgreSQL server down or restarting,
+ * Runs the listener's handler for one request; when it fails because the database is out of reach (a PostgreSQL server down or restarting,
  * SQLite's lock held elsewhere past our patience) the person is asked to try again in a moment, at once and
  * where they acted, and the failure is logged once here (if something was already saved, they are told
  * that instead: trying again would do it twice). Without this, a read before the ack (a member, a list
@@ -105,21 +108,21 @@ export class Routes {
  * that Slack shows as its own failure. Writes go through `saving`, which answers the same way and does not
  * throw. Any other error is thrown on to Bolt's error handler as it is.
  */
-function outOfReach(deps: Deps, kind: Kind, id: string, handler: AnyHandler): AnyHandler {
+function outOfReach(deps: Deps, kind: Kind, id: string, listener: AnyListener): AnyHandler {
   return async (args) => {
     let acked = false;
     const ack = async (response?: unknown) => {
       acked = true;
       await args.ack(response);
     };
-    const request = keepingCount(() => handler({ ...args, ack }));
+    const request = requestDeps(deps);
     try {
-      await request.done;
+      await listener(request)({ ...args, ack });
     } catch (error) {
       if (!isDatabaseOutOfReach(error)) throw error;
       const userId = actor(args.body);
       const context = { kind, id, userId, acknowledged: acked, error: databaseErrorSummary(error) };
-      if (request.kept() > 0) {
+      if (request.kept.count > 0) {
         // What was asked is kept; its follow-up is not. "Try again" would do it twice.
         deps.logger.error(
           'the database went out of reach partway through a request, after its change was saved; the person was told',

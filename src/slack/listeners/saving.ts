@@ -2,7 +2,6 @@
 // that cannot take the write (a full disk, a read-only or missing file, a PostgreSQL server out of reach)
 // becomes an answer the person sees at once — never "Pulled in" for something that was not kept, never Slack's
 // own failure after 3 seconds.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { isBusy, sqliteCode, whenNotBusy } from '../../db/busy.js';
 import { isConnectionTrouble } from '../../db/postgres.js';
 import { errorCode } from '../../db/store.js';
@@ -11,16 +10,14 @@ import type { Deps } from '../deps.js';
 
 export type Saved<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Counts the writes `saving` kept during one request (set up by `keepingCount`). */
-const keptInRequest = new AsyncLocalStorage<{ kept: number }>();
-
 /**
- * Runs one request's handler counting what `saving` keeps, so that a failure later in the same request can be
- * told apart: nothing kept (asking to try again is true), or something kept (trying again would do it twice).
+ * The Deps one request's handler is given: the app's, with a count of the writes `saving` keeps during that
+ * request, so that a failure later in the same request can be told apart: nothing kept (asking to try again
+ * is true), or something kept (trying again would do it twice). Counted on the request's own Deps rather than
+ * tracked through the async flow (AsyncLocalStorage hooks every promise in the process).
  */
-export function keepingCount<T>(work: () => Promise<T>): { done: Promise<T>; kept: () => number } {
-  const count = { kept: 0 };
-  return { done: keptInRequest.run(count, work), kept: () => count.kept };
+export function requestDeps(deps: Deps): Deps & { kept: { count: number } } {
+  return { ...deps, app: deps.app ?? deps, kept: { count: 0 } };
 }
 
 /**
@@ -54,8 +51,7 @@ export async function saving<T>(
   }
   try {
     const value = await whenNotBusy(write);
-    const count = keptInRequest.getStore();
-    if (count) count.kept += 1;
+    if (deps.kept) deps.kept.count += 1;
     return { ok: true, value };
   } catch (error) {
     if (isConnectionTrouble(error)) {

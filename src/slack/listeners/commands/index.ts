@@ -1,9 +1,8 @@
-import type { Deps } from '../../deps.js';
 import type { Routes } from '../routes.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 
-export function register(routes: Routes, deps: Deps): void {
-  routes.command('/pull', pullCommand(deps));
-  routes.command('/push', pushCommand(deps));
+export function register(routes: Routes): void {
+  routes.command('/pull', pullCommand);
+  routes.command('/push', pushCommand);
 }
