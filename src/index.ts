@@ -13,7 +13,10 @@ import { AppTokenRefused } from './socket-mode.js';
 export async function start(config: Config = configFromEnvironment()): Promise<void> {
   const logger = loggerFor(config);
   keepServingThroughStrayErrors(logger);
-  const store = await openMigrated(config, logger, { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const store = await openMigrated(config, logger, {
+    busyTimeoutMs: BUSY_TIMEOUT_MS,
+    backgroundCheckpoints: true,
+  });
   // Declared before anything that can call shutdown: Slack may refuse the app token while the rest still starts.
   let stopping = false;
   let scheduler: Scheduler | undefined;

@@ -53,11 +53,23 @@ export function loggerFor(config: Config): Logger {
 export async function openMigrated(
   config: Config,
   logger: Logger,
-  options: { busyTimeoutMs?: number } = {},
+  options: { busyTimeoutMs?: number; backgroundCheckpoints?: boolean } = {},
 ): Promise<Store> {
   if (config.database.dialect === 'postgres') return openMigratedPostgres(config.database, logger);
   const { path } = config.database;
-  const store = openDatabase(path);
+  const store = openDatabase(path, {
+    ...(options.backgroundCheckpoints
+      ? {
+          backgroundCheckpoints: {
+            onError: (error) =>
+              logger.error(
+                'the background checkpoint of the SQLite log stopped; commits checkpoint it again, as SQLite does by default',
+                { error: error.message },
+              ),
+          },
+        }
+      : {}),
+  });
   try {
     assertWritable(store);
     applyMigrations(store);

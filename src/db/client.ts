@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { isBusy, sqliteCode, whenNotBusy } from './busy.js';
+import { type Checkpointer, checkpointInBackground } from './checkpointer.js';
 import * as schema from './schema.js';
 import { type Db, type Health, Lock, registerSession, type Store } from './store.js';
 
@@ -192,6 +193,11 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** How long a write waits for this process's open transaction before it is refused (store.ts, Lock). */
   lockWaitMs?: number;
+  /**
+   * For the long-running bot: checkpoint the write-ahead log on a thread of its own (checkpointer.ts), so no
+   * request's commit pays for it. `onError` hears if that thread fails.
+   */
+  backgroundCheckpoints?: { onError: (error: Error) => void };
 }
 
 /** Distinct statements kept prepared per connection; past it the cache starts over (a bound, not an LRU). */
@@ -244,6 +250,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): SqliteSto
   }
   refreshStatistics(sqlite);
   const db = sqliteSession(sqlite, options.lockWaitMs);
+  const checkpointer: Checkpointer | undefined =
+    options.backgroundCheckpoints && path !== ':memory:'
+      ? checkpointInBackground(sqlite, file, options.backgroundCheckpoints.onError)
+      : undefined;
   // Written on the first start, and on the first start of this version for a database made before it.
   if (path !== ':memory:' && !existsSync(createdMarker(file))) {
     writeFileSync(
@@ -261,6 +271,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): SqliteSto
     ...(stat ? { identity: { dev: stat.dev, ino: stat.ino } } : {}),
     health: () => databaseHealth(store),
     close: async () => {
+      await checkpointer?.stop();
       if (sqlite.open) sqlite.close();
     },
   };
