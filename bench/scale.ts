@@ -50,6 +50,9 @@ interface Figures {
   digest: number;
   tick: number;
   forget: number;
+  /** The same per row it deletes (a heavy manager of the large database has more rows than one of the small). */
+  forgetPerRow: number;
+  forgetRows: number;
   /** Undefined when it did not finish within BACKUP_GIVE_UP_MS. */
   backup: number | undefined;
   /** The same with SQLite's online backup API (what `pushpull backup` used before). */
@@ -252,10 +255,22 @@ async function measure(shape: Shape, fake: FakeSlack, dir: string): Promise<Figu
       .pluck()
       .all(FORGOTTEN) as string[];
     const forgetting: number[] = [];
+    const perRow: number[] = [];
+    const rowsGone: number[] = [];
     for (const id of heaviest) {
       const started = performance.now();
-      await forgetPerson(store.db, id);
-      forgetting.push(performance.now() - started);
+      const gone = await forgetPerson(store.db, id);
+      const took = performance.now() - started;
+      const rows =
+        gone.pulls +
+        gone.pushes +
+        gone.pushUpdates +
+        gone.recognitions +
+        gone.agreements +
+        (gone.member ? 1 : 0);
+      forgetting.push(took);
+      perRow.push(took / rows);
+      rowsGone.push(rows);
     }
     const forget = median(forgetting);
     await store.close();
@@ -267,6 +282,8 @@ async function measure(shape: Shape, fake: FakeSlack, dir: string): Promise<Figu
       digest,
       tick,
       forget,
+      forgetPerRow: median(perRow),
+      forgetRows: median(rowsGone),
       backup,
       onlineBackup,
       rssMb: rss,
@@ -337,7 +354,19 @@ export async function benchScale(): Promise<string[]> {
       ),
       row(`digest content, busiest manager (median of ${IN_PROCESS_RUNS})`, small.digest, large.digest),
       row('idle scheduler tick (digests, reminders, profile refresh), nobody due', small.tick, large.tick),
-      row(`forget a heavy manager (median of the ${FORGOTTEN} busiest)`, small.forget, large.forget),
+      row(
+        `forget a heavy manager, per row it deletes (the ${FORGOTTEN} busiest: a median ${small.forgetRows} rows small, ${large.forgetRows} large)`,
+        small.forgetPerRow,
+        large.forgetPerRow,
+        (v) => `${(v * 1000).toFixed(0)} µs`,
+      ),
+      row(
+        `forget a heavy manager, whole (median of the ${FORGOTTEN} busiest; their rows differ, above)`,
+        small.forget,
+        large.forget,
+        ms,
+        false,
+      ),
       row(
         `backup (VACUUM INTO) under ${BACKUP_WRITES_PER_SECOND} /pull a second; target: finishes`,
         small.backup,
