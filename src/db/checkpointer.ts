@@ -63,21 +63,30 @@ export function checkpointInBackground(
   // nothing (the log is checkpointed when the database is next opened).
   worker.unref();
   let failed = false;
+  let exited = false;
+  worker.on('exit', () => {
+    exited = true;
+  });
   worker.on('error', (error) => {
     failed = true;
     sqlite.pragma('wal_autocheckpoint = 1000');
     onError(error);
   });
+  let stopping: Promise<void> | undefined;
   return {
-    stop: async () => {
-      if (failed) return;
-      const stopped = new Promise<void>((resolve) => {
-        worker.once('message', () => resolve());
-        worker.once('exit', () => resolve());
-      });
-      worker.postMessage('stop');
-      await stopped;
-      await worker.terminate();
+    // Once: a store closed twice, or by two shutdown paths at once, waits for the same stop.
+    stop: () => {
+      stopping ??= (async () => {
+        if (failed || exited) return;
+        const stopped = new Promise<void>((resolve) => {
+          worker.once('message', () => resolve());
+          worker.once('exit', () => resolve());
+        });
+        worker.postMessage('stop');
+        await stopped;
+        await worker.terminate();
+      })();
+      return stopping;
     },
   };
 }

@@ -101,6 +101,9 @@ export class LockWaitError extends Error {
   }
 }
 
+/** A LockWaitError, or a driver error wrapping one (a write queued on the lock fails inside Drizzle's query). */
+export const isLockWait = (error: unknown): boolean => errorCode(error) === 'PUSHPULL_LOCK_WAIT';
+
 /** One-at-a-time: the SQLite connection's transactions queue here rather than interleave. */
 export class Lock {
   private tail: Promise<void> = Promise.resolve();

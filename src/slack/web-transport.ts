@@ -19,6 +19,13 @@ type FetchInit = NonNullable<Parameters<FetchFunction>[1]>;
  */
 export const IDLE_CONNECTION_MS = 4000;
 
+/**
+ * How long a call with no timeout of its own (Bolt's `respond` gives none) may go without a byte from the
+ * other end before it fails: fetch would have waited its own 300 s; a response URL that never answers must
+ * not hold its request, and shutdown behind it, for ever.
+ */
+export const SILENCE_TIMEOUT_MS = 30_000;
+
 const agents = {
   'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
   'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
@@ -76,12 +83,16 @@ const abortReason = (signal: AbortSignal): unknown =>
  * with the whole answer read. Like fetch it resolves for any HTTP status, rejects on a network failure or an
  * aborted signal (the client's timeout), and refuses a redirect when asked to (`redirect: 'error'`).
  */
-export const slackFetch: FetchFunction = (input, init = {}) => {
-  if (init.body !== undefined && typeof init.body !== 'string') return globalThis.fetch(input, init);
-  return send(input instanceof URL ? input : new URL(input), init);
-};
+export function slackFetchWithin(silenceMs: number): FetchFunction {
+  return (input, init = {}) => {
+    if (init.body !== undefined && typeof init.body !== 'string') return globalThis.fetch(input, init);
+    return send(input instanceof URL ? input : new URL(input), init, silenceMs);
+  };
+}
 
-function send(url: URL, init: FetchInit): Promise<FetchResponse> {
+export const slackFetch: FetchFunction = slackFetchWithin(SILENCE_TIMEOUT_MS);
+
+function send(url: URL, init: FetchInit, silenceMs: number): Promise<FetchResponse> {
   const { signal } = init;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   const body = init.body as string | undefined;
@@ -99,8 +110,17 @@ function send(url: URL, init: FetchInit): Promise<FetchResponse> {
     });
     const onAbort = () => request.destroy(abortReason(signal as AbortSignal) as Error);
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (!signal) {
+      request.setTimeout(silenceMs, () =>
+        request.destroy(
+          Object.assign(new Error(`no answer from ${url.origin} within ${silenceMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        ),
+      );
+    }
     const settle = () => signal?.removeEventListener('abort', onAbort);
-    request.once('error', (error) => {
+    request.on('error', (error) => {
       settle();
       reject(error);
     });
@@ -114,7 +134,7 @@ function send(url: URL, init: FetchInit): Promise<FetchResponse> {
       }
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('error', (error) => {
+      res.on('error', (error) => {
         settle();
         reject(error);
       });

@@ -1,7 +1,11 @@
 // Which database errors mean "out of reach for now" (ask the person to try again in a moment) and which are bugs.
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { isConnectionTrouble } from '../../src/db/postgres.js';
-import { isDatabaseOutOfReach } from '../../src/slack/listeners/saving.js';
+import { LockWaitError } from '../../src/db/store.js';
+import { DATABASE_OUT_OF_REACH } from '../../src/slack/copy.js';
+import { isDatabaseOutOfReach, saving } from '../../src/slack/listeners/saving.js';
+import { BOT_TOKEN, capturingLogger, SIGNING_SECRET } from '../support/harness.js';
 
 const coded = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
 /** Drizzle wraps the driver's error in its own, as `cause`. */
@@ -47,5 +51,31 @@ describe('isDatabaseOutOfReach', () => {
     expect(isDatabaseOutOfReach(wrapped(coded('SQLITE_LOCKED_SHAREDCACHE')))).toBe(true);
     expect(isDatabaseOutOfReach(wrapped(coded('SQLITE_FULL')))).toBe(false);
     expect(isDatabaseOutOfReach(new Error('a bug'))).toBe(false);
+  });
+
+  it('is a write refused after queueing LOCK_WAIT_MS for SQLite’s lock, also inside Drizzle’s wrapping', () => {
+    expect(isDatabaseOutOfReach(new LockWaitError(10_000))).toBe(true);
+    expect(isDatabaseOutOfReach(wrapped(new LockWaitError(10_000)))).toBe(true);
+  });
+});
+
+describe('saving', () => {
+  it('answers a write refused after the lock wait with "try again", and logs what to look for', async () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      DATABASE_URL: 'file:pushpull.db',
+    });
+    const { logger, logs } = capturingLogger(config);
+    const deps = { db: undefined as never, config, logger, clock: () => 0, kept: { count: 0 } };
+    const saved = await saving(deps, 'a new pull', { requesterId: 'UREQ1' }, () =>
+      Promise.reject(wrapped(new LockWaitError(10_000))),
+    );
+    expect(saved).toEqual({ ok: false, message: DATABASE_OUT_OF_REACH });
+    expect(deps.kept.count).toBe(0);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain('could not save a new pull');
+    expect(logs[0]).toContain('PUSHPULL_LOCK_WAIT');
+    expect(logs[0]).toContain('UREQ1');
   });
 });

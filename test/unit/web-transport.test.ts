@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { slackFetch } from '../../src/slack/web-transport.js';
+import { slackFetch, slackFetchWithin } from '../../src/slack/web-transport.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { BOT_TOKEN } from '../support/harness.js';
 
@@ -116,6 +116,15 @@ describe('slackFetch', () => {
     await expect(
       slackFetch(`${base}/api/chat.postMessage`, { method: 'POST', body: '', signal: aborted.signal }),
     ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('without a signal of its own (Bolt’s respond gives none), gives up on a silent server', async () => {
+    route = () => {
+      // Never answers.
+    };
+    await expect(
+      slackFetchWithin(100)(`${base}/respond/T1`, { method: 'POST', body: '{"text":"x"}' }),
+    ).rejects.toMatchObject({ code: 'ETIMEDOUT' });
   });
 
   it('fails when the connection is cut before the whole answer arrives', async () => {

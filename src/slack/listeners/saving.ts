@@ -4,7 +4,7 @@
 // own failure after 3 seconds.
 import { isBusy, sqliteCode, whenNotBusy } from '../../db/busy.js';
 import { isConnectionTrouble } from '../../db/postgres.js';
-import { errorCode } from '../../db/store.js';
+import { errorCode, isLockWait } from '../../db/store.js';
 import { COULD_NOT_SAVE, DATABASE_OUT_OF_REACH } from '../copy.js';
 import type { Deps } from '../deps.js';
 
@@ -22,15 +22,19 @@ export function requestDeps(deps: Deps): Deps & { kept: { count: number } } {
 
 /**
  * A database error that is likely to pass by itself: SQLite's write lock held by another process past our
- * patience, or a PostgreSQL server down, restarting or out of connections. Nothing was done, and the same
+ * patience (or this process's queue for it longer than LOCK_WAIT_MS), or a PostgreSQL server down, restarting
+ * or out of connections. Nothing was done, and the same
  * request a moment later is likely to go through, so the person is asked to try again (DATABASE_OUT_OF_REACH).
  */
 export function isDatabaseOutOfReach(error: unknown): boolean {
-  return isConnectionTrouble(error) || isBusy(error);
+  return isConnectionTrouble(error) || isBusy(error) || isLockWait(error);
 }
 
 /** What to log of a database error: its driver code, or its message when it has none (a pool timeout). */
 export function databaseErrorSummary(error: unknown): string {
+  // Its code alone would not say what to look for.
+  if (isLockWait(error))
+    return 'PUSHPULL_LOCK_WAIT: queued past LOCK_WAIT_MS for the SQLite lock (another process holding it, or a transaction writing on the outer handle)';
   return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
@@ -61,6 +65,15 @@ export async function saving<T>(
         `could not save ${what}: the database server could not be reached; nothing was kept`,
         { ...context, error: databaseErrorSummary(error) },
       );
+      return { ok: false, message: DATABASE_OUT_OF_REACH };
+    }
+    if (isLockWait(error)) {
+      // Another process holding SQLite's lock while a crowd of requests queued here; or a transaction
+      // waiting for itself (the message says which to look for). Nothing was kept either way.
+      deps.logger.error(`could not save ${what}; the person was asked to try again`, {
+        ...context,
+        error: databaseErrorSummary(error),
+      });
       return { ok: false, message: DATABASE_OUT_OF_REACH };
     }
     const code = sqliteCode(error);
