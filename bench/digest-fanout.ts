@@ -11,7 +11,7 @@ import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';
 const MANAGERS = 1000;
 const POST_PER_SECOND = 20;
 // Slack's tiers scaled by the same factor that turns ~1 message/s into 20/s.
-const TIER_LIMITS: Record<string, number> = {
+export const TIER_LIMITS: Record<string, number> = {
   'users.info': 33,
   'views.publish': 33,
   'conversations.open': 16,

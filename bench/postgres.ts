@@ -14,7 +14,7 @@ import { FakeSlack } from '../test/support/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, tempDir } from '../test/support/harness.js';
 import { SlackDriver } from '../test/support/slack-driver.js';
 import { CORES, type CpuSample, sampleCpu, spentBy } from './cpu.js';
-import { seedManagers } from './digest-fanout.js';
+import { seedManagers, TIER_LIMITS } from './digest-fanout.js';
 import { type OpenLoopResult, openLoop } from './open-loop.js';
 import { PgServer } from './pg-server.js';
 import { type Running, startProcesses, stopProcess } from './processes.js';
@@ -37,13 +37,6 @@ const OPEN_SETTLE_MS = 30_000;
 
 const MANAGERS = 1000;
 const POST_PER_SECOND = 20;
-// Slack's tiers scaled by the same factor that turns ~1 message/s into 20/s (as in bench/digest-fanout.ts).
-const TIER_LIMITS: Record<string, number> = {
-  'users.info': 33,
-  'views.publish': 33,
-  'conversations.open': 16,
-  'chat.update': 16,
-};
 /** The fan-out is over once every manager has a digest and no post has arrived for this long (late copies count). */
 const QUIET_MS = 3000;
 /** Nothing posted this long after the instances started: the digest was not due, and the run says so. */

@@ -15,6 +15,8 @@ import type Database from 'better-sqlite3';
 export const CHECKPOINT_EVERY_MS = 250;
 /** The bot's own automatic checkpoint, past this many pages of log (40 MB at 4 KiB pages). */
 export const FALLBACK_PAGES = 10_000;
+/** SQLite's own default, restored when the worker fails. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 /** The worker: plain CommonJS, evaluated as is, so it runs the same from the sources, the build and the tests. */
 const WORKER = `
@@ -62,14 +64,13 @@ export function checkpointInBackground(
   // It never keeps the process alive: shutdown stops it, and a process that exits without stopping it loses
   // nothing (the log is checkpointed when the database is next opened).
   worker.unref();
-  let failed = false;
+  // A worker that fails exits too; its 'exit' settles a stop that was waiting for it.
   let exited = false;
   worker.on('exit', () => {
     exited = true;
   });
   worker.on('error', (error) => {
-    failed = true;
-    sqlite.pragma('wal_autocheckpoint = 1000');
+    sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     onError(error);
   });
   let stopping: Promise<void> | undefined;
@@ -77,7 +78,7 @@ export function checkpointInBackground(
     // Once: a store closed twice, or by two shutdown paths at once, waits for the same stop.
     stop: () => {
       stopping ??= (async () => {
-        if (failed || exited) return;
+        if (exited) return;
         const stopped = new Promise<void>((resolve) => {
           worker.once('message', () => resolve());
           worker.once('exit', () => resolve());

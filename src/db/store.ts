@@ -84,19 +84,21 @@ export const changed = (returned: readonly unknown[]): number => returned.length
 
 /**
  * How long work waits for the lock before it is refused. Transactions are short (no Slack call is made
- * inside one), so the queue drains in milliseconds even under a burst of requests; a wait this long means
- * a transaction is waiting for itself (see LockWaitError).
+ * inside one), so the queue drains in milliseconds even under a burst of requests; a wait this long has
+ * one of LOCK_WAIT_CAUSES.
  */
 export const LOCK_WAIT_MS = 10_000;
 
-/** Refused after waiting LOCK_WAIT_MS for the process's own transaction to end. */
+/** What a wait past LOCK_WAIT_MS means, said in the error and in the log line of whoever meets it. */
+export const LOCK_WAIT_CAUSES =
+  "another process held SQLite's lock while requests queued here, or a transaction wrote on the outer database: a transaction's work must use the handle it is given (tx)";
+
+/** Refused after waiting LOCK_WAIT_MS for the process's own queue for the lock to drain. */
 export class LockWaitError extends Error {
   readonly code = 'PUSHPULL_LOCK_WAIT';
 
   constructor(waitedMs: number) {
-    super(
-      `waited ${waitedMs} ms for the database's write lock, held by a transaction in this process; a transaction's work must use the handle it is given (tx), not the outer database`,
-    );
+    super(`waited ${waitedMs} ms for the database's write lock in this process: ${LOCK_WAIT_CAUSES}`);
     this.name = 'LockWaitError';
   }
 }

@@ -4,7 +4,7 @@
 // own failure after 3 seconds.
 import { isBusy, sqliteCode, whenNotBusy } from '../../db/busy.js';
 import { isConnectionTrouble } from '../../db/postgres.js';
-import { errorCode, isLockWait } from '../../db/store.js';
+import { errorCode, isLockWait, LOCK_WAIT_CAUSES } from '../../db/store.js';
 import { COULD_NOT_SAVE, DATABASE_OUT_OF_REACH } from '../copy.js';
 import type { Deps } from '../deps.js';
 
@@ -33,8 +33,7 @@ export function isDatabaseOutOfReach(error: unknown): boolean {
 /** What to log of a database error: its driver code, or its message when it has none (a pool timeout). */
 export function databaseErrorSummary(error: unknown): string {
   // Its code alone would not say what to look for.
-  if (isLockWait(error))
-    return 'PUSHPULL_LOCK_WAIT: queued past LOCK_WAIT_MS for the SQLite lock (another process holding it, or a transaction writing on the outer handle)';
+  if (isLockWait(error)) return `PUSHPULL_LOCK_WAIT (${LOCK_WAIT_CAUSES})`;
   return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
@@ -67,21 +66,12 @@ export async function saving<T>(
       );
       return { ok: false, message: DATABASE_OUT_OF_REACH };
     }
-    if (isLockWait(error)) {
-      // Another process holding SQLite's lock while a crowd of requests queued here; or a transaction
-      // waiting for itself (the message says which to look for). Nothing was kept either way.
-      deps.logger.error(`could not save ${what}; the person was asked to try again`, {
-        ...context,
-        error: databaseErrorSummary(error),
-      });
-      return { ok: false, message: DATABASE_OUT_OF_REACH };
-    }
-    const code = sqliteCode(error);
-    if (!code) throw error;
+    // SQLite refused, or this process's queue for its lock did not drain: nothing was kept either way.
+    if (!sqliteCode(error) && !isLockWait(error)) throw error;
     deps.logger.error(`could not save ${what}; the person was told nothing was kept`, {
       ...context,
-      error: code,
+      error: databaseErrorSummary(error),
     });
-    return { ok: false, message: isBusy(error) ? DATABASE_OUT_OF_REACH : COULD_NOT_SAVE };
+    return { ok: false, message: isDatabaseOutOfReach(error) ? DATABASE_OUT_OF_REACH : COULD_NOT_SAVE };
   }
 }
