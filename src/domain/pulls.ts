@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { prepared } from '../db/prepared.js';
 import { OPEN, PULL_KINDS, type Pull, type PullKind, type PullStatus } from '../db/schema.js';
 import { type Db, serialize, tables, transaction } from '../db/store.js';
+import { rowId } from './ids.js';
 import { getMember } from './members.js';
 import { fail, ok, type Result } from './result.js';
 import { typedLength, withinTyped } from './text.js';
@@ -32,7 +33,7 @@ export const newPullSchema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
-  pushId: z.number().int().positive().optional(),
+  pushId: rowId.optional(),
 });
 export type NewPull = z.input<typeof newPullSchema>;
 

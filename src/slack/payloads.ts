@@ -1,5 +1,6 @@
 // zod schemas for the parts of Slack's payloads that listeners rely on. Anything else in a payload is ignored.
 import { z } from 'zod';
+import { rowId, rowIdText } from '../domain/ids.js';
 import { submissionKey } from '../domain/requests.js';
 import { markupTokens } from '../domain/text.js';
 import { literal } from './text.js';
@@ -24,7 +25,7 @@ export const blockActionSchema = z.object({
 });
 
 /** A pull id carried in a button's value. */
-export const pullIdValue = z.coerce.number().int().positive();
+export const pullIdValue = rowIdText;
 
 export const viewSubmissionSchema = z.object({
   user: z.object({ id: userId, team_id: z.string().optional() }),
@@ -85,7 +86,7 @@ export function editMetadata(pullId: number, need: string, context: string | nul
   return full.length <= 3000 ? full : JSON.stringify({ pullId, keep: [] });
 }
 
-export const editMetadataSchema = z.object({ pullId: z.number().int().positive() });
+export const editMetadataSchema = z.object({ pullId: rowId });
 
 export function selectedUser(values: Values, block: string): string | undefined {
   const r = z.object({ selected_user: userId.nullish() }).safeParse(element(values, block));
@@ -97,6 +98,11 @@ export function selectedOption(values: Values, block: string): string | undefine
     .object({ selected_option: z.object({ value: z.string() }).nullish() })
     .safeParse(element(values, block));
   return r.success ? r.data.selected_option?.value : undefined;
+}
+
+/** The row a selected option names (a push), or undefined when it names none. */
+export function selectedRowId(values: Values, block: string): number | undefined {
+  return rowIdText.safeParse(selectedOption(values, block)).data;
 }
 
 export function selectedDate(values: Values, block: string): string | undefined {

@@ -1,10 +1,21 @@
 // Arbitrary command text and modal payloads, sent signed through the real receiver: never a crash,
 // never a partial row, always a 200 with a message or field errors.
+import { desc } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../src/db/store.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { escapeTyped } from '../support/slack-driver.js';
+
+/**
+ * Sixty runs each, within 15 seconds (they take one to three): a failure's shrinking, one signed request per
+ * step, can outlast the test's timeout, which would then hide the counterexample; cut short, it is reported as
+ * far as it got. Cut short before any failure, the test fails too rather than passing on fewer runs.
+ */
+const PROPERTY_RUNS = {
+  numRuns: 60,
+  plugins: [fc.interruptAfterTimeLimit(15_000, { failOnInterrupt: true })],
+};
 
 let h: Harness;
 beforeAll(async () => {
@@ -84,7 +95,7 @@ describe('slash commands with arbitrary text', () => {
           }
           await rowsAreWhole();
         }),
-        { numRuns: 60 },
+        PROPERTY_RUNS,
       );
     });
   }
@@ -132,12 +143,13 @@ const metadata = fc.oneof(
   fc.string(),
   fc
     .record({
-      pullId: fc.oneof(fc.integer(), fc.anything()),
+      // Ids of every size a number can be: PostgreSQL's ids end at 2^31 − 1.
+      pullId: fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.anything()),
       resolution: fc.oneof(fc.constantFrom('decision', 'your-call'), fc.string()),
     })
     .map((m) => JSON.stringify(m)),
   fc
-    .record({ pushId: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.anything()) })
+    .record({ pushId: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.maxSafeInteger(), fc.anything()) })
     .map((m) => JSON.stringify(m)),
   fc.record({ source: fc.anything() }).map((m) => JSON.stringify(m)),
 );
@@ -146,6 +158,10 @@ describe('modal submissions with arbitrary payloads', () => {
   for (const callbackId of [
     'pull_create',
     'pull_resolve',
+    'pull_edit_submit',
+    'agreement_define',
+    'agreement_repeat',
+    'agreement_not_quite',
     'push_create',
     'push_update',
     'recognize_advocate_submit',
@@ -174,7 +190,7 @@ describe('modal submissions with arbitrary payloads', () => {
           }
           await rowsAreWhole();
         }),
-        { numRuns: 60 },
+        PROPERTY_RUNS,
       );
     });
   }
@@ -195,7 +211,7 @@ describe('button payloads with arbitrary values', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...actionsIds),
-        fc.oneof(fc.string(), fc.integer().map(String), fc.constant('1')),
+        fc.oneof(fc.string(), fc.integer().map(String), fc.maxSafeInteger().map(String), fc.constant('1')),
         fc.constantFrom('UOUTSID1', 'W0OUTSD1'), // never a requester or manager above
         async (actionId, value, outsider) => {
           // What a click could change; DM timestamps of earlier pulls may still be landing in the background.
@@ -217,8 +233,54 @@ describe('button payloads with arbitrary values', () => {
           expect(await state()).toEqual(before);
         },
       ),
-      { numRuns: 60 },
+      PROPERTY_RUNS,
     );
+  });
+});
+
+describe('an id no row can have', () => {
+  // 2^31: one past PostgreSQL's integer, where comparing it with an id column is an error rather than no row.
+  const beyond = 2 ** 31;
+  it('is answered as a payload Pushpull never made, and changes nothing', async () => {
+    await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0001');
+    await h.app.inflight.drained();
+    const { pulls } = tables(h.store.db);
+    const pullsBefore = await h.store.db.select().from(pulls).orderBy(pulls.id);
+    const before = await counts();
+    for (const callbackId of [
+      'pull_resolve',
+      'pull_edit_submit',
+      'agreement_define',
+      'agreement_repeat',
+      'agreement_not_quite',
+      'push_update',
+    ]) {
+      const res = await h.slack.viewSubmission(
+        'UMGR0001',
+        callbackId,
+        { note: { value: { type: 'plain_text_input', value: 'a note' } } },
+        JSON.stringify({ pullId: beyond, pushId: beyond, resolution: 'decision' }),
+      );
+      expect(res.status, callbackId).toBe(200);
+      expect(res.body, callbackId).toMatchObject({ response_action: 'errors' });
+    }
+    for (const actionId of ['pull_acknowledge', 'pull_decision', 'pull_withdraw', 'push_update_open']) {
+      expect((await h.slack.action('UMGR0001', actionId, String(beyond))).status, actionId).toBe(200);
+    }
+    await h.app.inflight.drained();
+    expect(await counts()).toEqual(before);
+    expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toEqual(pullsBefore);
+
+    // A pull whose push option names no row is sent without a push.
+    const res = await h.slack.viewSubmission('UREQ0001', 'pull_create', {
+      manager: { value: { type: 'users_select', selected_user: 'UMGR0001' } },
+      need: { value: { type: 'plain_text_input', value: 'a pull about no push' } },
+      push: { value: { type: 'static_select', selected_option: { value: String(beyond) } } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    const [made] = await h.store.db.select().from(pulls).orderBy(desc(pulls.id)).limit(1);
+    expect(made).toMatchObject({ need: 'a pull about no push', pushId: null });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { z } from 'zod';
+import { rowIdText } from '../../../domain/ids.js';
 import { getPush, mayUpdatePush } from '../../../domain/pushes.js';
 import { pushUpdateModal } from '../../blocks/pushes.js';
 import { pushStepRefusal } from '../../copy.js';
@@ -14,7 +14,7 @@ export function pushUpdateOpenAction(deps: Deps) {
   return async ({ ack, body, client, respond }: Args): Promise<void> => {
     await ack();
     const parsed = blockActionSchema.safeParse(body);
-    const pushId = z.coerce.number().int().positive().safeParse(parsed.data?.actions[0]?.value);
+    const pushId = rowIdText.safeParse(parsed.data?.actions[0]?.value);
     if (!parsed.success || !pushId.success || !parsed.data.trigger_id) return;
     const push = await getPush(deps.db, pushId.data);
     const refusal = mayUpdatePush(push, parsed.data.user.id);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Agreement, Pull } from '../../../db/schema.js';
 import type { Db } from '../../../db/store.js';
 import { defineSuccess, type HandshakeRefusal, notQuite, repeatBack } from '../../../domain/agreements.js';
+import { rowId } from '../../../domain/ids.js';
 import { getPull } from '../../../domain/pulls.js';
 import { createOnce } from '../../../domain/requests.js';
 import type { Result } from '../../../domain/result.js';
@@ -22,7 +23,7 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = Record<string, Record<string, unknown>>;
 type Client = Args['client'];
 
-const metadataSchema = z.object({ pullId: z.number().int().positive() });
+const metadataSchema = z.object({ pullId: rowId });
 
 interface Step {
   what: string;

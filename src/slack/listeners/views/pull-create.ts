@@ -14,6 +14,7 @@ import {
   keptMarkup,
   selectedDate,
   selectedOption,
+  selectedRowId,
   selectedUser,
   submissionKeyOf,
   textValue,
@@ -40,8 +41,8 @@ export function pullCreateView(deps: Deps) {
     const need = textValue(values, PULL_FORM.need, keptMarkup(parsed.data.view.private_metadata)) ?? '';
     const kindValue = selectedOption(values, PULL_FORM.kind);
     const kind = PULL_KINDS.find((k) => k === kindValue) ?? 'decision';
-    const pushValue = Number(selectedOption(values, PULL_FORM.push));
-    const push = Number.isInteger(pushValue) && pushValue > 0 ? await getPush(deps.db, pushValue) : undefined;
+    const pushId = selectedRowId(values, PULL_FORM.push);
+    const push = pushId === undefined ? undefined : await getPush(deps.db, pushId);
 
     const errors: Record<string, string> = {};
     if (!managerId) errors[PULL_FORM.manager] = 'Choose who you are pulling in.';

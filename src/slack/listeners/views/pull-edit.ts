@@ -13,6 +13,7 @@ import {
   keptMarkup,
   selectedDate,
   selectedOption,
+  selectedRowId,
   submissionKeyOf,
   submissionWithMetadata,
   textValue,
@@ -44,7 +45,6 @@ export function pullEditView(deps: Deps) {
     const keep = keptMarkup(submission.view.private_metadata);
     const need = textValue(values, PULL_FORM.need, keep) ?? '';
     const kindValue = selectedOption(values, PULL_FORM.kind);
-    const pushValue = Number(selectedOption(values, PULL_FORM.push));
     const now = deps.clock();
     // The same submission twice (a double click, a replay) is applied once; the second finds the first.
     const saved = await saving(deps, 'a pull edit', { pullId: metadata.pullId, userId }, () =>
@@ -58,7 +58,7 @@ export function pullEditView(deps: Deps) {
             kind: PULL_KINDS.find((k) => k === kindValue) ?? 'decision',
             context: textValue(values, PULL_FORM.context, keep),
             neededBy: selectedDate(values, PULL_FORM.neededBy),
-            pushId: Number.isInteger(pushValue) && pushValue > 0 ? pushValue : undefined,
+            pushId: selectedRowId(values, PULL_FORM.push),
           },
           now,
         ),

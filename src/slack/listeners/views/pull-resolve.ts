@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { rowId } from '../../../domain/ids.js';
 import { getPull, resolutionSchema, resolvePull } from '../../../domain/pulls.js';
 import { createOnce } from '../../../domain/requests.js';
 import { RESOLVE_FORM } from '../../blocks/pulls.js';
@@ -13,7 +14,7 @@ import { saving } from '../saving.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const metadataSchema = z.object({ pullId: z.number().int().positive(), resolution: resolutionSchema });
+const metadataSchema = z.object({ pullId: rowId, resolution: resolutionSchema });
 
 /** The manager's answer. Who may answer is decided from the submitting user, never from the metadata. */
 export function pullResolveView(deps: Deps) {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { rowId } from '../../../domain/ids.js';
 import { OPEN_STATUSES, updatePush } from '../../../domain/pushes.js';
 import { createOnce } from '../../../domain/requests.js';
 import { PUSH_UPDATE_FORM } from '../../blocks/pushes.js';
@@ -11,7 +12,7 @@ import { saving } from '../saving.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const metadataSchema = z.object({ pushId: z.number().int().positive() });
+const metadataSchema = z.object({ pushId: rowId });
 const statusSchema = z.enum(OPEN_STATUSES);
 
 /** A status update. Manager or owner only, decided from the submitting user. */
