@@ -241,8 +241,10 @@ describe('button payloads with arbitrary values', () => {
 describe('an id no row can have', () => {
   // 2^31: one past PostgreSQL's integer, where comparing it with an id column is an error rather than no row.
   const beyond = 2 ** 31;
+  // Its own requester: the properties above may have spent UREQ0001's 10 pulls a minute.
+  const requester = 'UREQ0002';
   it('is answered as a payload Pushpull never made, and changes nothing', async () => {
-    await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0001');
+    await h.slack.command('/pull', '<@UMGR0001> a real pull', requester);
     await h.app.inflight.drained();
     const { pulls } = tables(h.store.db);
     const pullsBefore = await h.store.db.select().from(pulls).orderBy(pulls.id);
@@ -272,7 +274,7 @@ describe('an id no row can have', () => {
     expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toEqual(pullsBefore);
 
     // A pull whose push option names no row is sent without a push.
-    const res = await h.slack.viewSubmission('UREQ0001', 'pull_create', {
+    const res = await h.slack.viewSubmission(requester, 'pull_create', {
       manager: { value: { type: 'users_select', selected_user: 'UMGR0001' } },
       need: { value: { type: 'plain_text_input', value: 'a pull about no push' } },
       push: { value: { type: 'static_select', selected_option: { value: String(beyond) } } },
