@@ -68,7 +68,8 @@ describe('a slow Slack never produces copies', () => {
     h = await startHarness({ now: MONDAY_0930 });
     await managerWithPull(harness(), 'UMGRUTC1', 'UTC');
     h.fake.failNext('chat.postMessage', { kind: 'http', status: 503 });
-    const run = { deps: h.app.deps, client: digestClient(h.fake) };
+    // The fault is an answer, not silence: no call here needs to time out.
+    const run = { deps: h.app.deps, client: digestClient(h.fake, 5000) };
     expect(await sendDigests(run)).toMatchObject({ sent: 0, unknown: 1 });
     expect(digestsIn(h.fake, 'UMGRUTC1')).toHaveLength(0);
     // Not before the outcome has settled…

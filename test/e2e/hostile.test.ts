@@ -198,7 +198,7 @@ describe('modal submissions with arbitrary payloads', () => {
 
 describe('button payloads with arbitrary values', () => {
   it('never crash and never change a pull for someone not allowed', async () => {
-    await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0001');
+    await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0003');
     const actionsIds = [
       'pull_acknowledge',
       'pull_your_call',
@@ -241,7 +241,7 @@ describe('button payloads with arbitrary values', () => {
 describe('an id no row can have', () => {
   // 2^31: one past PostgreSQL's integer, where comparing it with an id column is an error rather than no row.
   const beyond = 2 ** 31;
-  // Its own requester: the properties above may have spent UREQ0001's 10 pulls a minute.
+  // Its own requester, as each test below the properties has: those may have spent UREQ0001's 10 pulls a minute.
   const requester = 'UREQ0002';
   it('is answered as a payload Pushpull never made, and changes nothing', async () => {
     await h.slack.command('/pull', '<@UMGR0001> a real pull', requester);
@@ -288,8 +288,11 @@ describe('an id no row can have', () => {
 
 describe('requests for something Pushpull never made', () => {
   it('an unknown button or shortcut is acknowledged and changes nothing', async () => {
-    await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0001');
-    await h.fake.waitFor('chat.postMessage', (a) => a.channel === 'UMGR0001');
+    await h.slack.command('/pull', '<@UMGR0001> a real pull', 'UREQ0004');
+    await h.fake.waitFor(
+      'chat.postMessage',
+      (a) => a.channel === 'UMGR0001' && JSON.stringify(a.blocks).includes('UREQ0004'),
+    );
     await h.app.inflight.drained();
     const { pulls } = tables(h.store.db);
     const before = await h.store.db.select().from(pulls).orderBy(pulls.id);
