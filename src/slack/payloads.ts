@@ -24,9 +24,6 @@ export const blockActionSchema = z.object({
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() }).passthrough()).min(1),
 });
 
-/** A pull id carried in a button's value. */
-export const pullIdValue = rowIdText;
-
 export const viewSubmissionSchema = z.object({
   user: z.object({ id: userId, team_id: z.string().optional() }),
   team: z.object({ id: z.string() }).nullish(),

@@ -249,6 +249,7 @@ describe('an id no row can have', () => {
     const { pulls } = tables(h.store.db);
     const pullsBefore = await h.store.db.select().from(pulls).orderBy(pulls.id);
     const before = await counts();
+    const logged = h.logs.length;
     for (const callbackId of [
       'pull_resolve',
       'pull_edit_submit',
@@ -272,6 +273,8 @@ describe('an id no row can have', () => {
     await h.app.inflight.drained();
     expect(await counts()).toEqual(before);
     expect(await h.store.db.select().from(pulls).orderBy(pulls.id)).toEqual(pullsBefore);
+    // A button acknowledges before it reads: a failed read would show only here.
+    expect(h.logs.slice(logged).filter((line) => line.includes('a Slack request failed'))).toEqual([]);
 
     // A pull whose push option names no row is sent without a push.
     const res = await h.slack.viewSubmission(requester, 'pull_create', {

@@ -1,9 +1,10 @@
 // What every button on a pull shares: reading which pull it is about, and telling the clicker why nothing happened.
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { rowIdText } from '../../../domain/ids.js';
 import { getPull, type StepRefusal } from '../../../domain/pulls.js';
 import { stepRefusal } from '../../copy.js';
 import type { Deps } from '../../deps.js';
-import { blockActionSchema, pullIdValue } from '../../payloads.js';
+import { blockActionSchema } from '../../payloads.js';
 import { tellActor } from '../reply.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -12,7 +13,7 @@ type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export function parsePullAction(body: unknown) {
   const parsed = blockActionSchema.safeParse(body);
   if (!parsed.success) return undefined;
-  const pullId = pullIdValue.safeParse(parsed.data.actions[0]?.value);
+  const pullId = rowIdText.safeParse(parsed.data.actions[0]?.value);
   return pullId.success ? { payload: parsed.data, pullId: pullId.data } : undefined;
 }
 
